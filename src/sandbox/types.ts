@@ -116,6 +116,49 @@ export interface Host {
   kill(pid: number, sig: SignalName, by?: Credentials): boolean;
   /** Records something a lab check may ask about later (quorum lost, watch started …). */
   recordEvent(type: string, data?: Record<string, unknown>): void;
+  /** The disk as seen by a process with these credentials (permissions enforced). */
+  fsFor(cred: Credentials): FileSystem;
+  /**
+   * Finds a program like execvp: a name with a '/' is a path (relative to cwd), otherwise
+   * each PATH entry is tried. The file must be executable by cred. A program file on the
+   * disk names the built-in Command it runs (see src/sandbox/programs.ts).
+   */
+  resolveProgram(name: string, opts: { path: string; cwd: string; cred: Credentials }): ResolvedProgram;
+  /** Starts a process running a Command; the shell, sudo, ssh and systemd all start programs this way. */
+  start(opts: StartOptions): RunningProcess;
+}
+
+export type ResolvedProgram =
+  | { ok: true; file: string; command: Command }
+  /** ENOENT: not found (bash: "command not found" for bare names); EACCES: not executable; EISDIR. */
+  | { ok: false; error: 'ENOENT' | 'EACCES' | 'EISDIR'; file?: string };
+
+export interface StartOptions {
+  command: Command;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  cred: Credentials;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  /** Parent process id (the shell's). */
+  ppid: number;
+  /** The controlling terminal, when run from one. */
+  tty?: { name: string; cols: number; rows: number };
+  /** Own session: not ended with the terminal/ssh session (setsid, nohup, systemd). */
+  detached?: boolean;
+  /** The systemd unit that owns it. */
+  unit?: string;
+  /** Runs other programs for this one (sudo, xargs, bash -c). Supplied by whoever wires the host to a shell. */
+  spawn?: Spawner;
+}
+
+export interface RunningProcess {
+  readonly info: ProcessInfo;
+  /** Resolves with the exit status once the process has ended (128+N when killed by signal N). */
+  readonly exited: Promise<number>;
+  kill(sig: SignalName): void;
 }
 
 export interface UserEntry {
