@@ -1,0 +1,47 @@
+// The course page: every lesson in order, with how many of its tasks are done.
+import { api, type LessonSummary } from './api.ts';
+import { el, setCrumbs, showError } from './dom.ts';
+
+export async function showCoursePage(root: HTMLElement): Promise<void> {
+  setCrumbs([{ text: 'Course' }]);
+  document.title = 'hardway-lab · course';
+  let lessons: LessonSummary[];
+  try {
+    lessons = (await api.lessons()).lessons;
+  } catch (e) {
+    showError(root, `Could not load the course: ${(e as Error).message}`);
+    return;
+  }
+  root.className = 'app course-layout';
+  const list = el('ol', { class: 'lesson-list' });
+  for (const l of lessons) {
+    const done = l.total > 0 && l.passed === l.total;
+    const pct = l.total ? Math.round((100 * l.passed) / l.total) : 0;
+    const item = el(
+      'li',
+      { class: `lesson-card${done ? ' done' : ''}`, 'data-lesson-id': l.id, 'data-passed': String(l.passed), 'data-total': String(l.total) },
+      el('a', { href: `/lessons/${encodeURIComponent(l.id)}`, class: 'lesson-link' },
+        el('span', { class: 'lesson-num' }, String(l.number).padStart(2, '0')),
+        el('span', { class: 'lesson-text' },
+          el('span', { class: 'lesson-title' }, l.title),
+          el('span', { class: 'lesson-summary' }, l.summary),
+          el('span', { class: 'lesson-hosts' }, l.hosts.length ? `hosts: ${l.hosts.join(', ')}` : ''),
+        ),
+        el('span', { class: 'lesson-progress' },
+          el('span', { class: 'progress-track' }, Object.assign(el('span', { class: 'progress-fill' }), { style: `width:${pct}%` })),
+          el('span', { class: 'progress-text' }, l.total ? `${l.passed} / ${l.total}` : 'no tasks'),
+        ),
+      ),
+    );
+    const fill = item.querySelector<HTMLElement>('.progress-fill');
+    if (fill) fill.style.width = `${pct}%`;
+    list.append(item);
+  }
+  root.replaceChildren(
+    el('section', { class: 'course-hero' },
+      el('h1', {}, 'Kubernetes the hard way, hands on'),
+      el('p', {}, 'Each lesson sits beside a terminal on small virtual Linux hosts. Type the commands, watch the tasks turn green: every check reads the real state of your hosts.'),
+    ),
+    lessons.length ? list : el('p', { class: 'muted' }, 'No lessons yet.'),
+  );
+}
