@@ -3,8 +3,9 @@
 // then for every stored change with main revision <= rev, in revision order, feed the
 // backend key (8-byte big-endian main, '_', 8-byte big-endian sub, plus 't' for a
 // tombstone) and the protobuf encoding of the mvccpb.KeyValue (a tombstone stores only
-// its key). Members with the same history give the same hash; after a compaction the
-// compacted changes are gone from every member alike.
+// its key). Changes at or below the compaction revision are skipped unless they are a
+// key's live value at rev (etcd's Keep(rev) rule). Checked against a real etcd in
+// snapshot.test.ts: same history, same number.
 import type { Change } from './kv-store.ts';
 import { leaseIdValue } from './lessor.ts';
 import type { KeyValue } from './types.ts';
@@ -38,10 +39,21 @@ export function crc32c(data: Uint8Array): number {
   return new Crc32c().update(data).digest();
 }
 
-export function hashKV(changes: readonly Change[], rev: number): number {
+export function hashKV(changes: readonly Change[], rev: number, compactRevision: number): number {
+  // etcd's "keep" set, taken at the hash revision: each key's newest change at or below
+  // rev, unless that is a tombstone. Changes at or below the compaction revision count
+  // only if kept (and all of them count when nothing is kept, as etcd does).
+  const newest = new Map<string, Change>();
+  for (const c of changes) {
+    if (c.main > rev) break;
+    newest.set(c.key, c);
+  }
+  const keep = new Set<Change>();
+  for (const c of newest.values()) if (!c.tombstone) keep.add(c);
   const h = new Crc32c().update(new Uint8Array([0x6b, 0x65, 0x79])); // "key"
   for (const c of changes) {
     if (c.main > rev) break;
+    if (c.main <= compactRevision && keep.size > 0 && !keep.has(c)) continue;
     h.update(revisionBytes(c.main, c.sub, c.tombstone));
     h.update(c.tombstone ? encodeKeyValue({ ...c.kv, modRevision: 0 }) : encodeKeyValue(c.kv));
   }

@@ -8,7 +8,7 @@
 // Reads (range, leaseTimeToLive, leaseLeases) do not go through raft; the server runs them
 // after its linearizable ReadIndex (or at once for serializable reads).
 import { fromBin, toBin } from './bytes.ts';
-import { ErrLeaseNotFound, ErrNoSpace, ErrRequestTooLarge } from './errors.ts';
+import { ErrCompacted, ErrFutureRev, ErrLeaseNotFound, ErrNoSpace, ErrRequestTooLarge } from './errors.ts';
 import { hashKV } from './hash.ts';
 import { KvStore } from './kv-store.ts';
 import { Lessor, minLeaseTtlSeconds, normalizeLeaseId } from './lessor.ts';
@@ -233,10 +233,13 @@ export class MvccStore {
 
   /** `etcdctl endpoint hashkv`: see hash.ts. 0 = current revision. */
   hashKV(revision = 0): HashKVResponse {
-    const rev = this.kv.checkReadRevision(revision);
+    // Unlike a range, etcd refuses to hash at the compaction revision itself.
+    if (revision > 0 && revision <= this.kv.compactRevision) throw new ErrCompacted();
+    if (revision > this.kv.currentRevision) throw new ErrFutureRev();
+    const rev = revision > 0 ? revision : this.kv.currentRevision;
     return {
       header: { revision: this.kv.currentRevision },
-      hash: hashKV(this.kv.allChanges(), rev),
+      hash: hashKV(this.kv.allChanges(), rev, this.kv.compactRevision),
       compactRevision: this.kv.compactRevision,
       hashRevision: rev,
     };
