@@ -3,7 +3,7 @@
 // and commands to tick, campaign, propose, deliver, drop and inspect. Every command
 // returns the text it produced (raft's log lines included), which the transcript compares.
 
-import type { ConfChange, ConfState, Entry, Message, NodeId, Ready } from './types.ts';
+import type { ConfChange, ConfState, Entry, Message, NodeId, Ready, Snapshot } from './types.ts';
 import { RawNode } from './raw-node.ts';
 import type { RaftConfig } from './raw-node.ts';
 import { MemoryStorage, RaftError } from './storage.ts';
@@ -26,10 +26,24 @@ interface AppliedState {
   confState: ConfState;
 }
 
+/**
+ * MemoryStorage whose snapshot() is the node's latest applied state (as etcd-io/raft's
+ * interaction env does, and as an application that snapshots on demand would): a member
+ * added after the last compaction then receives a snapshot that includes it.
+ */
+class EnvStorage extends MemoryStorage {
+  latest: (() => Snapshot | undefined) | undefined;
+  override snapshot(): Snapshot {
+    const snap = this.latest?.();
+    const stored = super.snapshot();
+    return snap && snap.metadata.index >= stored.metadata.index ? snap : stored;
+  }
+}
+
 interface EnvNode {
   id: NodeId;
   node: RawNode;
-  storage: MemoryStorage;
+  storage: EnvStorage;
   config: RaftConfig;
   history: AppliedState[];
 }
@@ -237,7 +251,7 @@ export class InteractionEnv {
     if (bootstrap && index <= 1) throw new Error('index must be specified as > 1 due to bootstrap');
     for (let i = 0; i < count; i++) {
       const id = String(this.nodes.length + 1);
-      const storage = new MemoryStorage();
+      const storage = new EnvStorage();
       const confState = { voters: [...voters], learners: [...learners] };
       const initial: AppliedState = { index: 0, term: 0, data: '', confState: { voters: [], learners: [] } };
       if (bootstrap) {
@@ -247,7 +261,13 @@ export class InteractionEnv {
       }
       const config: RaftConfig = { ...base, id, storage, logger: this.logger(), ...(bootstrap ? { applied: index } : {}) };
       const node = new RawNode(config);
-      this.nodes.push({ id, node, storage, config, history: [initial] });
+      const envNode: EnvNode = { id, node, storage, config, history: [initial] };
+      storage.latest = () => {
+        const h = envNode.history[envNode.history.length - 1]!;
+        if (h.index === 0) return undefined;
+        return { data: new TextEncoder().encode(h.data), metadata: { index: h.index, term: h.term, confState: h.confState } };
+      };
+      this.nodes.push(envNode);
     }
   }
 

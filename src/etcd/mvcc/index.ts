@@ -2,7 +2,7 @@
 export * from './types.ts';
 export * from './errors.ts';
 export { prefixEnd, utf8, fromUtf8, compareBytes } from './bytes.ts';
-export { MvccStore, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_QUOTA_BACKEND_BYTES } from './store.ts';
+export { MvccStore, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_QUOTA_BACKEND_BYTES, encodedRequestSize } from './store.ts';
 export type { MvccOptions } from './store.ts';
 export { WatchHub, Watcher, CATCH_UP_MAX_REVISIONS } from './watch-hub.ts';
 export type { WatchOptions, WatchSink } from './watch-hub.ts';

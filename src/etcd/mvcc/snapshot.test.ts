@@ -113,9 +113,12 @@ describe('snapshot', () => {
 describe('limits and sizes', () => {
   it('request size and quota errors use etcd words', () => {
     const st = new MvccStore({ quotaBackendBytes: 64 * 1024 });
-    assert.throws(() => st.checkRequestSize(3 * 1024 * 1024), ErrRequestTooLarge);
-    assert.throws(() => st.checkRequestSize(3 * 1024 * 1024), { message: 'etcdserver: request is too large' });
-    st.checkRequestSize(1024);
+    const huge = { put: { key: b('k'), value: new Uint8Array(1.5 * 1024 * 1024) } };
+    assert.throws(() => st.checkRequestSize(huge), ErrRequestTooLarge);
+    assert.throws(() => st.checkRequestSize(huge), { message: 'etcdserver: request is too large' });
+    st.checkRequestSize({ put: { key: b('k'), value: new Uint8Array(1.5 * 1024 * 1024 - 100) } });
+    st.checkRequestSize({ txn: { success: [{ requestPut: { key: b('k'), value: new Uint8Array(1000) } }] } });
+    assert.throws(() => st.checkRequestSize({ leaseGrant: { id: '1', ttl: 5 } }, 2 * 1024 * 1024), ErrRequestTooLarge);
     const big = new Uint8Array(30 * 1024);
     st.checkQuota({ put: { key: b('k1'), value: big } });
     st.put({ key: b('k1'), value: big });

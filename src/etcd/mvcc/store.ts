@@ -35,6 +35,7 @@ import type {
   PutResponse,
   RangeRequest,
   RangeResponse,
+  RequestOp,
   TxnRequest,
   TxnResponse,
 } from './types.ts';
@@ -54,8 +55,6 @@ export interface MvccOptions {
 
 export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
-/** The headroom etcd allows over --max-request-bytes for gRPC framing. */
-const GRPC_OVERHEAD_BYTES = 512 * 1024;
 /** An empty bbolt file as etcd creates it (what `endpoint status` shows for a fresh member). */
 const EMPTY_DB_BYTES = 20 * 1024;
 const PAGE = 4096;
@@ -202,9 +201,12 @@ export class MvccStore {
 
   // ---- limits (the server checks these before proposing) ----
 
-  /** etcd rejects a request whose encoding exceeds --max-request-bytes (plus gRPC headroom). */
-  checkRequestSize(encodedBytes: number): void {
-    if (encodedBytes > this.maxRequestBytes + GRPC_OVERHEAD_BYTES) throw new ErrRequestTooLarge();
+  /**
+   * etcd refuses to propose a request whose encoding exceeds --max-request-bytes. Pass the
+   * size of what you put in the raft entry, or leave it out to use encodedRequestSize(req).
+   */
+  checkRequestSize(req: ApplyRequest, encodedBytes = encodedRequestSize(req)): void {
+    if (encodedBytes > this.maxRequestBytes) throw new ErrRequestTooLarge();
   }
 
   /** Throws "database space exceeded" when the request would push the db past the quota. */
@@ -294,4 +296,29 @@ function quotaCost(req: ApplyRequest): number {
   if ('txn' in req) return txnCost(req.txn);
   if ('leaseGrant' in req) return LEASE_OVERHEAD;
   return 0;
+}
+
+/**
+ * About what the request takes as protobuf (keys, values, ids and a few bytes of framing
+ * per field): close enough to etcd's figure for the --max-request-bytes check.
+ */
+export function encodedRequestSize(req: ApplyRequest): number {
+  const field = (n: number) => (n === 0 ? 0 : n + 1 + (n < 128 ? 1 : n < 16384 ? 2 : 3));
+  const ops = (list: RequestOp[] | undefined): number =>
+    (list ?? []).reduce((n, op) => {
+      if ('requestPut' in op) return n + 3 + field(op.requestPut.key.length) + field(op.requestPut.value?.length ?? 0);
+      if ('requestRange' in op) return n + 3 + field(op.requestRange.key.length) + field(op.requestRange.rangeEnd?.length ?? 0);
+      if ('requestDeleteRange' in op)
+        return n + 3 + field(op.requestDeleteRange.key.length) + field(op.requestDeleteRange.rangeEnd?.length ?? 0);
+      return n + 3 + txn(op.requestTxn);
+    }, 0);
+  const txn = (t: TxnRequest): number =>
+    (t.compare ?? []).reduce((n, c) => n + 8 + field(c.key.length) + field(c.rangeEnd?.length ?? 0) + field(c.value?.length ?? 0), 0) +
+    ops(t.success) +
+    ops(t.failure);
+  if ('put' in req) return 12 + field(req.put.key.length) + field(req.put.value?.length ?? 0);
+  if ('range' in req) return 12 + field(req.range.key.length) + field(req.range.rangeEnd?.length ?? 0);
+  if ('deleteRange' in req) return 12 + field(req.deleteRange.key.length) + field(req.deleteRange.rangeEnd?.length ?? 0);
+  if ('txn' in req) return 12 + txn(req.txn);
+  return 24;
 }
