@@ -86,6 +86,14 @@ export interface CommandContext {
   readonly spawn: Spawner;
   /** Terminal size when stdout is a TTY. */
   readonly tty?: { cols: number; rows: number };
+  /** The version named by the program file that was run (`etcd 3.6.4` installed from a tarball); see src/sandbox/programs.ts. */
+  readonly programVersion?: string;
+  /**
+   * Replaces this process's program, keeping its pid, streams and signal (execve). nohup
+   * uses it so `nohup etcd &` leaves one process, named etcd, that ignores SIGHUP.
+   * Supplied by the host; absent when a command runs outside one.
+   */
+  readonly execve?: (command: Command, argv: string[], opts?: { env?: Record<string, string>; ignoreSignals?: SignalName[] }) => Promise<number>;
 }
 
 export interface Command {

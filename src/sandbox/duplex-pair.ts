@@ -1,0 +1,140 @@
+// Two connected in-memory sockets, the virtual network's TCP connection. Each end is
+// a Duplex with the bits of net.Socket that node:http and node:tls touch (addresses,
+// setTimeout, setNoDelay …), so an http.Server fed with emit('connection', sock) and
+// tls.connect({ socket }) run over it unchanged. Node 20 has no stream.duplexPair.
+import { Duplex } from 'node:stream';
+import type { Cancel, Clock } from '../platform/clock.ts';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export class VirtualSocket extends Duplex {
+  peer!: VirtualSocket;
+  readonly remoteFamily: string;
+  connecting = false;
+  bytesWritten = 0;
+  /** When false (partition, firewall drop), bytes wait as TCP would retransmit them, and flow on heal. */
+  linkUp: () => boolean = () => true;
+  private held: { chunk: Buffer | null; cb: () => void }[] = [];
+  private drainWaiter: (() => void) | null = null;
+  private timeoutMs = 0;
+  private cancelTimer: Cancel | null = null;
+
+  constructor(
+    readonly local: Endpoint,
+    readonly remote: Endpoint,
+    private readonly clock: Clock,
+  ) {
+    super({ allowHalfOpen: false });
+    this.remoteFamily = remote.host.includes(':') ? 'IPv6' : 'IPv4';
+    this.on('data', () => this.touch());
+  }
+
+  get remoteAddress(): string {
+    return this.remote.host;
+  }
+  get remotePort(): number {
+    return this.remote.port;
+  }
+  get localAddress(): string {
+    return this.local.host;
+  }
+  get localPort(): number {
+    return this.local.port;
+  }
+  get readyState(): string {
+    return this.destroyed ? 'closed' : 'open';
+  }
+  address(): { address: string; family: string; port: number } {
+    return { address: this.local.host, family: this.remoteFamily, port: this.local.port };
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  /** Idle timeout as net.Socket has it: 'timeout' after ms without traffic (http.Server uses it for keep-alive). */
+  setTimeout(ms: number, cb?: () => void): this {
+    this.timeoutMs = ms;
+    if (cb) this.once('timeout', cb);
+    this.touch();
+    return this;
+  }
+
+  /** Delivers what a partition held back. */
+  flush(): void {
+    if (!this.linkUp()) return;
+    const held = this.held.splice(0);
+    for (const h of held) this.deliver(h.chunk, h.cb);
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.bytesWritten += chunk.length;
+    this.touch();
+    this.send(chunk, () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.send(null, () => cb());
+  }
+
+  override _read(): void {
+    const w = this.drainWaiter;
+    this.drainWaiter = null;
+    w?.();
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    this.cancelTimer?.();
+    this.held = [];
+    // The peer sees end of stream, as after a FIN; it may already be gone.
+    const peer = this.peer;
+    if (peer && !peer.destroyed && !peer.readableEnded) queueMicrotask(() => peer.push(null));
+    cb(err);
+  }
+
+  private send(chunk: Buffer | null, cb: () => void): void {
+    if (!this.linkUp() || this.held.length > 0) {
+      this.held.push({ chunk, cb: chunk === null ? cb : () => {} });
+      // Writes complete locally (the kernel buffers them); only end-of-stream waits.
+      if (chunk !== null) cb();
+      return;
+    }
+    this.deliver(chunk, cb);
+  }
+
+  private deliver(chunk: Buffer | null, cb: () => void): void {
+    queueMicrotask(() => {
+      const peer = this.peer;
+      if (peer.destroyed || peer.readableEnded) return cb();
+      const more = peer.push(chunk);
+      if (chunk !== null) peer.touch();
+      if (more || chunk === null) cb();
+      else peer.drainWaiter = cb;
+    });
+  }
+
+  private touch(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    if (this.timeoutMs > 0 && !this.destroyed) this.cancelTimer = this.clock.after(this.timeoutMs, () => this.emit('timeout'));
+  }
+}
+
+/** A connected pair: what the client writes the server reads, and back. */
+export function socketPair(client: Endpoint, server: Endpoint, clock: Clock): [VirtualSocket, VirtualSocket] {
+  const a = new VirtualSocket(client, server, clock);
+  const b = new VirtualSocket(server, client, clock);
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}

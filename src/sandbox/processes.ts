@@ -1,0 +1,198 @@
+// The process table of one host: pids, parents, sessions, and Linux's signal rules.
+// A process is a Command's run() promise plus an AbortController. SIGINT/SIGTERM/SIGHUP
+// abort the signal and let the program clean up (it may ignore it and keep running, as
+// on Linux); SIGKILL ends it in the table at once, closes its sockets and makes its
+// streams refuse further I/O, whatever the program's code still does.
+import type { Clock } from '../platform/clock.ts';
+import { BrokenPipeError, type InputStream, type OutputStream } from './io.ts';
+import { ProcessLimitError } from './limits.ts';
+import { SIGNAL_NUMBERS, type Command, type CommandContext, type Credentials, type ProcessInfo, type SignalName } from './types.ts';
+
+/** What the table keeps per process; ProcessInfo's fields, mutable here (exec renames, orphans get ppid 1). */
+export interface ProcessRecord extends ProcessInfo {
+  pid: number;
+  ppid: number;
+  argv: string[];
+  /** Session id: the pid of the session leader (a login shell, or a detached process). */
+  sid: number;
+  /** Signals this process ignores (nohup: SIGHUP). */
+  ignored: Set<SignalName>;
+  /** The first terminating signal it received, if any. */
+  signalled: SignalName | undefined;
+  readonly controller: AbortController;
+  /** Run when the process ends, however it ends (close listeners and sockets). */
+  readonly cleanups: (() => void)[];
+  ended: boolean;
+  finish(status: number): void;
+  readonly exited: Promise<number>;
+}
+
+export interface NewProcess {
+  argv: string[];
+  cred: Credentials;
+  ppid: number;
+  tty: string | undefined;
+  unit: string | undefined;
+  detached: boolean;
+}
+
+const INIT_PID = 1;
+const FIRST_PID = 1000;
+const PID_MAX = 32768;
+/** Signals that do nothing to a running program here (job control is the shell's business). */
+const NON_TERMINATING = new Set<SignalName>(['SIGSTOP', 'SIGCONT']);
+
+export type SignalResult = 'ok' | 'ESRCH' | 'EPERM';
+
+export class ProcessTable {
+  private readonly procs = new Map<number, ProcessRecord>();
+  private nextPid = FIRST_PID;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limit: number,
+    private readonly onExit: (p: ProcessRecord, status: number) => void = () => {},
+  ) {
+    // pid 1 stands for systemd: always there, never killed, the parent of orphans and daemons.
+    const init = this.makeRecord(INIT_PID, { argv: ['/sbin/init'], cred: { uid: 0, gid: 0, groups: [0], user: 'root' }, ppid: 0, tty: undefined, unit: undefined, detached: true });
+    this.procs.set(INIT_PID, init);
+  }
+
+  list(): ProcessRecord[] {
+    return [...this.procs.values()].sort((a, b) => a.pid - b.pid);
+  }
+
+  get(pid: number): ProcessRecord | undefined {
+    return this.procs.get(pid);
+  }
+
+  /** Allocates a pid and enters the process; throws ProcessLimitError when the host is full. */
+  create(p: NewProcess): ProcessRecord {
+    if (this.procs.size >= this.limit) throw new ProcessLimitError(this.limit);
+    let pid = this.nextPid;
+    while (this.procs.has(pid)) pid = pid + 1 >= PID_MAX ? FIRST_PID : pid + 1;
+    this.nextPid = pid + 1 >= PID_MAX ? FIRST_PID : pid + 1;
+    const rec = this.makeRecord(pid, p);
+    this.procs.set(pid, rec);
+    return rec;
+  }
+
+  /** Sends sig to pid on behalf of `by` (undefined: the kernel). */
+  signal(pid: number, sig: SignalName, by?: Credentials): SignalResult {
+    const p = this.procs.get(pid);
+    if (!p) return 'ESRCH';
+    if (by && by.uid !== 0 && by.uid !== p.cred.uid) return 'EPERM';
+    if (pid === INIT_PID) return 'ok';
+    deliver(p, sig);
+    return 'ok';
+  }
+
+  /** SIGHUP to every process of a session that ended (terminal closed, ssh logout). */
+  hangup(sid: number): void {
+    for (const p of this.list()) if (p.sid === sid && p.pid !== INIT_PID) deliver(p, 'SIGHUP');
+  }
+
+  /**
+   * Runs the command as process `rec` with the context built by the host; settles rec.exited.
+   * Exit status: what run() returns; 128+N when it throws after signal N; 141 on a broken pipe.
+   */
+  run(rec: ProcessRecord, command: Command, ctx: CommandContext): void {
+    // Started synchronously: a signal sent right after start() already finds the program's listeners.
+    let running: Promise<number>;
+    try {
+      running = Promise.resolve(command.run(ctx));
+    } catch (e) {
+      running = Promise.reject(e);
+    }
+    running.then(
+        (status) => rec.finish(Number.isInteger(status) ? status & 0xff : 1),
+        (err: unknown) => {
+          if (rec.signalled) return rec.finish(128 + SIGNAL_NUMBERS[rec.signalled]);
+          if (err instanceof BrokenPipeError) return rec.finish(128 + SIGNAL_NUMBERS.SIGPIPE);
+          // A program bug must not take the host down: report it the way a crashed program would.
+          const msg = err instanceof Error ? err.message : String(err);
+          Promise.resolve(ctx.stderr.write(`${ctx.argv[0] ?? command.name}: ${msg}\n`)).catch(() => {});
+          rec.finish(1);
+        },
+      );
+  }
+
+  private makeRecord(pid: number, p: NewProcess): ProcessRecord {
+    let resolveExit!: (n: number) => void;
+    const exited = new Promise<number>((r) => (resolveExit = r));
+    const parent = this.procs.get(p.ppid);
+    const sid = p.detached || !parent || parent.pid === INIT_PID ? pid : parent.sid;
+    const rec: ProcessRecord = {
+      pid,
+      ppid: p.ppid,
+      cred: p.cred,
+      argv: p.argv,
+      startedAt: this.clock.now(),
+      tty: p.tty,
+      unit: p.unit,
+      sid,
+      ignored: new Set(),
+      signalled: undefined,
+      controller: new AbortController(),
+      cleanups: [],
+      ended: false,
+      exited,
+      finish: (status) => {
+        if (rec.ended) return;
+        rec.ended = true;
+        this.procs.delete(pid);
+        for (const child of this.procs.values()) if (child.ppid === pid) child.ppid = INIT_PID;
+        for (const c of rec.cleanups.splice(0)) {
+          try {
+            c();
+          } catch {
+            // closing a socket that is already gone is fine
+          }
+        }
+        this.onExit(rec, status);
+        resolveExit(status);
+      },
+    };
+    return rec;
+  }
+}
+
+function deliver(p: ProcessRecord, sig: SignalName): void {
+  if (p.ended || NON_TERMINATING.has(sig) || (p.ignored.has(sig) && sig !== 'SIGKILL')) return;
+  if (sig === 'SIGKILL') {
+    p.signalled = 'SIGKILL';
+    if (!p.controller.signal.aborted) p.controller.abort('SIGKILL');
+    p.finish(128 + SIGNAL_NUMBERS.SIGKILL);
+    return;
+  }
+  if (!p.signalled) p.signalled = sig;
+  if (!p.controller.signal.aborted) p.controller.abort(sig);
+}
+
+/** An error a dead process's leftover code gets when it still touches its streams. */
+export class ProcessGoneError extends Error {
+  constructor() {
+    super('process was killed');
+  }
+}
+
+/** Output that refuses writes once the process has ended (so a SIGKILLed loop stops). */
+export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream {
+  return {
+    isTTY: out.isTTY,
+    write(chunk) {
+      if (rec.ended) throw new ProcessGoneError();
+      return out.write(chunk);
+    },
+  };
+}
+
+export function guardInput(input: InputStream, rec: ProcessRecord): InputStream {
+  return {
+    isTTY: input.isTTY,
+    async read() {
+      if (rec.ended) return null;
+      return input.read();
+    },
+  };
+}

@@ -1,0 +1,305 @@
+// The sandbox's network: every lab host has lo (127.0.0.0/8, ::1) and eth0 with its own
+// IP; names resolve on every host; a connection is a pair of in-memory sockets. Loopback
+// stays inside its host. Partitions and a firewall hook cut hosts apart (quorum lessons);
+// a "virtual internet" holds named servers (release downloads) no real network reaches.
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Clock } from '../platform/clock.ts';
+import { NetError, type Address, type Listener, type Network } from '../platform/network.ts';
+import { socketPair, type VirtualSocket } from './duplex-pair.ts';
+import type { Credentials } from './types.ts';
+
+export type FirewallVerdict = 'accept' | 'drop' | 'reject';
+export interface Flow {
+  fromHost: string;
+  fromIp: string;
+  toHost: string;
+  toIp: string;
+  port: number;
+}
+export type Firewall = (flow: Flow) => FirewallVerdict;
+
+interface ListenerEntry {
+  bind: string;
+  port: number;
+  onConnection: (socket: Duplex, remote: Address) => void;
+  sockets: Set<VirtualSocket>;
+}
+
+const EPHEMERAL_FIRST = 32768;
+const EPHEMERAL_LAST = 60999;
+/** Linux gives up on a SYN nobody answers after about two minutes. */
+const CONNECT_TIMEOUT_MS = 127_000;
+
+const isLoopback = (ip: string) => ip.startsWith('127.') || ip === '::1';
+const isWildcard = (ip: string) => ip === '0.0.0.0' || ip === '::';
+
+export class VirtualNetwork {
+  private readonly hosts = new Map<string, HostNetwork>();
+  private readonly byIp = new Map<string, HostNetwork>();
+  private groups = new Map<string, number>();
+  private firewall: Firewall | undefined;
+  private readonly live = new Set<VirtualSocket>();
+  readonly internet: VirtualInternet;
+
+  constructor(readonly clock: Clock) {
+    this.internet = new VirtualInternet(this);
+  }
+
+  /** Joins a host (lab host, or an internet server) to the network. */
+  addHost(name: string, ip: string, opts: { internet?: boolean } = {}): HostNetwork {
+    if (this.hosts.has(name)) throw new Error(`host ${name} already on the network`);
+    if (this.byIp.has(ip)) throw new Error(`address ${ip} already in use on the network`);
+    const h = new HostNetwork(this, name, ip, opts.internet ?? false);
+    this.hosts.set(name, h);
+    this.byIp.set(ip, h);
+    return h;
+  }
+
+  host(name: string): HostNetwork | undefined {
+    return this.hosts.get(name);
+  }
+
+  /** Lab host names and internet names, to their address; literal addresses to themselves. */
+  resolve(hostname: string): string | undefined {
+    const name = hostname.toLowerCase().replace(/\.$/, '');
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name) || name.includes(':')) return name;
+    if (name === 'localhost') return '127.0.0.1';
+    return this.hosts.get(name)?.ip;
+  }
+
+  /** Cuts the network into groups: hosts in different groups cannot reach each other. Unnamed hosts join the first group. */
+  partition(...groups: string[][]): void {
+    this.groups = new Map();
+    groups.forEach((g, i) => g.forEach((h) => this.groups.set(h, i)));
+    this.recheck();
+  }
+
+  /** Removes every partition; held traffic flows again. */
+  heal(): void {
+    this.groups = new Map();
+    this.recheck();
+  }
+
+  setFirewall(fw: Firewall | undefined): void {
+    this.firewall = fw;
+    this.recheck();
+  }
+
+  /** What happens to packets of this flow now. */
+  verdict(from: HostNetwork, to: HostNetwork, port: number): FirewallVerdict {
+    if (from === to || from.internet || to.internet) return 'accept';
+    if ((this.groups.get(from.name) ?? 0) !== (this.groups.get(to.name) ?? 0)) return 'drop';
+    return this.firewall?.({ fromHost: from.name, fromIp: from.ip, toHost: to.name, toIp: to.ip, port }) ?? 'accept';
+  }
+
+  byAddress(ip: string): HostNetwork | undefined {
+    return this.byIp.get(ip);
+  }
+
+  track(s: VirtualSocket): void {
+    this.live.add(s);
+    s.once('close', () => this.live.delete(s));
+  }
+
+  private recheck(): void {
+    for (const s of this.live) s.flush();
+  }
+}
+
+/** One host's view of the network: implements Network for whatever runs on it. */
+export class HostNetwork implements Network {
+  private readonly listeners = new Map<string, ListenerEntry>();
+
+  constructor(
+    readonly network: VirtualNetwork,
+    readonly name: string,
+    readonly ip: string,
+    readonly internet: boolean,
+  ) {}
+
+  resolve(hostname: string): string | undefined {
+    return this.network.resolve(hostname);
+  }
+
+  /** Addresses this host may bind. */
+  owns(ip: string): boolean {
+    return isWildcard(ip) || isLoopback(ip) || ip === this.ip;
+  }
+
+  async listen(addr: Address, onConnection: (socket: Duplex, remote: Address) => void): Promise<Listener> {
+    const bind = addr.host === 'localhost' ? '127.0.0.1' : addr.host === '::' ? '0.0.0.0' : addr.host || '0.0.0.0';
+    if (!this.owns(bind)) throw new NetError('EADDRNOTAVAIL', 'listen', addr);
+    let port = addr.port;
+    if (port === 0) port = this.freePort(bind);
+    if (port < 0 || port > 65535 || !Number.isInteger(port)) throw new NetError('EADDRNOTAVAIL', 'listen', addr);
+    for (const l of this.listeners.values()) {
+      if (l.port === port && (l.bind === bind || isWildcard(l.bind) || isWildcard(bind))) throw new NetError('EADDRINUSE', 'listen', { host: addr.host, port });
+    }
+    const entry: ListenerEntry = { bind, port, onConnection, sockets: new Set() };
+    const key = `${bind}:${port}`;
+    this.listeners.set(key, entry);
+    let closed = false;
+    return {
+      address: { host: addr.host, port },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        if (this.listeners.get(key) === entry) this.listeners.delete(key);
+        for (const s of entry.sockets) s.destroy();
+      },
+    };
+  }
+
+  async connect(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Duplex> {
+    const ip = this.resolve(addr.host);
+    if (ip === undefined) throw new NetError('ENOTFOUND', 'lookup', addr);
+    const target = isLoopback(ip) || ip === this.ip ? this : this.network.byAddress(ip);
+    if (!target) throw new NetError(ip.startsWith('10.') ? 'EHOSTUNREACH' : 'ENETUNREACH', 'connect', addr);
+    const verdict = this.network.verdict(this, target, addr.port);
+    if (verdict === 'reject') throw new NetError('ECONNREFUSED', 'connect', addr);
+    if (verdict === 'drop') return this.waitForTimeout(addr, opts);
+    const listener = target.listenerFor(ip, addr.port);
+    if (!listener) throw new NetError('ECONNREFUSED', 'connect', addr);
+    const localIp = isLoopback(ip) ? ip : this.ip;
+    const clientEnd = { host: localIp, port: this.freePort(localIp) };
+    const [client, server] = socketPair(clientEnd, { host: ip, port: addr.port }, this.network.clock);
+    const link = () => this.network.verdict(this, target, addr.port) === 'accept';
+    client.linkUp = link;
+    server.linkUp = link;
+    this.network.track(client);
+    this.network.track(server);
+    listener.sockets.add(server);
+    server.once('close', () => listener.sockets.delete(server));
+    queueMicrotask(() => listener.onConnection(server, clientEnd));
+    return client;
+  }
+
+  /** Ports in use here, for ss/netstat-like views and checks ("is something listening on 2379?"). */
+  listening(): { host: string; port: number }[] {
+    return [...this.listeners.values()].map((l) => ({ host: l.bind, port: l.port }));
+  }
+
+  /** A Network for one process: it may not bind ports below 1024 unless root, and all it opened closes with close(). */
+  forProcess(cred: Credentials): ProcessNetwork {
+    return new ProcessNetwork(this, cred);
+  }
+
+  listenerFor(ip: string, port: number): ListenerEntry | undefined {
+    for (const l of this.listeners.values()) {
+      if (l.port !== port) continue;
+      if (l.bind === ip || isWildcard(l.bind)) return l;
+    }
+    return undefined;
+  }
+
+  private freePort(bind: string): number {
+    const used = new Set([...this.listeners.values()].filter((l) => l.bind === bind || isWildcard(l.bind) || isWildcard(bind)).map((l) => l.port));
+    for (let i = 0; i < EPHEMERAL_LAST - EPHEMERAL_FIRST; i++) {
+      const p = EPHEMERAL_FIRST + ((this.portCursor + i) % (EPHEMERAL_LAST - EPHEMERAL_FIRST));
+      if (!used.has(p)) {
+        this.portCursor = p - EPHEMERAL_FIRST + 1;
+        return p;
+      }
+    }
+    throw new NetError('EADDRINUSE', 'listen', { host: bind, port: 0 });
+  }
+  private portCursor = 0;
+
+  /** A SYN into a drop rule: nothing comes back until the caller gives up. */
+  private waitForTimeout(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<Duplex> {
+    return new Promise((_resolve, reject) => {
+      const fail = () => {
+        cancel();
+        opts.signal?.removeEventListener('abort', fail);
+        reject(new NetError('ETIMEDOUT', 'connect', addr));
+      };
+      const cancel = this.network.clock.after(opts.timeoutMs ?? CONNECT_TIMEOUT_MS, fail);
+      if (opts.signal?.aborted) return fail();
+      opts.signal?.addEventListener('abort', fail, { once: true });
+    });
+  }
+}
+
+/** The network as one process holds it: closing it closes every listener and socket it opened. */
+export class ProcessNetwork implements Network {
+  private readonly listeners = new Set<Listener>();
+  private readonly sockets = new Set<Duplex>();
+  private closed = false;
+
+  constructor(
+    private readonly host: HostNetwork,
+    private readonly cred: Credentials,
+  ) {}
+
+  resolve(hostname: string): string | undefined {
+    return this.host.resolve(hostname);
+  }
+
+  async listen(addr: Address, onConnection: (socket: Duplex, remote: Address) => void): Promise<Listener> {
+    if (addr.port > 0 && addr.port < 1024 && this.cred.uid !== 0) throw new NetError('EACCES', 'listen', addr);
+    const l = await this.host.listen(addr, onConnection);
+    if (this.closed) {
+      await l.close();
+      throw new NetError('EADDRNOTAVAIL', 'listen', addr);
+    }
+    const tracked: Listener = {
+      address: l.address,
+      close: async () => {
+        this.listeners.delete(tracked);
+        await l.close();
+      },
+    };
+    this.listeners.add(tracked);
+    return tracked;
+  }
+
+  async connect(addr: Address, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Duplex> {
+    const s = await this.host.connect(addr, opts);
+    if (this.closed) {
+      s.destroy();
+      throw new NetError('ECONNRESET', 'connect', addr);
+    }
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+    return s;
+  }
+
+  /** The process ended: everything it opened goes, as the kernel closes a dead process's file descriptors. */
+  close(): void {
+    this.closed = true;
+    for (const l of [...this.listeners]) void l.close();
+    for (const s of [...this.sockets]) s.destroy();
+  }
+}
+
+/** Named servers beyond the lab (github.com …) on addresses from 203.0.113.0/24. */
+export class VirtualInternet {
+  private nextIp = 10;
+  constructor(private readonly network: VirtualNetwork) {}
+
+  /** A host on the internet that code may listen on (for TLS servers with their own certificates). */
+  addHost(hostname: string): HostNetwork {
+    const existing = this.network.host(hostname.toLowerCase());
+    if (existing) return existing;
+    return this.network.addHost(hostname.toLowerCase(), `203.0.113.${this.nextIp++}`, { internet: true });
+  }
+
+  /**
+   * Serves `handler` as http://hostname/ (port 80), and as https://hostname/ (443) when
+   * given a key and certificate. Returns a function that takes the server down.
+   */
+  async register(hostname: string, handler: http.RequestListener, opts: { tls?: { key: string; cert: string } } = {}): Promise<() => Promise<void>> {
+    const host = this.addHost(hostname);
+    const plain = http.createServer(handler);
+    const listeners = [await host.listen({ host: '0.0.0.0', port: 80 }, (s) => plain.emit('connection', s))];
+    if (opts.tls) {
+      const secure = https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler);
+      listeners.push(await host.listen({ host: '0.0.0.0', port: 443 }, (s) => secure.emit('connection', s)));
+    }
+    return async () => {
+      for (const l of listeners) await l.close();
+    };
+  }
+}
