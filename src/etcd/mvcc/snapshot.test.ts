@@ -82,6 +82,31 @@ describe('snapshot', () => {
     assert.equal(r.put({ key: b('n'), value: b('1') }).header.revision, st.currentRevision + 2);
   });
 
+  it('a follower restoring in place keeps its watchers, which catch up from the new state', () => {
+    const leader = fixtureStore();
+    const follower = new MvccStore();
+    follower.put({ key: b('foo'), value: b('bar') }); // rev 2, same as the leader's
+    const seen: string[] = [];
+    const w = follower.watches.watch({ key: b('a'), rangeEnd: prefixEnd(b('a')) }, (r) => {
+      seen.push(...r.events.map((e) => `${e.type} ${s(e.kv.key)}@${e.kv.modRevision}`), ...(r.canceled ? ['canceled'] : []));
+    });
+    w.start();
+    leader.put({ key: b('a/c'), value: b('2') }); // 6
+    follower.restoreSnapshot(leader.snapshot(), T0);
+    assert.deepEqual(seen, ['PUT a/b@4', 'PUT a/c@6']);
+    assert.equal(follower.currentRevision, 6);
+    follower.put({ key: b('a/d'), value: b('3') });
+    assert.deepEqual(seen.at(-1), 'PUT a/d@7');
+    // A watcher behind a compaction in the new state is canceled as compacted.
+    const lagging = new MvccStore();
+    const got: number[] = [];
+    lagging.watches.watch({ key: b('k') }, (r) => void got.push(r.compactRevision)).start();
+    leader.compact({ revision: 5 });
+    lagging.restoreSnapshot(leader.snapshot(), T0);
+    assert.deepEqual(got, [5]);
+    assert.equal(lagging.watches.size, 0);
+  });
+
   it('refuses corrupt or foreign data', () => {
     const data = fixtureStore().snapshot();
     const bad = data.slice();

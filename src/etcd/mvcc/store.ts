@@ -64,7 +64,7 @@ const LEASE_OVERHEAD = 64;
 
 export class MvccStore {
   private kv: KvStore;
-  readonly lessor: Lessor;
+  lessor: Lessor;
   readonly watches: WatchHub;
   readonly maxTxnOps: number;
   readonly maxRequestBytes: number;
@@ -267,17 +267,31 @@ export class MvccStore {
    * expiry across restarts either); watchers are not part of a snapshot.
    */
   static restore(data: Uint8Array, nowMs: number, options: MvccOptions = {}): MvccStore {
-    const snap = decodeSnapshot(data);
     const s = new MvccStore(options);
-    s.kv = KvStore.fromChanges(snap.changes, snap.currentRevision, snap.compactRevision);
-    (s as { watches: WatchHub }).watches = new WatchHub(s.kv);
-    s.consistentIndex = snap.consistentIndex;
-    for (const l of snap.leases) s.lessor.restore(l.id, l.ttl, nowMs + l.ttl * 1000);
-    // Re-attach keys to their leases from the live key space.
-    const live = s.kv.range({ start: '', end: null }, s.kv.currentRevision);
-    for (const kv of live.kvs) if (kv.lease !== '') s.lessor.attach(kv.lease, toBin(kv.key));
-    s.fileSize = s.dbSizeInUse;
+    s.restoreSnapshot(data, nowMs);
     return s;
+  }
+
+  /**
+   * Replaces this store's state with a snapshot's (a follower receiving a raft snapshot),
+   * keeping its watchers: like etcd, each one catches up from the new history at its next
+   * revision, or is canceled as compacted if the new history no longer reaches back that far.
+   * Throws SnapshotError, changing nothing, on corrupt data.
+   */
+  restoreSnapshot(data: Uint8Array, nowMs: number): void {
+    const snap = decodeSnapshot(data);
+    const kv = KvStore.fromChanges(snap.changes, snap.currentRevision, snap.compactRevision);
+    const lessor = new Lessor(this.lessor.minTtl);
+    for (const l of snap.leases) lessor.restore(l.id, l.ttl, nowMs + l.ttl * 1000);
+    // Re-attach keys to their leases from the live key space.
+    for (const x of kv.range({ start: '', end: null }, kv.currentRevision).kvs) {
+      if (x.lease !== '') lessor.attach(x.lease, toBin(x.key));
+    }
+    this.kv = kv;
+    this.lessor = lessor;
+    this.consistentIndex = snap.consistentIndex;
+    this.fileSize = this.dbSizeInUse;
+    this.watches.rebind(kv);
   }
 }
 

@@ -120,7 +120,13 @@ export class WatchHub {
   private watchers = new Set<Watcher>();
   private nextId = 0;
 
-  constructor(readonly kv: KvStore) {}
+  constructor(public kv: KvStore) {}
+
+  /** The store's data was replaced (snapshot restore): every started watcher catches up from it. */
+  rebind(kv: KvStore): void {
+    this.kv = kv;
+    for (const w of [...this.watchers]) if (w.active) w.resume();
+  }
 
   get currentRevision(): number {
     return this.kv.currentRevision;
