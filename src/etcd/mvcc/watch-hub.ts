@@ -199,7 +199,8 @@ export class WatchHub {
 
   response(w: Watcher, events: WatchEvent[], extra?: { compactRevision: number; canceled: boolean }): WatchResponse {
     return {
-      header: { revision: this.kv.currentRevision },
+      // etcd's compacted notice carries no revision in its header.
+      header: { revision: extra?.compactRevision ? 0 : this.kv.currentRevision },
       watchId: w.id,
       events,
       compactRevision: extra?.compactRevision ?? 0,

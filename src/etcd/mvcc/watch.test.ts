@@ -74,6 +74,8 @@ describe('watch', () => {
     assert.equal(got.length, 1);
     assert.equal(got[0]!.compactRevision, 4);
     assert.equal(got[0]!.canceled, true);
+    assert.equal(got[0]!.header.revision, 0);
+    assert.deepEqual(got[0]!.events, []);
     assert.equal(w.canceled, true);
     assert.equal(st.watches.size, 0);
     // From the compaction revision itself, history is still there.
