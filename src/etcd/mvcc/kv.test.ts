@@ -167,3 +167,26 @@ describe('leases on keys', () => {
     assert.equal(st.currentRevision, 1);
   });
 });
+
+describe('apply', () => {
+  it('dispatches every replicated request kind and records the raft index', () => {
+    const st = new MvccStore();
+    const put = st.apply({ put: { key: b('a'), value: b('1') } }, 0, 1);
+    assert.ok('put' in put && put.put.header.revision === 2);
+    const txn = st.apply({ txn: { success: [{ requestPut: { key: b('b'), value: b('2') } }] } }, 0, 2);
+    assert.ok('txn' in txn && txn.txn.succeeded);
+    const range = st.apply({ range: { key: b('a'), rangeEnd: prefixEnd(b('a')) } }, 0, 3);
+    assert.ok('range' in range && range.range.count === 1);
+    st.apply({ leaseGrant: { id: '7', ttl: 10 } }, 0, 4);
+    st.apply({ put: { key: b('c'), value: b('3'), lease: '7' } }, 0, 5);
+    const rev = st.apply({ leaseRevoke: { id: '7' } }, 0, 6);
+    assert.ok('leaseRevoke' in rev && rev.leaseRevoke.header.revision === 5);
+    const del = st.apply({ deleteRange: { key: b('a') } }, 0, 7);
+    assert.ok('deleteRange' in del && del.deleteRange.deleted === 1);
+    st.apply({ compaction: { revision: 4 } }, 0, 8);
+    assert.equal(st.compactRevision, 4);
+    assert.equal(st.consistentIndex, 8);
+    assert.throws(() => st.apply({ compaction: { revision: 4 } }, 0, 9), ErrCompacted);
+    assert.equal(st.consistentIndex, 9, 'a rejected entry is still applied (as a no-op)');
+  });
+});
