@@ -109,7 +109,9 @@ export class KvStore {
   previousOf(c: Change): KeyValue | undefined {
     const h = this.histories.get(c.key);
     if (!h) return undefined;
-    const i = h.indexOf(c);
+    // Binary search: hot keys can have long histories between compactions.
+    let i = lastAtOrBefore(h, c.main);
+    while (i >= 0 && h[i] !== c) i--;
     const p = i > 0 ? h[i - 1] : undefined;
     return p && !p.tombstone ? p.kv : undefined;
   }
