@@ -1,0 +1,747 @@
+// Runs parsed scripts: lists, pipelines, compound commands, functions, builtins and
+// programs on the host. Every await point checks for Ctrl-C and the CPU budget.
+import { BrokenPipeError, Pipe, type InputStream, type OutputStream } from '../io.ts';
+import type { FileSystem } from '../../platform/filesystem.ts';
+import { SIGNAL_NUMBERS, type RunningProcess, type SignalName, type Spawner } from '../types.ts';
+import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.ts';
+import { BUILTINS, INTERNAL_BUILTINS, type Builtin } from './builtins/index.ts';
+import { arith, expandPattern, expandRedirectTarget, expandString, expandWords, type ExpandContext } from './expand.ts';
+import { ShellSyntaxError, parse, plainText } from './parser.ts';
+import { patternMatches } from './pattern.ts';
+import { openInputFile, openOutputFile, withLeftover } from './redirect.ts';
+import type { ShellRuntime } from './runtime.ts';
+import { ExitSignal, InterruptSignal, LoopSignal, ReturnSignal, ShellError, ShellState } from './state.ts';
+import { createSpawner, type ScriptRunner } from './spawner.ts';
+
+export interface IO {
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+const enc = new TextEncoder();
+
+export class Interpreter {
+  /** Nesting of if/while conditions and && || operands, where set -e does not apply. */
+  private condDepth = 0;
+
+  constructor(
+    readonly state: ShellState,
+    readonly rt: ShellRuntime,
+  ) {}
+
+  get fs(): FileSystem {
+    return this.rt.host.fsFor(this.state.cred);
+  }
+
+  /** Writes "bash: msg" to stderr (the prefix depends on how the shell runs). */
+  async error(io: IO, msg: string): Promise<void> {
+    const prefix = this.rt.scriptName !== undefined ? `${this.rt.scriptName}: line ${this.rt.line}` : this.rt.name;
+    try {
+      await io.stderr.write(`${prefix}: ${msg}\n`);
+    } catch {
+      /* stderr gone */
+    }
+  }
+
+  private expandCtx(io: IO): ExpandContext {
+    return {
+      state: this.state,
+      fs: this.fs,
+      commandSubst: (body) => this.commandSubst(body, io),
+    };
+  }
+
+  /** Parses and runs a text (a command line, -c string, sourced file). Syntax errors print bash's message. */
+  async runText(text: string, io: IO): Promise<number> {
+    let script: Script;
+    try {
+      script = parse(text, { warn: (m) => void this.error(io, `warning: ${m}`) });
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        await this.reportSyntaxError(e, io);
+        this.state.lastStatus = 2;
+        return 2;
+      }
+      throw e;
+    }
+    return this.runScript(script, io);
+  }
+
+  async reportSyntaxError(e: ShellSyntaxError, io: IO): Promise<void> {
+    if (this.rt.interactive) {
+      await this.error(io, e.message);
+      return;
+    }
+    const where = this.rt.scriptName !== undefined ? `${this.rt.scriptName}: line ${e.line}` : `${this.rt.name}: -c: line ${e.line}`;
+    await io.stderr.write(`${where}: ${e.message}\n`);
+    if (e.sourceLine !== undefined) await io.stderr.write(`${where}: \`${e.sourceLine}'\n`);
+  }
+
+  /** Depth of `source`/`.` files being read (so `return` may end them). */
+  sourcing = 0;
+
+  /** `source file args`: runs the text in this shell; `return` ends it. */
+  async sourceText(text: string, args: string[], io: IO): Promise<number> {
+    const st = this.state;
+    const savedPos = st.positional;
+    if (args.length) st.positional = args;
+    this.sourcing++;
+    try {
+      return await this.runText(text, io);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.status;
+      throw e;
+    } finally {
+      this.sourcing--;
+      if (args.length) st.positional = savedPos;
+    }
+  }
+
+  async runScript(script: Script, io: IO): Promise<number> {
+    let status = this.state.lastStatus;
+    for (const item of script.items) {
+      status = await this.runAndOr(item, io);
+    }
+    return status;
+  }
+
+  private async runAndOr(ao: AndOr, io: IO): Promise<number> {
+    if (ao.background) return this.runBackground(ao, io);
+    let status: number;
+    const all = [ao.first, ...ao.rest.map((r) => r.pipeline)];
+    this.condDepth += ao.rest.length ? 1 : 0;
+    try {
+      status = await this.runPipeline(ao.first, io, ao.rest.length === 0);
+      for (let i = 0; i < ao.rest.length; i++) {
+        const r = ao.rest[i]!;
+        if ((r.op === '&&') !== (status === 0)) continue;
+        const last = i === ao.rest.length - 1;
+        if (last) this.condDepth--;
+        try {
+          status = await this.runPipeline(r.pipeline, io, last);
+        } finally {
+          if (last) this.condDepth++;
+        }
+      }
+    } finally {
+      this.condDepth -= ao.rest.length ? 1 : 0;
+    }
+    void all;
+    return status;
+  }
+
+  /** Prints an expansion/redirection error; a fatal one ends a script (or the command line when interactive). */
+  async reportShellError(e: ShellError, io: IO): Promise<number> {
+    await this.error(io, e.message);
+    if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
+    if (e.fatal) throw new InterruptSignal(e.status);
+    return e.status;
+  }
+
+  private checkErrexit(status: number, negated: boolean): void {
+    if (status !== 0 && this.state.options.errexit && this.condDepth === 0 && !negated) throw new ExitSignal(status);
+  }
+
+  async runPipeline(p: Pipeline, io: IO, errexitApplies = true): Promise<number> {
+    await this.rt.step();
+    let status: number;
+    if (p.negated) this.condDepth++;
+    try {
+      try {
+        if (p.commands.length === 1) {
+          status = await this.runCommand(p.commands[0]!, io);
+          this.state.pipeStatus = [status];
+        }
+        else status = await this.runStages(p, io);
+      } catch (e) {
+        if (!(e instanceof ShellError)) throw e;
+        status = await this.reportShellError(e, io);
+      }
+    } finally {
+      if (p.negated) this.condDepth--;
+    }
+    if (p.negated) status = status === 0 ? 1 : 0;
+    this.state.lastStatus = status;
+    if (errexitApplies) this.checkErrexit(status, p.negated);
+    return status;
+  }
+
+  /** cmd1 | cmd2 | …: every stage runs at once, joined by pipes. */
+  private async runStages(p: Pipeline, io: IO): Promise<number> {
+    const n = p.commands.length;
+    const pipes = Array.from({ length: n - 1 }, () => new Pipe());
+    const statuses = await Promise.all(
+      p.commands.map(async (cmd, i) => {
+        const stageIO: IO = {
+          stdin: i === 0 ? io.stdin : pipes[i - 1]!.reader,
+          stdout: i === n - 1 ? io.stdout : pipes[i]!.writer,
+          stderr: i < n - 1 && p.stderrToo[i] ? pipes[i]!.writer : io.stderr,
+        };
+        // Yield once so every stage has started before any runs far.
+        await Promise.resolve();
+        let st: number;
+        try {
+          const sub = this.subshell();
+          st = await sub.runCommand(cmd, stageIO);
+        } catch (e) {
+          if (e instanceof ExitSignal) st = e.status;
+          else if (e instanceof BrokenPipeError) st = 141;
+          else if (e instanceof InterruptSignal) st = e.status;
+          else if (e instanceof ShellError) {
+            await this.error(io, e.message);
+            st = e.status;
+          } else throw e;
+        } finally {
+          if (i < n - 1) pipes[i]!.closeWrite();
+          if (i > 0) pipes[i - 1]!.closeRead();
+        }
+        return st;
+      }),
+    );
+    this.state.pipeStatus = statuses;
+    if (this.state.options.pipefail) return [...statuses].reverse().find((s) => s !== 0) ?? 0;
+    return statuses[n - 1]!;
+  }
+
+  /** A copy of this shell, as after fork(). */
+  subshell(): Interpreter {
+    return new Interpreter(this.state.clone(), this.rt);
+  }
+
+  async runCommand(cmd: Command, io: IO): Promise<number> {
+    switch (cmd.type) {
+      case 'simple':
+        return this.runSimple(cmd, io);
+      case 'function':
+        this.state.functions.set(cmd.name, cmd);
+        return 0;
+    }
+    return this.withRedirects(cmd.redirects, io, async (rio) => {
+      switch (cmd.type) {
+        case 'subshell': {
+          const sub = this.subshell();
+          try {
+            return await sub.runScript(cmd.body, rio);
+          } catch (e) {
+            if (e instanceof ExitSignal) return e.status;
+            throw e;
+          }
+        }
+        case 'group':
+          return this.runScript(cmd.body, rio);
+        case 'if': {
+          for (const c of cmd.clauses) {
+            if ((await this.runCondition(c.cond, rio)) === 0) return this.runScript(c.body, rio);
+          }
+          return cmd.elseBody ? this.runScript(cmd.elseBody, rio) : 0;
+        }
+        case 'while':
+          return this.loop(async () => {
+            const c = await this.runCondition(cmd.cond, rio);
+            return cmd.until ? c !== 0 : c === 0;
+          }, () => this.runScript(cmd.body, rio));
+        case 'for': {
+          const items = cmd.items ? await expandWords(this.expandCtx(rio), cmd.items) : [...this.state.positional];
+          let i = 0;
+          return this.loop(async () => {
+            if (i >= items.length) return false;
+            this.state.set(cmd.name, items[i++]!);
+            return true;
+          }, () => this.runScript(cmd.body, rio));
+        }
+        case 'arith-for': {
+          if (cmd.init.trim()) arith(this, cmd.init);
+          let first = true;
+          return this.loop(async () => {
+            if (!first && cmd.step.trim()) arith(this, cmd.step);
+            first = false;
+            return !cmd.cond.trim() || arith(this, cmd.cond) !== 0n;
+          }, () => this.runScript(cmd.body, rio));
+        }
+        case 'case': {
+          const ctx = this.expandCtx(rio);
+          const subject = await expandString(ctx, cmd.subject);
+          let status = 0;
+          let fallthrough = false;
+          for (const item of cmd.items) {
+            let hit = fallthrough;
+            if (!hit) {
+              for (const pw of item.patterns) {
+                if (patternMatches(await expandPattern(ctx, pw), subject)) {
+                  hit = true;
+                  break;
+                }
+              }
+            }
+            if (!hit) continue;
+            status = await this.runScript(item.body, rio);
+            if (item.terminator === ';;') return status;
+            fallthrough = item.terminator === ';&';
+          }
+          return status;
+        }
+        case 'arith-cmd': {
+          const v = arith(this, await expandString(this.expandCtx(rio), cmd.expr, { tilde: false }));
+          return v !== 0n ? 0 : 1;
+        }
+        case 'cond': {
+          const words = await this.expandCondWords(cmd.words, rio);
+          const test = INTERNAL_BUILTINS.get('[[')!;
+          return test(this, ['[[', ...words], rio);
+        }
+      }
+    });
+  }
+
+  private async expandCondWords(words: import('./ast.ts').Word[], io: IO): Promise<string[]> {
+    const ctx = this.expandCtx(io);
+    const out: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const prev = out[out.length - 1];
+      // The right side of == and != is a pattern (quoted parts literal).
+      if (prev === '==' || prev === '!=' || prev === '=') out.push('\0pat:' + (await expandPattern(ctx, words[i]!)));
+      else out.push(await expandString(ctx, words[i]!));
+    }
+    return out;
+  }
+
+  private async runCondition(cond: Script, io: IO): Promise<number> {
+    this.condDepth++;
+    try {
+      return await this.runScript(cond, io);
+    } finally {
+      this.condDepth--;
+    }
+  }
+
+  private async loop(next: () => Promise<boolean>, body: () => Promise<number>): Promise<number> {
+    let status = 0;
+    this.state.loopDepth++;
+    try {
+      for (;;) {
+        await this.rt.step();
+        if (!(await next())) break;
+        try {
+          status = await body();
+        } catch (e) {
+          if (e instanceof LoopSignal) {
+            if (e.levels > 1) {
+              e.levels--;
+              throw e;
+            }
+            status = 0;
+            if (e.kind === 'break') break;
+            continue;
+          }
+          throw e;
+        }
+      }
+    } finally {
+      this.state.loopDepth--;
+    }
+    return status;
+  }
+
+  /** Applies redirects for the duration of fn. */
+  async withRedirects(redirects: Redirect[], io: IO, fn: (io: IO) => Promise<number>): Promise<number> {
+    if (redirects.length === 0) return fn(io);
+    let rio: IO;
+    try {
+      rio = await this.applyRedirects(redirects, io);
+    } catch (e) {
+      if (e instanceof ShellError) {
+        await this.error(io, e.message);
+        return 1;
+      }
+      throw e;
+    }
+    return fn(rio);
+  }
+
+  async applyRedirects(redirects: Redirect[], io: IO): Promise<IO> {
+    const fds: (InputStream | OutputStream | undefined)[] = [io.stdin, io.stdout, io.stderr];
+    const ctx = this.expandCtx(io);
+    const out = (fd: number): OutputStream | undefined => {
+      const s = fds[fd];
+      return s && 'write' in s ? s : undefined;
+    };
+    for (const r of redirects) {
+      switch (r.kind) {
+        case 'file': {
+          const name = await expandRedirectTarget(ctx, r.target);
+          if (r.op === '<') fds[r.fd] = openInputFile(this.fs, this.state.cwd, name);
+          else if (r.op === '<>') fds[r.fd] = openInputFile(this.fs, this.state.cwd, name);
+          else fds[r.fd] = this.openOutput(name, r.op === '>>', r.op === '>', io);
+          break;
+        }
+        case 'both': {
+          const name = await expandRedirectTarget(ctx, r.target);
+          const s = this.openOutput(name, r.op === '&>>', true, io);
+          fds[1] = s;
+          fds[2] = s;
+          break;
+        }
+        case 'dup': {
+          const t = await expandString(ctx, r.target);
+          if (t === '-') {
+            fds[r.fd] = r.op === '>&' ? { isTTY: false, write: () => {} } : { isTTY: false, read: async () => null };
+            break;
+          }
+          if (!/^\d+$/.test(t)) throw new ShellError(`${t}: ambiguous redirect`);
+          const src = fds[Number(t)];
+          if (!src) throw new ShellError(`${t}: Bad file descriptor`);
+          fds[r.fd] = src;
+          break;
+        }
+        case 'heredoc': {
+          let text = r.quoted ? r.body.parts.map((p) => (p.type === 'sq' ? p.text : '')).join('') : await expandString(ctx, r.body, { tilde: false });
+          if (r.stripTabs && !r.quoted) text = text.replace(/^\t+/gm, '');
+          fds[r.fd] = inputOf(text);
+          break;
+        }
+        case 'herestring':
+          fds[r.fd] = inputOf((await expandString(ctx, r.target)) + '\n');
+          break;
+      }
+    }
+    const stdin = fds[0];
+    return {
+      stdin: stdin && 'read' in stdin ? stdin : io.stdin,
+      stdout: out(1) ?? io.stdout,
+      stderr: out(2) ?? io.stderr,
+    };
+  }
+
+  private openOutput(name: string, append: boolean, clobberCheck: boolean, io: IO): OutputStream {
+    if (name === '/dev/stdout') return io.stdout;
+    if (name === '/dev/stderr') return io.stderr;
+    if (name === '/dev/tty') return io.stderr.isTTY ? io.stderr : io.stdout;
+    return openOutputFile(this.fs, this.state.cwd, name, { append, umask: this.state.umask, noclobber: clobberCheck && this.state.options.noclobber });
+  }
+
+  private async commandSubst(body: Script, io: IO): Promise<string> {
+    const sub = this.subshell();
+    const chunks: string[] = [];
+    let size = 0;
+    const dec = new TextDecoder();
+    const stdout: OutputStream = {
+      isTTY: false,
+      write: (c) => {
+        const s = typeof c === 'string' ? c : dec.decode(c, { stream: true });
+        size += s.length;
+        if (size > 16 * 1024 * 1024) throw new ShellError('command substitution: output too large');
+        chunks.push(s);
+      },
+    };
+    let status: number;
+    try {
+      status = await sub.runScript(body, { stdin: io.stdin, stdout, stderr: io.stderr });
+    } catch (e) {
+      if (e instanceof ExitSignal) status = e.status;
+      else if (e instanceof ShellError) {
+        await this.error(io, e.message);
+        status = e.status;
+      } else throw e;
+    }
+    this.state.lastStatus = status;
+    this.lastSubstStatus = status;
+    return chunks.join('').replace(/\0/g, '');
+  }
+
+  private lastSubstStatus: number | undefined;
+
+  private async runSimple(cmd: SimpleCommand, io: IO): Promise<number> {
+    await this.rt.step();
+    this.rt.line = cmd.line;
+    const ctx = this.expandCtx(io);
+    this.lastSubstStatus = undefined;
+    let argv: string[];
+    try {
+      argv = await expandWords(ctx, cmd.words);
+    } catch (e) {
+      if (e instanceof ShellError) {
+        await this.error(io, e.message);
+        if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
+        if (e.fatal) throw new InterruptSignal(e.status);
+        return e.status;
+      }
+      throw e;
+    }
+    // Alias expansion of the first word (interactive shells).
+    const first = cmd.words[0] ? plainText(cmd.words[0]) : undefined;
+    if (first !== undefined && this.state.aliases.has(first) && argv[0] === first) {
+      argv = [...(await this.aliasWords(this.state.aliases.get(first)!, io)), ...argv.slice(1)];
+    }
+    const assigns: [string, string, boolean][] = [];
+    try {
+      for (const a of cmd.assigns) assigns.push([a.name, await expandString(ctx, a.value), a.append]);
+    } catch (e) {
+      if (e instanceof ShellError) {
+        await this.error(io, e.message);
+        if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
+        if (e.fatal) throw new InterruptSignal(e.status);
+        return e.status;
+      }
+      throw e;
+    }
+    if (this.state.options.xtrace) {
+      const ps4 = this.state.get('PS4') ?? '+ ';
+      const parts = [...assigns.map(([n, v]) => `${n}=${quoteForTrace(v)}`), ...argv.map(quoteForTrace)];
+      await io.stderr.write(`${ps4}${parts.join(' ')}\n`);
+    }
+    if (argv.length === 0) {
+      try {
+        for (const [n, v, app] of assigns) this.state.set(n, app ? (this.state.get(n) ?? '') + v : v);
+      } catch (e) {
+        if (e instanceof ShellError) {
+          await this.error(io, e.message);
+          return 1;
+        }
+        throw e;
+      }
+      const st = await this.withRedirects(cmd.redirects, io, async () => 0);
+      return st !== 0 ? st : (this.lastSubstStatus ?? 0);
+    }
+    const name = argv[0]!;
+    const fn = this.state.functions.get(name);
+    const builtin = BUILTINS.get(name);
+    if (fn || builtin) {
+      return this.withRedirects(cmd.redirects, io, async (rio) => {
+        const saved = assigns.map(([n]) => [n, this.state.vars.get(n)] as const);
+        for (const [n, v] of assigns) this.state.set(n, v);
+        try {
+          if (fn) return await this.callFunction(fn, argv, rio);
+          try {
+            return await builtin!(this, argv, rio);
+          } catch (e) {
+            if (e instanceof ShellError) {
+              await this.error(rio, e.message);
+              return e.status;
+            }
+            throw e;
+          }
+        } finally {
+          // Prefix assignments last only for the command (special builtins aside).
+          if (!SPECIAL_BUILTINS.has(name) || fn) {
+            for (const [n, old] of saved) {
+              if (old) this.state.vars.set(n, old);
+              else this.state.vars.delete(n);
+            }
+          }
+        }
+      });
+    }
+    return this.withRedirects(cmd.redirects, io, async (rio) => {
+      const env = this.state.exportedEnv();
+      for (const [n, v] of assigns) env[n] = v;
+      return this.runProgram(argv, env, rio);
+    });
+  }
+
+  private async aliasWords(text: string, io: IO): Promise<string[]> {
+    try {
+      const s = parse(text);
+      const c = s.items[0]?.first.commands[0];
+      if (c?.type === 'simple') return expandWords(this.expandCtx(io), c.words);
+    } catch {
+      /* a broken alias runs as its text */
+    }
+    return [text];
+  }
+
+  async callFunction(fn: import('./ast.ts').FunctionDef, argv: string[], io: IO): Promise<number> {
+    const st = this.state;
+    if (st.funcDepth > 200) throw new ShellError(`${fn.name}: maximum function nesting level exceeded (200)`);
+    const savedPos = st.positional;
+    st.positional = argv.slice(1);
+    st.funcDepth++;
+    st.locals.push(new Map());
+    try {
+      return await this.runCommand(fn.body, io);
+    } catch (e) {
+      if (e instanceof ReturnSignal) return e.status;
+      throw e;
+    } finally {
+      st.funcDepth--;
+      st.positional = savedPos;
+      const frame = st.locals.pop()!;
+      for (const [n, old] of frame) {
+        if (old) st.vars.set(n, old);
+        else st.vars.delete(n);
+      }
+    }
+  }
+
+  /** Finds and starts a program; waits for it in the foreground. */
+  async runProgram(argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {
+    const started = this.startProgram(argv, env, io, opts);
+    if (typeof started === 'number') return started;
+    const rp = await started;
+    if (typeof rp === 'number') return rp;
+    this.rt.foreground.add(rp);
+    try {
+      const status = await this.rt.waitExternal(rp.exited);
+      if (status === 130 && this.rt.interactive) this.rt.interrupt(130);
+      return status;
+    } finally {
+      this.rt.foreground.delete(rp);
+    }
+  }
+
+  /** Resolves argv[0] and starts it; a number is an exit status (not found, not executable). */
+  startProgram(argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<RunningProcess | number> | number {
+    const name = argv[0]!;
+    const host = this.rt.host;
+    const res = host.resolveProgram(name, { path: this.state.get('PATH') ?? '', cwd: this.state.cwd, cred: this.state.cred });
+    if (!res.ok) {
+      const msg =
+        res.error === 'ENOENT'
+          ? name.includes('/')
+            ? `${name}: No such file or directory`
+            : `${name}: command not found`
+          : res.error === 'EACCES'
+            ? `${name}: Permission denied`
+            : `${name}: Is a directory`;
+      return this.error(io, msg).then(() => (res.error === 'ENOENT' ? 127 : 126));
+    }
+    let rp: RunningProcess | undefined;
+    const guard = (s: OutputStream): OutputStream => ({
+      isTTY: s.isTTY,
+      write: async (c) => {
+        try {
+          await s.write(c);
+        } catch (e) {
+          if (e instanceof BrokenPipeError) rp?.kill('SIGPIPE');
+          throw e;
+        }
+      },
+    });
+    const tty = this.rt.tty && (io.stdout.isTTY || io.stdin.isTTY) ? this.rt.tty : undefined;
+    const spawn: Spawner = createSpawner(this.rt, { env, cwd: this.state.cwd, cred: this.state.cred, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, ppid: () => rp?.info.pid ?? this.state.pid }, runScriptText);
+    rp = host.start({
+      command: res.command,
+      argv,
+      env,
+      cwd: this.state.cwd,
+      cred: this.state.cred,
+      stdin: withLeftover(io.stdin),
+      stdout: guard(io.stdout),
+      stderr: guard(io.stderr),
+      ppid: this.state.pid,
+      ...(tty ? { tty } : {}),
+      ...(opts.detached ? { detached: true } : {}),
+      spawn,
+    });
+    return Promise.resolve(rp);
+  }
+
+  /** `cmd &`: starts the job and returns at once with status 0. */
+  private async runBackground(ao: AndOr, io: IO): Promise<number> {
+    await this.rt.step();
+    const bgIO: IO = { stdin: this.rt.interactive ? { isTTY: false, read: async () => null } : io.stdin, stdout: io.stdout, stderr: io.stderr };
+    const single = ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.negated ? ao.first.commands[0]! : undefined;
+    let procs: RunningProcess[];
+    let done: Promise<number>;
+    const simpleExternal = single?.type === 'simple' && single.words.length > 0 ? await this.externalArgv(single, bgIO) : undefined;
+    if (simpleExternal && single?.type === 'simple') {
+      const { argv, env } = simpleExternal;
+      let rio: IO;
+      try {
+        rio = await this.applyRedirects(single.redirects, bgIO);
+      } catch (e) {
+        if (e instanceof ShellError) {
+          await this.error(io, e.message);
+          return 1;
+        }
+        throw e;
+      }
+      const started = await this.startProgram(argv, env, rio);
+      if (typeof started === 'number') {
+        // bash still makes a job of it; it ends at once with 127.
+        procs = [];
+        done = Promise.resolve(started);
+      } else {
+        procs = [started];
+        done = started.exited;
+      }
+    } else {
+      // The subshell gets its own runtime so Ctrl-C in the terminal does not reach it.
+      const sub = new Interpreter(this.state.clone(), this.rt.forBackground());
+      const host = this.rt.host;
+      const rp = host.start({
+        command: {
+          name: 'bash',
+          summary: 'subshell',
+          run: async (pctx) => {
+            pctx.signal.addEventListener('abort', () => sub.rt.interrupt(128 + (SIGNAL_NUMBERS[pctx.signal.reason as SignalName] ?? 15)));
+            try {
+              return await sub.runAndOr({ ...ao, background: false }, bgIO);
+            } catch (e) {
+              if (e instanceof ExitSignal || e instanceof InterruptSignal) return e.status;
+              throw e;
+            }
+          },
+        },
+        argv: [this.rt.name.replace(/^-/, '')],
+        env: this.state.exportedEnv(),
+        cwd: this.state.cwd,
+        cred: this.state.cred,
+        stdin: bgIO.stdin,
+        stdout: bgIO.stdout,
+        stderr: bgIO.stderr,
+        ppid: this.state.pid,
+        ...(this.rt.tty ? { tty: this.rt.tty } : {}),
+      });
+      procs = [rp];
+      done = rp.exited;
+    }
+    const job = this.rt.jobs.add(procs, ao.text, done);
+    this.state.lastBgPid = job.pids[job.pids.length - 1];
+    if (this.rt.interactive) await io.stderr.write(`[${job.id}] ${job.pids[job.pids.length - 1] ?? ''}\n`);
+    return 0;
+  }
+
+  /** argv and env when a simple command runs a program (not a builtin or function). */
+  private async externalArgv(cmd: SimpleCommand, io: IO): Promise<{ argv: string[]; env: Record<string, string> } | undefined> {
+    const first = plainText(cmd.words[0]!);
+    if (first === undefined || BUILTINS.has(first) || this.state.functions.has(first) || this.state.aliases.has(first)) return undefined;
+    const ctx = this.expandCtx(io);
+    const argv = await expandWords(ctx, cmd.words);
+    if (argv.length === 0) return undefined;
+    const env = this.state.exportedEnv();
+    for (const a of cmd.assigns) env[a.name] = await expandString(ctx, a.value);
+    return { argv, env };
+  }
+
+  /** Sends a signal to a job's processes. */
+  signalJob(job: import('./jobs.ts').Job, sig: SignalName): void {
+    for (const p of job.procs) p.kill(sig);
+  }
+}
+
+/** Runs a script text in a shell with the given state (the Spawner's `script`). */
+export const runScriptText: ScriptRunner = (state, rt, text, io) => new Interpreter(state, rt).runText(text, io);
+
+const SPECIAL_BUILTINS = new Set(['export', 'readonly', 'set', 'unset', 'eval', 'source', '.', 'exec', 'exit', 'return', 'shift', ':', 'break', 'continue', 'trap', 'times', 'local', 'declare', 'typeset']);
+
+function inputOf(text: string): InputStream {
+  let done = false;
+  return {
+    isTTY: false,
+    read: async () => {
+      if (done) return null;
+      done = true;
+      const b = enc.encode(text);
+      return b.length ? b : null;
+    },
+  };
+}
+
+function quoteForTrace(s: string): string {
+  if (s === '') return "''";
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export type { Builtin };

@@ -1,0 +1,143 @@
+// The state a shell keeps between commands: variables, cwd, functions, options, jobs.
+// A subshell ( … ), a pipeline stage or $(…) gets a copy, as a fork would.
+import type { Credentials, Host } from '../types.ts';
+import type { FunctionDef } from './ast.ts';
+
+export interface Variable {
+  value: string;
+  exported: boolean;
+  readonly?: boolean;
+}
+
+export interface ShellOptions {
+  errexit: boolean;
+  nounset: boolean;
+  xtrace: boolean;
+  pipefail: boolean;
+  noglob: boolean;
+  noclobber: boolean;
+}
+
+/** An error a builtin or expansion reports as "bash: <message>" (already worded). */
+export class ShellError extends Error {
+  constructor(
+    message: string,
+    readonly status = 1,
+    /** Ends a non-interactive shell (unbound variable, ${x?}, bad substitution). */
+    readonly fatal = false,
+  ) {
+    super(message);
+  }
+}
+
+/** `exit` unwinds to the top of the shell. */
+export class ExitSignal {
+  constructor(readonly status: number) {}
+}
+/** `return` unwinds to the function or sourced file. */
+export class ReturnSignal {
+  constructor(readonly status: number) {}
+}
+/** `break n` / `continue n`. */
+export class LoopSignal {
+  constructor(
+    readonly kind: 'break' | 'continue',
+    public levels: number,
+  ) {}
+}
+/** The command line was interrupted (Ctrl-C, a foreground job killed by SIGINT, CPU limit). */
+export class InterruptSignal {
+  constructor(readonly status: number) {}
+}
+
+export class ShellState {
+  vars = new Map<string, Variable>();
+  cwd: string;
+  positional: string[] = [];
+  arg0 = 'bash';
+  functions = new Map<string, FunctionDef>();
+  aliases = new Map<string, string>();
+  lastStatus = 0;
+  /** `export NAME` before NAME has a value: exported once assigned. */
+  exportPending = new Set<string>();
+  /** Statuses of the last pipeline's stages ($PIPESTATUS). */
+  pipeStatus: number[] = [];
+  lastBgPid: number | undefined;
+  options: ShellOptions = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, noclobber: false };
+  umask = 0o022;
+  /** Inside a function (for `return` and `local`). */
+  funcDepth = 0;
+  /** Loop nesting (for break/continue). */
+  loopDepth = 0;
+  locals: Map<string, Variable | undefined>[] = [];
+  /** The user's `history` entries (shared with the line editor). */
+  history: string[] = [];
+  interactive = false;
+  login = false;
+  /** True in ( … ), pipeline stages and $(…): `exit` leaves only the copy. */
+  subshell = false;
+
+  constructor(
+    readonly host: Host,
+    public cred: Credentials,
+    cwd: string,
+    /** The shell's own pid ($$). */
+    public pid: number,
+  ) {
+    this.cwd = cwd;
+  }
+
+  get(name: string): string | undefined {
+    return this.vars.get(name)?.value;
+  }
+
+  set(name: string, value: string, opts: { export?: boolean } = {}): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ShellError(`${name}: readonly variable`);
+    if (v) {
+      v.value = value;
+      if (opts.export) v.exported = true;
+    } else {
+      this.vars.set(name, { value, exported: !!opts.export || this.exportPending.has(name) });
+      this.exportPending.delete(name);
+    }
+  }
+
+  unset(name: string): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ShellError(`unset: ${name}: cannot unset: readonly variable`);
+    this.vars.delete(name);
+  }
+
+  /** The environment exported to programs. */
+  exportedEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of this.vars) if (v.exported) env[k] = v.value;
+    return env;
+  }
+
+  home(): string {
+    return this.get('HOME') ?? this.host.users.byUid(this.cred.uid)?.home ?? '/';
+  }
+
+  /** A fork: everything copied, nothing shared but the host. */
+  clone(): ShellState {
+    const s = new ShellState(this.host, this.cred, this.cwd, this.pid);
+    for (const [k, v] of this.vars) s.vars.set(k, { ...v });
+    s.positional = [...this.positional];
+    s.arg0 = this.arg0;
+    s.functions = new Map(this.functions);
+    s.aliases = new Map(this.aliases);
+    s.lastStatus = this.lastStatus;
+    s.lastBgPid = this.lastBgPid;
+    s.options = { ...this.options };
+    s.exportPending = new Set(this.exportPending);
+    s.umask = this.umask;
+    s.funcDepth = this.funcDepth;
+    s.history = this.history;
+    s.interactive = false;
+    s.login = this.login;
+    s.subshell = true;
+    return s;
+  }
+}
