@@ -101,6 +101,10 @@ export class Lessor {
     for (const l of this.leases.values()) l.expiryMs = nowMs + l.ttl * 1000;
   }
 
+  get size(): number {
+    return this.leases.size;
+  }
+
   /** All leases, soonest expiry first (ties by id, so the order is deterministic). */
   list(): Lease[] {
     return [...this.leases.values()].sort((a, b) => a.expiryMs - b.expiryMs || cmpId(a.id, b.id));

@@ -220,7 +220,7 @@ export class MvccStore {
 
   /** Bytes the data takes (etcd's "DB SIZE IN USE"), rounded to pages. */
   get dbSizeInUse(): number {
-    const raw = EMPTY_DB_BYTES + this.kv.bytesInUse + this.lessor.list().length * LEASE_OVERHEAD;
+    const raw = EMPTY_DB_BYTES + this.kv.bytesInUse + this.lessor.size * LEASE_OVERHEAD;
     return Math.ceil(raw / PAGE) * PAGE;
   }
 
