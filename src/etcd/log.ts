@@ -46,9 +46,10 @@ export class Logger {
     return RANK[level] >= RANK[this.level];
   }
 
-  log(level: LogLevel, caller: string, msg: string, fields: LogFields = {}): void {
+  /** name: zap's logger name ("raft" for raft's lines), printed before the caller. */
+  log(level: LogLevel, caller: string, msg: string, fields: LogFields = {}, name?: string): void {
     if (!this.enabled(level)) return;
-    const rec: LogFields = { level, ts: formatZapTime(this.clock.now()), caller, msg, ...this.base };
+    const rec: LogFields = name ? { level, ts: formatZapTime(this.clock.now()), logger: name, caller, msg, ...this.base } : { level, ts: formatZapTime(this.clock.now()), caller, msg, ...this.base };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       rec[k] = v instanceof Error ? v.message : typeof v === 'bigint' ? v.toString() : v;
@@ -66,8 +67,8 @@ export class Logger {
   debug(caller: string, msg: string, fields?: LogFields): void {
     this.log('debug', caller, msg, fields);
   }
-  info(caller: string, msg: string, fields?: LogFields): void {
-    this.log('info', caller, msg, fields);
+  info(caller: string, msg: string, fields?: LogFields, name?: string): void {
+    this.log('info', caller, msg, fields, name);
   }
   warn(caller: string, msg: string, fields?: LogFields): void {
     this.log('warn', caller, msg, fields);

@@ -1,0 +1,183 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SimClock } from '../../platform/sim-clock.ts';
+import { SimFileSystem } from '../../platform/sim-fs.ts';
+import { SeededRandom } from '../../platform/random.ts';
+import { startInProcessCluster, memberOptions, type InProcessClusterOptions } from './in-process-cluster.ts';
+import { EtcdServer } from './etcd-server.ts';
+import { InMemoryPeerNetwork } from '../transport/peer-transport.ts';
+import type { WatchResponse } from '../mvcc/types.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** Runs the clock until the promise settles (bounded). */
+async function run<T>(clock: SimClock, p: Promise<T>, maxMs = 60_000): Promise<T> {
+  let done = false;
+  let out: { v?: T; e?: unknown } = {};
+  p.then((v) => ((done = true), (out = { v })), (e) => ((done = true), (out = { e })));
+  for (let t = 0; t < maxMs && !done; t += 10) {
+    clock.advance(10);
+    await new Promise((r) => setImmediate(r));
+  }
+  if (!done) throw new Error('did not settle');
+  if ('e' in out && out.e !== undefined) throw out.e;
+  return out.v as T;
+}
+
+async function settle(clock: SimClock, ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    clock.advance(10);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function single(seed = 1) {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'default', peerUrl: 'http://localhost:2380', clientUrl: 'http://localhost:2379' }],
+    clock,
+    random: new SeededRandom(seed),
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+  };
+  return { clock, disks, opts };
+}
+
+test('single member: elects itself, put/get, ids as real etcd', async () => {
+  const { clock, opts } = single();
+  const { servers } = await startInProcessCluster(opts);
+  const s = servers.get('default')!;
+  assert.equal(s.memberId, '8e9e05c52164694d');
+  await run(clock, s.readyNotify());
+  assert.equal(s.leader, s.memberId);
+  const put = await run(clock, s.put({ key: enc('foo'), value: enc('bar') }));
+  assert.equal(put.header.revision, 2);
+  assert.equal(put.header.clusterId, 'cdf818194e3a8c32');
+  const got = await run(clock, s.range({ key: enc('foo') }));
+  assert.equal(dec(got.kvs[0]!.value), 'bar');
+  assert.equal(got.count, 1);
+  await run(clock, s.stop());
+});
+
+test('single member: watch sees writes, data survives restart and crash', async () => {
+  const { clock, opts, disks } = single(2);
+  let { servers } = await startInProcessCluster(opts);
+  let s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const seen: WatchResponse[] = [];
+  const w = s.watch({ key: enc('k') }, (r) => {
+    seen.push(r);
+  });
+  w.start();
+  for (let i = 1; i <= 5; i++) await run(clock, s.put({ key: enc('k'), value: enc(`v${i}`) }));
+  assert.equal(seen.flatMap((r) => r.events).length, 5);
+  // Power cut: acknowledged writes must survive.
+  await run(clock, s.stop('crash'));
+  disks.get('default')!.crash();
+  ({ servers } = await startInProcessCluster(opts));
+  s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const got = await run(clock, s.range({ key: enc('k') }));
+  assert.equal(dec(got.kvs[0]!.value), 'v5');
+  assert.equal(got.kvs[0]!.version, 5);
+  const hist = await run(clock, s.range({ key: enc('k'), revision: 3 }));
+  assert.equal(dec(hist.kvs[0]!.value), 'v2');
+  await run(clock, s.stop());
+});
+
+test('snapshots compact the log and restart from snapshot + WAL', async () => {
+  const { clock, opts, disks } = single(3);
+  opts.snapshotCount = 20;
+  opts.snapshotCatchUpEntries = 5;
+  let { servers } = await startInProcessCluster(opts);
+  let s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  for (let i = 0; i < 60; i++) await run(clock, s.put({ key: enc(`key${i % 7}`), value: enc(`v${i}`) }));
+  const fs = disks.get('default')!;
+  const snaps = fs.readdir('/var/lib/etcd/default.etcd/member/snap').filter((n) => n.endsWith('.snap'));
+  assert.ok(snaps.length >= 1, 'a snapshot file exists');
+  assert.ok(fs.exists('/var/lib/etcd/default.etcd/member/snap/db'));
+  await run(clock, s.stop('crash'));
+  fs.crash();
+  ({ servers } = await startInProcessCluster(opts));
+  s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const got = await run(clock, s.range({ key: enc('key'), rangeEnd: enc('kez') }));
+  assert.equal(got.count, 7);
+  assert.equal(got.header.revision, 61);
+  await run(clock, s.stop());
+});
+
+test('lease: granted id carries the member prefix; expiry is revoked by the leader', async () => {
+  const { clock, opts } = single(4);
+  const { servers } = await startInProcessCluster(opts);
+  const s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const g = await run(clock, s.leaseGrant(5));
+  assert.match(g.id, /^694d/);
+  await run(clock, s.put({ key: enc('lk'), value: enc('x'), lease: g.id }));
+  await settle(clock, 7000);
+  const got = await run(clock, s.range({ key: enc('lk') }));
+  assert.equal(got.count, 0, 'key deleted with its lease');
+  const ttl = await run(clock, s.leaseTimeToLive({ id: g.id }));
+  assert.equal(ttl.ttl, -1);
+  await run(clock, s.stop());
+});
+
+test('three members: elect, replicate, lose quorum (timeout), recover with data intact', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(7),
+    network,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+  };
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const leader = all.find((s) => s.isLeader)!;
+  assert.ok(leader);
+  assert.equal(new Set(all.map((s) => s.leader)).size, 1);
+  const members = await run(clock, all[0]!.memberList());
+  assert.deepEqual(members.members.map((m) => m.name).sort(), ['a', 'b', 'c']);
+  // A follower takes a write (forwarded as MsgProp) and every member sees it.
+  const follower = all.find((s) => !s.isLeader)!;
+  await run(clock, follower.put({ key: enc('x'), value: enc('1') }));
+  for (const s of all) assert.equal((await run(clock, s.range({ key: enc('x') }))).count, 1);
+  // Two members go away: writes time out, serializable reads still answer.
+  const [down1, down2] = all.filter((s) => s !== follower);
+  network.isolate(down1!.memberId);
+  network.isolate(down2!.memberId);
+  await assert.rejects(run(clock, follower.put({ key: enc('y'), value: enc('2') })), /etcdserver: request timed out/);
+  const local = await run(clock, follower.range({ key: enc('x'), serializable: true }));
+  assert.equal(local.count, 1);
+  const h = await run(clock, follower.health());
+  assert.deepEqual(h, { health: false, reason: 'RAFT NO LEADER' });
+  // Back: a leader again, the write goes through, nothing acknowledged is lost.
+  network.heal();
+  await settle(clock, 3000);
+  await run(clock, follower.put({ key: enc('y'), value: enc('3') }));
+  for (const s of all) {
+    const r = await run(clock, s.range({ key: enc('x'), rangeEnd: enc('z') }));
+    assert.deepEqual(r.kvs.map((kv) => dec(kv.value)), ['1', '3']);
+  }
+  for (const s of all) await run(clock, s.stop());
+});
+
+test('member data dir of another cluster keeps its own identity (flags ignored on restart)', async () => {
+  const { clock, opts, disks } = single(5);
+  let { servers } = await startInProcessCluster(opts);
+  await run(clock, servers.get('default')!.readyNotify());
+  await run(clock, servers.get('default')!.stop());
+  const o2 = { ...opts, token: 'other-token' };
+  const net = new InMemoryPeerNetwork(clock);
+  const s2 = await EtcdServer.start(memberOptions(o2, 'default', net));
+  assert.equal(s2.memberId, '8e9e05c52164694d', 'WAL identity wins over flags');
+  await run(clock, s2.stop());
+  void disks;
+  void servers;
+});

@@ -1,0 +1,207 @@
+// EtcdServer: the client-facing operations (etcd's KV, Lease, Cluster and Maintenance
+// services plus /health) on top of the raft member in server-core.ts. The HTTP gateway,
+// the gRPC-less sandbox clients and the deterministic simulation all call these methods.
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  HashKVResponse,
+  LeaseGrantResponse,
+  LeaseLeasesResponse,
+  LeaseRevokeResponse,
+  LeaseTimeToLiveRequest,
+  LeaseTimeToLiveResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  TxnRequest,
+  TxnResponse,
+  WatchResponse,
+} from '../mvcc/types.ts';
+import type { WatchOptions, Watcher } from '../mvcc/index.ts';
+import { hexToId, idToHex } from '../types/id.ts';
+import { EtcdServerCore, type ApplyResult, type EtcdServerOptions, type ServerHeader } from './server-core.ts';
+import { Errors, toStatus } from './errors.ts';
+import type { Member } from './membership.ts';
+
+export type { EtcdServerOptions, ServerHeader } from './server-core.ts';
+export type { Member } from './membership.ts';
+
+/** A store response with etcd's full header (cluster id, member id, revision, raft term). */
+export type WithHeader<T extends { header: unknown }> = Omit<T, 'header'> & { header: ServerHeader };
+
+export interface StatusResponse {
+  header: ServerHeader;
+  version: string;
+  dbSize: number;
+  /** Hex id of the leader, '' when none. */
+  leader: string;
+  raftIndex: number;
+  raftTerm: number;
+  raftAppliedIndex: number;
+  errors: string[];
+  dbSizeInUse: number;
+  isLearner: boolean;
+  storageVersion: string;
+  dbSizeQuota: number;
+}
+
+export interface HealthResult {
+  health: boolean;
+  reason: string;
+}
+
+export class EtcdServer extends EtcdServerCore {
+  /** Bootstraps or recovers the member from its data dir and starts it. */
+  static async start(opts: EtcdServerOptions): Promise<EtcdServer> {
+    const b = await EtcdServerCore.prepare(opts);
+    const s = new EtcdServer(opts, b);
+    s.begin(b);
+    return s;
+  }
+
+  private withHeader<T extends { header: { revision: number } }>(r: T): WithHeader<T> {
+    return { ...r, header: this.header(r.header.revision) };
+  }
+
+  private expect<K extends string>(r: ApplyResult, key: K): Extract<ApplyResult, Record<K, unknown>>[K] {
+    if (!(key in r)) throw new Error(`unexpected apply result for ${key}`);
+    return (r as unknown as Record<K, never>)[key];
+  }
+
+  // ---------------------------------------------------------------- KV
+
+  /** Linearizable unless req.serializable: waits for a ReadIndex round first. */
+  async range(req: RangeRequest): Promise<WithHeader<RangeResponse>> {
+    if (!req.serializable) await this.linearizableReadNotify();
+    return this.withHeader(this.store.range(req));
+  }
+
+  async put(req: PutRequest): Promise<WithHeader<PutResponse>> {
+    return this.withHeader(this.expect(await this.propose({ put: req }), 'put'));
+  }
+
+  async deleteRange(req: DeleteRangeRequest): Promise<WithHeader<DeleteRangeResponse>> {
+    return this.withHeader(this.expect(await this.propose({ deleteRange: req }), 'deleteRange'));
+  }
+
+  async txn(req: TxnRequest): Promise<WithHeader<TxnResponse>> {
+    return this.withHeader(this.expect(await this.propose({ txn: req }), 'txn'));
+  }
+
+  /** With physical, answers once the compaction is done (it is synchronous here). */
+  async compact(req: CompactionRequest): Promise<WithHeader<CompactionResponse>> {
+    return this.withHeader(this.expect(await this.propose({ compaction: req }), 'compaction'));
+  }
+
+  /** Registers a watcher on this member's store; call start() on it to begin delivery. */
+  watch(opts: WatchOptions, sink: (r: WatchResponse) => boolean | void): Watcher {
+    return this.store.watches.watch(opts, sink);
+  }
+
+  // ---------------------------------------------------------------- Lease
+
+  async leaseGrant(ttl: number, id = ''): Promise<WithHeader<LeaseGrantResponse>> {
+    let leaseId = id === '0' ? '' : id;
+    while (leaseId === '') {
+      const v = hexToId(this.nextId()) & ((1n << 63n) - 1n);
+      if (v !== 0n) leaseId = idToHex(v);
+    }
+    return this.withHeader(this.expect(await this.propose({ leaseGrant: { ttl, id: leaseId } }), 'leaseGrant'));
+  }
+
+  async leaseRevoke(id: string): Promise<WithHeader<LeaseRevokeResponse>> {
+    return this.withHeader(this.expect(await this.propose({ leaseRevoke: { id } }), 'leaseRevoke'));
+  }
+
+  /** One keep-alive: the renewed TTL in seconds, 0 when the lease is gone (as etcd answers). */
+  async leaseKeepAlive(id: string): Promise<{ header: ServerHeader; id: string; ttl: number }> {
+    const r = this.expect(await this.propose({ leaseRenew: { id } }), 'leaseRenew');
+    return { header: this.header(), id, ttl: r.ttl };
+  }
+
+  async leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<WithHeader<LeaseTimeToLiveResponse>> {
+    await this.linearizableReadNotify();
+    return this.withHeader(this.store.leaseTimeToLive(req, this.options.clock.now()));
+  }
+
+  async leaseLeases(): Promise<WithHeader<LeaseLeasesResponse>> {
+    await this.linearizableReadNotify();
+    return this.withHeader(this.store.leaseLeases());
+  }
+
+  // ---------------------------------------------------------------- Cluster
+
+  /** etcd 3.6 answers member list linearizably unless asked otherwise. */
+  async memberList(linearizable = true): Promise<{ header: ServerHeader; members: Member[] }> {
+    if (linearizable) await this.linearizableReadNotify();
+    return { header: this.header(), members: this.cluster.list() };
+  }
+
+  async memberAddRequest(peerUrls: string[], isLearner = false): Promise<{ header: ServerHeader; member: Member; members: Member[] }> {
+    if (peerUrls.length === 0) throw Errors.memberBadUrls();
+    const { member, members } = await this.memberAdd(peerUrls, isLearner);
+    return { header: this.header(), member, members };
+  }
+
+  async memberRemoveRequest(id: string): Promise<{ header: ServerHeader; members: Member[] }> {
+    const members = await this.memberRemove(id);
+    return { header: this.header(), members };
+  }
+
+  // ---------------------------------------------------------------- Maintenance
+
+  status(): StatusResponse {
+    const leader = this.leader;
+    const errors: string[] = [];
+    if (leader === '') errors.push(Errors.noLeader().message);
+    const me = this.cluster.members.get(this.memberId);
+    return {
+      header: this.header(),
+      version: this.options.version,
+      dbSize: this.store.dbSize,
+      leader,
+      raftIndex: this.committed,
+      raftTerm: this.term,
+      raftAppliedIndex: this.applied,
+      errors,
+      dbSizeInUse: this.store.dbSizeInUse,
+      isLearner: me?.isLearner ?? false,
+      storageVersion: storageVersionOf(this.options.version),
+      dbSizeQuota: this.store.quotaBackendBytes,
+    };
+  }
+
+  hashKV(revision = 0): WithHeader<HashKVResponse> {
+    return this.withHeader(this.store.hashKV(revision));
+  }
+
+  /** The whole store as bytes (what /v3/maintenance/snapshot streams). */
+  snapshotBytes(): Uint8Array {
+    return this.store.snapshot();
+  }
+
+  defragment(): { header: ServerHeader } {
+    this.store.defragment();
+    return { header: this.header() };
+  }
+
+  /** /health as etcd 3.6 computes it: alarms, then leader, then a range through raft. */
+  async health(serializable = false): Promise<HealthResult> {
+    if (!serializable && this.leader === '') return { health: false, reason: 'RAFT NO LEADER' };
+    try {
+      await this.range({ key: new Uint8Array([0]), keysOnly: true, limit: 1, serializable });
+      return { health: true, reason: '' };
+    } catch (e) {
+      return { health: false, reason: `RANGE ERROR:${toStatus(e).message}` };
+    }
+  }
+}
+
+/** The storage version a server of this version writes (3.6.x → 3.6.0). */
+function storageVersionOf(version: string): string {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  return m ? `${m[1]}.${m[2]}.0` : version;
+}
