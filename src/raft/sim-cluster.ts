@@ -41,6 +41,10 @@ export class SimCluster {
   private cut = new Set<string>();
   private readonly opts: SimClusterOptions;
   readonly random: Random;
+  /** Called for every entry a node applies (normal and conf change), in order. */
+  onApply: ((id: NodeId, e: Entry) => void) | undefined;
+  /** Called when a node replaces its state with a snapshot's. */
+  onRestore: ((id: NodeId, applied: Entry[], index: number) => void) | undefined;
 
   constructor(opts: SimClusterOptions) {
     this.opts = opts;
@@ -89,8 +93,10 @@ export class SimCluster {
       // The snapshot's data is the applied list up to its index, as JSON.
       const decoded = JSON.parse(new TextDecoder().decode(rd.snapshot.data)) as Array<{ term: number; index: number; data: string }>;
       n.applied = decoded.map((e) => ({ term: e.term, index: e.index, type: 'normal', data: new TextEncoder().encode(e.data) }));
+      this.onRestore?.(id, n.applied, rd.snapshot.metadata.index);
     }
     for (const e of rd.committedEntries) {
+      this.onApply?.(id, e);
       if (e.type === 'confchange') {
         n.node.applyConfChange(decodeConfChange(e.data));
       } else {
@@ -107,6 +113,7 @@ export class SimCluster {
     const n = this.get(id);
     const st = n.node.status();
     const at = index ?? st.applied;
+    if (at <= n.storage.snapshot().metadata.index || at < n.storage.firstIndex()) return;
     const data = n.applied
       .filter((e) => e.index <= at)
       .map((e) => ({ term: e.term, index: e.index, data: new TextDecoder().decode(e.data) }));
