@@ -10,8 +10,8 @@ const USAGE = `usage: awk [-F value] [-v var=value] [--] 'program text' [file ..
 usage: awk [-F value] [-v var=value] [-f program-file] [--] [file ...]
 `;
 
-/** Loop iterations an awk run may take before the sandbox stops it. */
-const MAX_STEPS = 20_000_000;
+/** CPU time one awk run may take before the sandbox stops it (a runaway loop must not hog the server). */
+export const awkLimits = { maxMillis: 10_000 };
 
 export const awk: Command = {
   name: 'awk',
@@ -82,6 +82,7 @@ export const awk: Command = {
     }
     const operands = args.slice(i);
     let steps = 0;
+    const started = ctx.clock.monotonic();
     const interp = new AwkInterpreter(
       program,
       {
@@ -94,10 +95,11 @@ export const awk: Command = {
           else ctx.fs.writeFile(p, text);
         },
         tick: async () => {
-          if (++steps > MAX_STEPS) throw new AwkRuntimeError('program exceeded the sandbox step limit');
-          if (steps % 10_000 === 0) {
-            await new Promise<void>((r) => setImmediate(r));
-            if (ctx.signal.aborted) throw new AwkRuntimeError('interrupted');
+          if (++steps % 2_000 !== 0) return;
+          await new Promise<void>((r) => setImmediate(r));
+          if (ctx.signal.aborted) throw new AwkRuntimeError('interrupted');
+          if (ctx.clock.monotonic() - started > awkLimits.maxMillis) {
+            throw new AwkRuntimeError(`program exceeded the sandbox CPU limit (${awkLimits.maxMillis / 1000} s)`);
           }
         },
       },
