@@ -4,3 +4,4 @@ export { awk } from './awk.ts';
 export { echo } from './echo.ts';
 export { cat } from './cat.ts';
 export { ls } from './ls.ts';
+export { openssl } from './openssl.ts';
