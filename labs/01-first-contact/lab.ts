@@ -126,24 +126,33 @@ const lab: LabDefinition = {
       id: 'watch-key',
       title: 'Watch a key in a second terminal while you change it',
       async check(ctx) {
-        const watches = ctx.events('etcd.watch');
-        if (watches.length === 0) return fail('etcd has not seen a watch yet (looked at the watches etcd recorded on node-1)');
+        const down = await etcdAnswers(ctx);
+        if (down) return fail(down);
+        // What etcd recorded when a watch was created: the key and the revision it began at.
+        const watches = ctx.events('etcd.watch').filter((w) => w.host === 'node-1');
         for (const w of watches) {
           const key = typeof w.data.key === 'string' ? w.data.key : undefined;
-          const rev = Number(w.data.revision ?? w.data.startRevision ?? 0);
-          if (!key) continue;
+          if (key === undefined) continue;
+          const since = Number(w.data.revision ?? w.data.startRevision ?? 0);
           const prefix = w.data.prefix === true || (typeof w.data.rangeEnd === 'string' && w.data.rangeEnd !== '');
-          const res = await ctx.etcd().get(key, prefix ? { prefix: true } : {});
           const r = await valuesOf(ctx, key);
           if ('error' in r) return fail(r.error);
-          const changedAfter = r.values.find((v) => v.modRevision > rev);
-          const deletedAfter = res.ok && res.value.kvs.length === 0 && r.values.length > 0 && rev > 0;
-          if (changedAfter) return ok(`a watch on ${key} started at revision ${rev}; ${key} was written at revision ${changedAfter.modRevision} while it watched`);
-          if (prefix && res.ok && res.value.kvs.some((kv) => kv.modRevision > rev)) return ok(`a watch on the prefix ${key} saw writes after revision ${rev}`);
-          if (deletedAfter) continue;
+          const changed = r.values.find((v) => v.modRevision > since);
+          if (changed) return ok(`a watch on ${key} began at revision ${since}; ${key} was written at revision ${changed.modRevision} while it watched`);
+          if (prefix) {
+            const now = await ctx.etcd().get(key, { prefix: true });
+            if (now.ok && now.value.kvs.some((kv) => kv.modRevision > since)) return ok(`a watch on the prefix ${key} saw writes after revision ${since}`);
+          }
         }
-        const list = watches.map((w) => `${String(w.data.key ?? '?')} (from revision ${String(w.data.revision ?? w.data.startRevision ?? '?')})`).join(', ');
-        return fail(`etcd saw a watch on ${list}, but the key has not changed since the watch began: write to it from your other terminal`);
+        // etcd also counts every event it hands to a watcher.
+        const metrics = await ctx.http('http://127.0.0.1:2379/metrics');
+        const sent = metrics.ok ? /^etcd_debugging_mvcc_events_total\s+(\d+(?:\.\d+)?(?:e\+?\d+)?)/m.exec(metrics.response.body) : null;
+        if (sent && Number(sent[1]) > 0) return ok(`etcd has delivered ${Number(sent[1])} event(s) to watchers (etcd_debugging_mvcc_events_total)`);
+        if (watches.length) {
+          const list = watches.map((w) => `${String(w.data.key ?? '?')} (from revision ${String(w.data.revision ?? w.data.startRevision ?? '?')})`).join(', ');
+          return fail(`etcd saw a watch on ${list}, but no watched key changed while it watched: write to it from your other terminal`);
+        }
+        return fail('no watch has received an event yet (looked at the watches etcd recorded on node-1 and its etcd_debugging_mvcc_events_total metric)');
       },
     },
   ],

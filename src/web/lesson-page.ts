@@ -41,7 +41,6 @@ class LessonPage {
   private readonly progressBar: HTMLElement;
   private readonly connection: HTMLElement;
   private readonly checkButton: HTMLButtonElement;
-  private explicitFailures = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -155,7 +154,6 @@ class LessonPage {
       const { tabs } = await api.closeTab(this.view.id, id);
       this.tabs.get(id)?.dispose();
       this.tabs.delete(id);
-      this.tabs.forEach((t) => t.element.id === `term-${id}` && t.element.remove());
       this.termHost.querySelector(`[data-term-id="${CSS.escape(id)}"]`)?.remove();
       this.tabInfos = tabs;
       if (this.activeId === id) this.activeId = undefined;
@@ -229,7 +227,6 @@ class LessonPage {
     this.checkButton.textContent = 'Checking…';
     try {
       const { tasks } = await api.check(this.view.id);
-      this.explicitFailures = true;
       this.applyTasks(tasks);
     } catch (e) {
       this.flash((e as Error).message);
@@ -286,7 +283,6 @@ class LessonPage {
         msg.textContent = t.message;
       }
     }
-    void this.explicitFailures;
   }
 
   private flash(text: string): void {
