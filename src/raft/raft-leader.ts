@@ -4,7 +4,7 @@
 import type { Message, NodeId } from './types.ts';
 import { NONE } from './types.ts';
 import type { Raft } from './raft.ts';
-import { ErrProposalDropped } from './raft.ts';
+import { ErrProposalDropped } from './errors.ts';
 import { ErrCompacted, ErrSnapshotTemporarilyUnavailable, ErrUnavailable, RaftError, isEmptySnapshot } from './storage.ts';
 import { voteResult } from './quorum.ts';
 

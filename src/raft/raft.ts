@@ -16,9 +16,10 @@ import { ReadOnly } from './read-only.ts';
 import type { ReadOnlyOption } from './read-only.ts';
 import { fmtId, voteRespMsgType } from './util.ts';
 import { stepLeader, bcastAppend, maybeCommit, abortLeaderTransfer } from './raft-leader.ts';
-import { restoreConfig, restoreSnapshot } from './raft-config.ts';
+import { restoreConfig } from './raft-config.ts';
+import { stepCandidate, stepFollower } from './raft-follower.ts';
 
-export const ErrProposalDropped = new RaftError('raft proposal dropped');
+export { ErrProposalDropped } from './errors.ts';
 
 export interface RaftConfig {
   id: NodeId;
@@ -414,145 +415,8 @@ export class Raft {
       }
       default:
         if (this.state === 'StateLeader') stepLeader(this, m);
-        else if (this.state === 'StateFollower') this.stepFollower(m);
-        else this.stepCandidate(m);
-    }
-  }
-
-  private stepCandidate(m: Message): void {
-    const myVoteResp: MessageType = this.state === 'StatePreCandidate' ? 'MsgPreVoteResp' : 'MsgVoteResp';
-    switch (m.type) {
-      case 'MsgProp':
-        this.logger.info(`${this.id} no leader at term ${this.term}; dropping proposal`);
-        throw ErrProposalDropped;
-      case 'MsgApp':
-        this.becomeFollower(m.term, m.from);
-        this.handleAppendEntries(m);
-        return;
-      case 'MsgHeartbeat':
-        this.becomeFollower(m.term, m.from);
-        this.handleHeartbeat(m);
-        return;
-      case 'MsgSnap':
-        this.becomeFollower(m.term, m.from);
-        this.handleSnapshot(m);
-        return;
-      case 'MsgTimeoutNow':
-        this.logger.debug(`${this.id} [term ${this.term} state ${this.state}] ignored MsgTimeoutNow from ${m.from}`);
-        return;
-      default:
-        if (m.type !== myVoteResp) return;
-        {
-          const { granted, rejected, result } = this.poll(m.from, m.type, !m.reject);
-          this.logger.info(`${this.id} has received ${granted} ${m.type} votes and ${rejected} vote rejections`);
-          if (result === 'VoteWon') {
-            if (this.state === 'StatePreCandidate') {
-              this.campaign('CampaignElection');
-            } else {
-              this.becomeLeader();
-              bcastAppend(this);
-            }
-          } else if (result === 'VoteLost') {
-            // A lost pre-vote does not change the term: m.term may be our future one.
-            this.becomeFollower(this.term, NONE);
-          }
-        }
-    }
-  }
-
-  private stepFollower(m: Message): void {
-    switch (m.type) {
-      case 'MsgProp':
-        if (this.lead === NONE) {
-          this.logger.info(`${this.id} no leader at term ${this.term}; dropping proposal`);
-          throw ErrProposalDropped;
-        }
-        this.msgs.push({ ...m, to: this.lead });
-        return;
-      case 'MsgApp':
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleAppendEntries(m);
-        return;
-      case 'MsgHeartbeat':
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleHeartbeat(m);
-        return;
-      case 'MsgSnap':
-        this.electionElapsed = 0;
-        this.lead = m.from;
-        this.handleSnapshot(m);
-        return;
-      case 'MsgTransferLeader':
-        if (this.lead === NONE) {
-          this.logger.info(`${this.id} no leader at term ${this.term}; dropping leader transfer msg`);
-          return;
-        }
-        this.msgs.push({ ...m, to: this.lead });
-        return;
-      case 'MsgTimeoutNow':
-        this.logger.info(`${this.id} [term ${this.term}] received MsgTimeoutNow from ${m.from} and starts an election to get leadership.`);
-        // A transfer skips pre-vote: the old leader asked for it, so nobody is disrupted.
-        this.hup('CampaignTransfer');
-        return;
-      case 'MsgReadIndex':
-        if (this.lead === NONE) {
-          this.logger.info(`${this.id} no leader at term ${this.term}; dropping index reading msg`);
-          return;
-        }
-        this.msgs.push({ ...m, to: this.lead });
-        return;
-      case 'MsgReadIndexResp': {
-        const e = m.entries[0];
-        if (m.entries.length !== 1 || !e) {
-          this.logger.error(`${this.id} invalid format of MsgReadIndexResp from ${m.from}, entries count: ${m.entries.length}`);
-          return;
-        }
-        this.readStates.push({ index: m.index, requestCtx: e.data });
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  private handleAppendEntries(m: Message): void {
-    if (m.index < this.raftLog.committed) {
-      // Old news: we already have (and committed) more than that.
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.committed });
-      return;
-    }
-    const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
-    if (lastNew !== undefined) {
-      this.send({ type: 'MsgAppResp', to: m.from, index: lastNew });
-      return;
-    }
-    this.logger.debug(
-      `${this.id} [logterm: ${this.raftLog.termOrZero(m.index)}, index: ${m.index}] rejected MsgApp [logterm: ${m.logTerm}, index: ${m.index}] from ${m.from}`,
-    );
-    // Hint where the leader should probe next: our last entry at or below m.index whose
-    // term is <= m.logTerm. The leader can then skip whole terms (fast backtracking).
-    const hintIndex = Math.min(m.index, this.raftLog.lastIndex());
-    const [idx, term] = this.raftLog.findConflictByTerm(hintIndex, m.logTerm);
-    this.send({ type: 'MsgAppResp', to: m.from, index: m.index, reject: true, rejectHint: idx, logTerm: term });
-  }
-
-  private handleHeartbeat(m: Message): void {
-    this.raftLog.commitTo(m.commit);
-    this.send({ type: 'MsgHeartbeatResp', to: m.from, ...(m.context ? { context: m.context } : {}) });
-  }
-
-  private handleSnapshot(m: Message): void {
-    const s = m.snapshot;
-    if (!s) return;
-    const { index, term } = s.metadata;
-    if (restoreSnapshot(this, s)) {
-      this.logger.info(`${this.id} [commit: ${this.raftLog.committed}] restored snapshot [index: ${index}, term: ${term}]`);
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.lastIndex() });
-    } else {
-      this.logger.info(`${this.id} [commit: ${this.raftLog.committed}] ignored snapshot [index: ${index}, term: ${term}]`);
-      this.send({ type: 'MsgAppResp', to: m.from, index: this.raftLog.committed });
+        else if (this.state === 'StateFollower') stepFollower(this, m);
+        else stepCandidate(this, m);
     }
   }
 }
