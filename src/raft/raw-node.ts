@@ -9,6 +9,14 @@
 //                              apply rd.snapshot, then rd.committedEntries (conf changes via
 //                              applyConfChange); answer rd.readStates once applied >= index;
 //                              node.advance(rd)
+//
+// Starting a brand-new member: new RawNode(cfg) on an empty MemoryStorage, then
+// bootstrap(peers). Restarting: fill the MemoryStorage from disk first (applySnapshot,
+// setHardState, append the WAL entries), then new RawNode(cfg) -- no bootstrap. Raft's
+// membership comes from the snapshot's ConfState plus the conf-change entries after it,
+// so either leave cfg.applied unset (committed entries after the snapshot come again in
+// Ready: skip their effect on your state machine if you already applied them, but still
+// call applyConfChange for conf changes), or set applied only up to the snapshot index.
 
 import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState, StateType } from './types.ts';
 import { NONE, emptyMessage } from './types.ts';
