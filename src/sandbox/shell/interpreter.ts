@@ -583,6 +583,10 @@ export class Interpreter {
     try {
       const status = await this.rt.waitExternal(rp.exited);
       if (status === 130 && this.rt.interactive) this.rt.interrupt(130);
+      else if (this.rt.interactive && FATAL_SIGNAL_TEXT[status - 128] && !this.rt.isInterrupted) {
+        // bash reports a foreground job killed by a signal ("Killed", "Terminated").
+        await io.stderr.write(FATAL_SIGNAL_TEXT[status - 128] + '\n');
+      }
       return status;
     } finally {
       this.rt.foreground.delete(rp);
@@ -722,6 +726,8 @@ export class Interpreter {
 
 /** Runs a script text in a shell with the given state (the Spawner's `script`). */
 export const runScriptText: ScriptRunner = (state, rt, text, io) => new Interpreter(state, rt).runText(text, io);
+
+const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2' };
 
 const SPECIAL_BUILTINS = new Set(['export', 'readonly', 'set', 'unset', 'eval', 'source', '.', 'exec', 'exit', 'return', 'shift', ':', 'break', 'continue', 'trap', 'times', 'local', 'declare', 'typeset']);
 

@@ -198,7 +198,7 @@ function statusArg(sh: Parameters<Builtin>[0], name: string, a: string | undefin
 }
 
 export const exit: Builtin = async (sh, argv, io) => {
-  if (sh.rt.interactive && !sh.state.subshell) await io.stderr.write('exit\n');
+  if (sh.rt.interactive && !sh.state.subshell) await io.stderr.write(sh.state.login ? 'logout\n' : 'exit\n');
   if (argv.length > 2) {
     await sh.error(io, 'exit: too many arguments');
     return 1;
