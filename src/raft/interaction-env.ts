@@ -2,6 +2,15 @@
 // rafttest.InteractionEnv): a set of RawNodes on MemoryStorage, a shared message list,
 // and commands to tick, campaign, propose, deliver, drop and inspect. Every command
 // returns the text it produced (raft's log lines included), which the transcript compares.
+//
+// Commands: log-level L | add-nodes N [voters=(..)] [learners=(..)] [index=I] [prevote=true]
+// [checkquorum=true] [inflight=N] [max-msg-size=N] [read-only=lease-based] [content=S] |
+// campaign ID | propose ID DATA | propose-conf-change ID v2|l4|r3|u5 | tick-election ID |
+// tick-heartbeat ID | process-ready ID... | deliver-msgs [ID...] [drop=(ID,...)] |
+// stabilize [ID...] | status ID | raft-state | raft-log ID | read-index ID CTX |
+// transfer-leadership from=ID to=ID | compact ID INDEX | report-unreachable ID PEER |
+// report-snapshot ID PEER [failed=true] | cut A B | isolate ID | partition ID... | heal |
+// restart ID. Links are checked when a message is delivered: a cut link drops it.
 
 import type { ConfChange, ConfState, Entry, Message, NodeId, Ready, Snapshot } from './types.ts';
 import { RawNode } from './raw-node.ts';
@@ -168,6 +177,19 @@ export class InteractionEnv {
           if (n.id === id) continue;
           this.cut.add(`${id}->${n.id}`);
           this.cut.add(`${n.id}->${id}`);
+        }
+        this.write('ok');
+        return;
+      }
+      case 'partition': {
+        // partition 1 2: nodes 1 and 2 can talk to each other, not to the rest.
+        const group = new Set(args.map((a) => this.node(a).id));
+        for (const a of group) {
+          for (const n of this.nodes) {
+            if (group.has(n.id)) continue;
+            this.cut.add(`${a}->${n.id}`);
+            this.cut.add(`${n.id}->${a}`);
+          }
         }
         this.write('ok');
         return;

@@ -58,7 +58,7 @@ export class UnstableLog {
   truncateAndAppend(ents: Entry[]): void {
     const after = ents[0]!.index;
     if (after === this.offset + this.entries.length) {
-      this.entries = [...this.entries, ...ents];
+      for (const e of ents) this.entries.push(e);
     } else if (after <= this.offset) {
       // Replacing everything unstable (and maybe some stable entries).
       this.offset = after;

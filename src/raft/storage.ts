@@ -164,6 +164,8 @@ export class MemoryStorage implements Storage {
     if (offset > this.ents.length) {
       throw new RaftError(`missing log entry [last: ${this.lastIndex()}, append at: ${entries[0]!.index}]`);
     }
-    this.ents = [...this.ents.slice(0, offset), ...entries];
+    // Appending at the end (the common case) must not copy the whole log.
+    if (offset < this.ents.length) this.ents.length = offset;
+    for (const e of entries) this.ents.push(e);
   }
 }
