@@ -1,5 +1,6 @@
 // OpenSSL 3's option parser behaviour: "-opt" or "--opt", values in the next argument,
 // and its words when something is wrong ("req: Option -out needs a value").
+import { formatErrorEntry } from '../errors.ts';
 
 export interface OptionSpec {
   /** Option name without the dash. */
@@ -28,7 +29,7 @@ export interface ParsedArgs {
 
 export interface ParseMode {
   /** What an unknown "-x" is taken as: an error, a digest name, or a cipher name. */
-  unknown: 'error' | 'digest' | 'cipher' | 'digest-silent';
+  unknown: 'error' | 'digest' | 'cipher' | 'digest-silent' | 'fetch-cipher';
   /** Options may follow positional arguments (verify takes files at the end only). */
   stopAtFirstPositional?: boolean;
 }
@@ -60,6 +61,20 @@ export function parseArgs(prog: string, args: string[], specs: OptionSpec[], mod
         continue;
       }
       const known = mode.unknown === 'digest' ? DIGESTS : CIPHERS;
+      if (mode.unknown === 'fetch-cipher' && !known.includes(name.toLowerCase())) {
+        // genrsa looks the name up as a cipher and reports the provider's failure instead of usage.
+        throw new UsageError([
+          `${prog}: Unknown cipher: ${name}`,
+          formatErrorEntry({
+            code: '0308010C',
+            lib: 'digital envelope routines',
+            func: 'inner_evp_generic_fetch',
+            reason: 'unsupported',
+            where: '../crypto/evp/evp_fetch.c:386',
+            data: `Global default library context, Algorithm (${name} : 0), Properties (<null>)`,
+          }),
+        ]);
+      }
       if (!known.includes(name.toLowerCase())) {
         const what = mode.unknown === 'digest' ? 'Unknown option or message digest' : 'Unknown cipher';
         throw new UsageError([`${prog}: ${what}: ${name}`, help]);

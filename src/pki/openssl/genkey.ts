@@ -47,7 +47,7 @@ export async function genrsa(ctx: OpensslContext, args: string[]): Promise<numbe
       { name: 'traditional', kind: 'flag' },
       { name: 'primes', kind: 'nonneg' },
     ],
-    { unknown: 'cipher' },
+    { unknown: 'fetch-cipher' },
   );
   if (p.rest.length > 1) throw new UsageError([`genrsa: Extra arguments given.`, 'genrsa: Use -help for summary.']);
   const bitsArg = p.rest[0] ?? '2048';

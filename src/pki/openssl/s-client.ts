@@ -1,6 +1,262 @@
-// placeholder replaced below
+// openssl s_client: a TLS client over the host's network (node:tls on the Duplex the
+// Network hands out), printing OpenSSL 3's handshake report and then relaying stdin to
+// the server and the server's bytes to stdout until stdin ends (`echo | openssl s_client`).
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { NetError } from '../../platform/network.ts';
+import { certificatePem, parseCertificateDer, type Certificate } from '../certificate.ts';
+import { OpensslFailure, THREAD_ID } from '../errors.ts';
+import { keyInfo, privateKeyPem } from '../keys.ts';
+import { formatName } from '../name.ts';
+import { signatureAlgorithmByOid } from '../oids.ts';
+import { formatTime } from '../text.ts';
+import { verifyCertificate, VERIFY_ERRORS, type VerifyResult } from '../verify.ts';
+import { flag, parseArgs, value, values } from './args.ts';
 import type { OpensslContext } from './context.ts';
-export async function sClient(ctx: OpensslContext, _args: string[]): Promise<number> {
-  await ctx.err('s_client: not available\n');
-  return 1;
+import { readStdin } from './files.ts';
+import { loadCertificate, loadCertificateBundle, loadPrivateKey } from './load.ts';
+
+const STRING_OPTS = ['connect', 'host', 'port', 'cert', 'key', 'CAfile', 'CApath', 'servername', 'verify_hostname', 'verify_ip', 'alpn', 'cipher', 'ciphersuites', 'pass', 'verify', 'starttls', 'sess_out', 'sess_in', 'keylogfile', 'cert_chain', 'verifyCAfile', 'chainCAfile'];
+const FLAG_OPTS = ['showcerts', 'brief', 'quiet', 'noservername', 'tls1_2', 'tls1_3', 'no_tls1_3', 'no_tls1_2', 'verify_return_error', 'state', 'debug', 'msg', 'prexit', 'crlf', 'ign_eof', 'no_ign_eof', 'reconnect', 'nbio', 'status', 'no-CAfile', 'no-CApath', 'no-CAstore', 'ipv4', 'ipv6'];
+
+const isIp = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
+
+function splitHostPort(s: string): { host: string; port: number } | undefined {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]*):(\d+)$/.exec(s);
+  if (!m) return undefined;
+  return { host: m[1] || 'localhost', port: Number(m[2]) };
+}
+
+function connectError(e: unknown): OpensslFailure {
+  const code = e instanceof NetError ? e.code : 'ECONNREFUSED';
+  const errno: Record<string, [number, string]> = {
+    ECONNREFUSED: [111, 'Connection refused'],
+    EHOSTUNREACH: [113, 'No route to host'],
+    ENETUNREACH: [101, 'Network is unreachable'],
+    ETIMEDOUT: [110, 'Connection timed out'],
+    ECONNRESET: [104, 'Connection reset by peer'],
+  };
+  if (code === 'ENOTFOUND') {
+    return new OpensslFailure(
+      [],
+      [{ code: '10080002', lib: 'BIO routines', func: 'BIO_lookup_ex', reason: 'system lib', where: '../crypto/bio/bio_addr.c:738', data: 'Name or service not known' }],
+      ['connect:errno=0'],
+    );
+  }
+  const [n, text] = errno[code] ?? [111, 'Connection refused'];
+  return new OpensslFailure(
+    [],
+    [
+      { code: (0x80000000 + n).toString(16).toUpperCase(), lib: 'system library', func: 'BIO_connect', reason: text, where: '../crypto/bio/bio_sock2.c:117', data: 'calling connect()' },
+      { code: '10000067', lib: 'BIO routines', func: 'BIO_connect', reason: 'connect error', where: '../crypto/bio/bio_sock2.c:119', data: '' },
+    ],
+    [`connect:errno=${n}`],
+  );
+}
+
+/** The verify callback's lines ("depth=1 CN = etcd\nverify return:1"), top of the chain first. */
+function verifyTrace(r: VerifyResult, sent: Certificate[]): string {
+  const chain = r.ok ? r.chain : r.chain.length ? r.chain : sent;
+  let out = '';
+  if (!r.ok && (r.code === 20 || r.code === 2) && r.depth === 0) {
+    const subj = formatName(sent[0]!.subject);
+    out += `depth=0 ${subj}\nverify error:num=20:${VERIFY_ERRORS[20]}\nverify return:1\n`;
+    out += `depth=0 ${subj}\nverify error:num=21:${VERIFY_ERRORS[21]}\nverify return:1\n`;
+    out += `depth=0 ${subj}\nverify return:1\n`;
+    return out;
+  }
+  for (let d = chain.length - 1; d >= 0; d--) {
+    out += `depth=${d} ${formatName(chain[d]!.subject)}\n`;
+    if (!r.ok && r.depth === d) out += `verify error:num=${r.code}:${r.error}\n`;
+    out += 'verify return:1\n';
+  }
+  return out;
+}
+
+function tlsErrorLine(e: Error & { code?: string }): string {
+  const code = e.code ?? '';
+  const alert = /ALERT_(.+)$/.exec(code);
+  if (alert) {
+    const name = alert[1]!.toLowerCase().replace(/_/g, ' ');
+    const num: Record<string, number> = { 'certificate required': 116, 'bad certificate': 42, 'unknown ca': 48, 'handshake failure': 40, 'protocol version': 70, 'internal error': 80 };
+    const tls13 = code.includes('TLSV13');
+    return `${THREAD_ID}:error:0A000000:SSL routines:ssl3_read_bytes:${tls13 ? 'tlsv13' : 'sslv3'} alert ${name}:../ssl/record/rec_layer_s3.c:1586:SSL alert number ${num[name] ?? 0}\n`;
+  }
+  if (/wrong version|WRONG_VERSION/i.test(e.message + code)) {
+    return `${THREAD_ID}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:354:\n`;
+  }
+  return `${THREAD_ID}:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:../ssl/record/rec_layer_s3.c:308:\n`;
+}
+
+export async function sClient(ctx: OpensslContext, args: string[]): Promise<number> {
+  const p = parseArgs(
+    's_client',
+    args,
+    [...STRING_OPTS.map((name) => ({ name, kind: 'string' as const })), ...FLAG_OPTS.map((name) => ({ name, kind: 'flag' as const }))],
+    { unknown: 'error' },
+  );
+  void values;
+  const target = splitHostPort(value(p, 'connect') ?? `${value(p, 'host') ?? 'localhost'}:${value(p, 'port') ?? '4433'}`);
+  if (!target) throw new OpensslFailure([`s_client: -connect argument or target parameter malformed or ambiguous`]);
+  if (!ctx.net) throw connectError(new NetError('ENETUNREACH', 'connect', target));
+  const caFile = value(p, 'CAfile');
+  const trusted = caFile !== undefined ? await loadCertificateBundle(ctx, caFile) : [];
+  const certPath = value(p, 'cert');
+  const clientCert = certPath !== undefined ? await loadCertificate(ctx, certPath, 'certificate') : undefined;
+  const clientKey = certPath !== undefined ? await loadPrivateKey(ctx, value(p, 'key') ?? certPath, 'private key', value(p, 'pass')) : undefined;
+  const brief = flag(p, 'brief');
+  const quiet = flag(p, 'quiet') || brief;
+
+  let raw: Duplex;
+  try {
+    raw = await ctx.net.connect(target, { signal: ctx.signal, timeoutMs: 75_000 });
+  } catch (e) {
+    throw connectError(e);
+  }
+  if (!brief) await ctx.out('CONNECTED(00000003)\n');
+  let bytesRead = 0;
+  let bytesWritten = 0;
+  raw.on('data', (c: Buffer) => (bytesRead += c.length));
+  const origWrite = raw.write.bind(raw) as (...a: unknown[]) => boolean;
+  (raw as unknown as { write: (...a: unknown[]) => boolean }).write = (chunk: unknown, ...rest: unknown[]) => {
+    if (chunk instanceof Uint8Array || typeof chunk === 'string') bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return origWrite(chunk, ...rest);
+  };
+
+  const sni = flag(p, 'noservername') ? undefined : (value(p, 'servername') ?? (isIp(target.host) ? undefined : target.host));
+  const socket: TLSSocket = tlsConnect({
+    socket: raw,
+    servername: sni,
+    rejectUnauthorized: false,
+    cert: clientCert ? certificatePem(clientCert) : undefined,
+    key: clientKey ? privateKeyPem(clientKey) : undefined,
+    minVersion: flag(p, 'tls1_3') ? 'TLSv1.3' : 'TLSv1.2',
+    maxVersion: flag(p, 'tls1_2') || flag(p, 'no_tls1_3') ? 'TLSv1.2' : 'TLSv1.3',
+  });
+
+  const handshake = await new Promise<Error | undefined>((resolve) => {
+    socket.once('secureConnect', () => resolve(undefined));
+    socket.once('error', (e) => resolve(e));
+    ctx.signal?.addEventListener('abort', () => resolve(new Error('interrupted')), { once: true });
+  });
+  if (handshake) {
+    socket.destroy();
+    await ctx.err(tlsErrorLine(handshake));
+    if (!brief) await ctx.out(`---\nno peer certificate available\n---\nNo client certificate CA names sent\n---\nSSL handshake has read ${bytesRead} bytes and written ${bytesWritten} bytes\nVerification: OK\n---\nNew, (NONE), Cipher is (NONE)\n---\n`);
+    return 1;
+  }
+
+  // What the server sent, leaf first.
+  const sent: Certificate[] = [];
+  let pc = socket.getPeerCertificate(true) as { raw?: Buffer; issuerCertificate?: unknown } | undefined;
+  const seen = new Set<string>();
+  while (pc && pc.raw && !seen.has(pc.raw.toString('base64'))) {
+    seen.add(pc.raw.toString('base64'));
+    sent.push(parseCertificateDer(pc.raw));
+    pc = pc.issuerCertificate as typeof pc;
+  }
+  if (sent.length === 0) {
+    await ctx.err(tlsErrorLine(new Error('no peer certificate')));
+    socket.destroy();
+    return 1;
+  }
+  const leaf = sent[0]!;
+  const r = verifyCertificate(leaf, trusted, {
+    untrusted: sent.slice(1),
+    now: ctx.clock.now(),
+    hostname: value(p, 'verify_hostname'),
+    ip: value(p, 'verify_ip'),
+  });
+  const cipher = socket.getCipher();
+  const protocol = socket.getProtocol() ?? 'TLSv1.3';
+  const tempKey = socket.getEphemeralKeyInfo() as { type?: string; name?: string; size?: number } | null;
+  const tempKeyText = tempKey && tempKey.name ? `${tempKey.name}, ${tempKey.size} bits` : undefined;
+  const leafKey = keyInfo(leaf.publicKey);
+  const sigType = leafKey.type === 'rsa' ? (protocol === 'TLSv1.3' ? 'RSA-PSS' : 'RSA') : leafKey.type === 'ec' ? 'ECDSA' : 'Ed25519';
+  const cipherName = protocol === 'TLSv1.3' ? (cipher.standardName ?? cipher.name) : cipher.name;
+
+  if (!quiet) await ctx.err(verifyTrace(r, sent));
+  if (r.code === 0 || !flag(p, 'verify_return_error')) {
+    // continue
+  } else {
+    socket.destroy();
+    return 1;
+  }
+
+  if (brief) {
+    await ctx.err(
+      [
+        'CONNECTION ESTABLISHED',
+        `Protocol version: ${protocol}`,
+        `Ciphersuite: ${cipherName}`,
+        `Peer certificate: ${formatName(leaf.subject)}`,
+        'Hash used: SHA256',
+        `Signature type: ${sigType}`,
+        `Verification: ${r.ok ? 'OK' : r.error}`,
+        ...(tempKeyText ? [`Server Temp Key: ${tempKeyText}`] : []),
+        '',
+      ].join('\n'),
+    );
+  } else {
+    let out = '---\nCertificate chain\n';
+    sent.forEach((c, i) => {
+      const k = keyInfo(c.publicKey);
+      const alg = k.type === 'rsa' ? 'rsaEncryption' : k.type === 'ec' ? 'id-ecPublicKey' : 'ED25519';
+      out += ` ${i} s:${formatName(c.subject)}\n   i:${formatName(c.issuer)}\n`;
+      out += `   a:PKEY: ${alg}, ${k.bits} (bit); sigalg: ${signatureAlgorithmByOid(c.signatureOid)?.shortName ?? c.signatureOid}\n`;
+      out += `   v:NotBefore: ${formatTime(c.notBefore)}; NotAfter: ${formatTime(c.notAfter)}\n`;
+      if (flag(p, 'showcerts')) out += certificatePem(c);
+    });
+    out += '---\n';
+    if (!flag(p, 'showcerts')) out += `Server certificate\n${certificatePem(leaf)}`;
+    out += `subject=${formatName(leaf.subject)}\nissuer=${formatName(leaf.issuer)}\n---\n`;
+    out += 'No client certificate CA names sent\n';
+    out += `Peer signing digest: SHA256\nPeer signature type: ${sigType}\n`;
+    if (tempKeyText) out += `Server Temp Key: ${tempKeyText}\n`;
+    out += `---\nSSL handshake has read ${bytesRead} bytes and written ${bytesWritten} bytes\n`;
+    out += `Verification${r.ok ? ': OK' : ` error: ${r.error}`}\n---\n`;
+    out += `New, ${protocol}, Cipher is ${cipherName}\nServer public key is ${leafKey.bits} bit\n`;
+    out += `Secure Renegotiation IS ${protocol === 'TLSv1.3' ? 'NOT ' : ''}supported\nCompression: NONE\nExpansion: NONE\n`;
+    out += `${socket.alpnProtocol ? `ALPN protocol: ${socket.alpnProtocol}` : 'No ALPN negotiated'}\n`;
+    if (protocol === 'TLSv1.3') out += 'Early data was not sent\n';
+    out += `Verify return code: ${r.code} (${r.error})\n---\n`;
+    await ctx.out(out);
+  }
+
+  // Relay: server → stdout as it arrives; stdin → server until EOF, then "DONE".
+  let serverError: Error | undefined;
+  let serverClosed = false;
+  socket.on('data', (d: Buffer) => void ctx.out(d));
+  const closed = new Promise<void>((resolve) => {
+    socket.once('end', () => {
+      serverClosed = true;
+      resolve();
+    });
+    socket.once('close', () => {
+      serverClosed = true;
+      resolve();
+    });
+    socket.on('error', (e) => {
+      serverError = e;
+      resolve();
+    });
+  });
+  const stdinDone = (async () => {
+    for (;;) {
+      const c = await ctx.stdin.read();
+      if (c === null) return;
+      if (!socket.writable) return;
+      socket.write(Buffer.from(c));
+    }
+  })();
+  await Promise.race([stdinDone, closed, new Promise<void>((r) => ctx.signal?.addEventListener('abort', () => r(), { once: true }))]);
+  // Give the server a moment to answer what was sent (a reply to the last request, or a TLS alert).
+  await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
+  if (serverError) await ctx.err(tlsErrorLine(serverError as Error & { code?: string }));
+  else if (serverClosed && !brief) await ctx.out('closed\n');
+  if (!serverError) await ctx.err('DONE\n');
+  socket.end();
+  socket.destroy();
+  void readStdin;
+  return serverError ? 1 : 0;
 }

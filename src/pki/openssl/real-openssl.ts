@@ -1,0 +1,34 @@
+// Test support: Debian's real openssl, when installed, as the reference our files must satisfy.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const REAL_OPENSSL = '/usr/bin/openssl';
+export const haveRealOpenssl = existsSync(REAL_OPENSSL);
+
+/** Runs the real openssl in a scratch directory holding `files`; returns status and output. */
+export function realOpenssl(args: string[], files: Record<string, string>, stdin = ''): { status: number; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'pki-real-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    try {
+      const stdout = execFileSync(REAL_OPENSSL, args, { cwd: dir, input: stdin, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', OPENSSL_CONF: '/etc/ssl/openssl.cnf' } }).toString();
+      return { status: 0, stdout, stderr: '' };
+    } catch (e) {
+      const err = e as { status?: number; stdout?: Buffer; stderr?: Buffer };
+      return { status: err.status ?? 1, stdout: err.stdout?.toString() ?? '', stderr: err.stderr?.toString() ?? '' };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** -text output with the hex blocks that differ per key removed: what must match structurally. */
+export function textShape(s: string): string {
+  return s
+    .split('\n')
+    .filter((l) => !/^\s+([0-9a-f]{2}:)+[0-9a-f]{0,2}$/.test(l))
+    .map((l) => l.replace(/([0-9A-F]{2}:){19}[0-9A-F]{2}/g, '<keyid>').replace(/\w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} GMT/g, '<date>'))
+    .join('\n');
+}
