@@ -80,6 +80,11 @@ export class ShellRuntime {
     return new Promise((r) => this.interruptWaiters.push(r));
   }
 
+  /** The status the command line was interrupted with (130 for Ctrl-C), if it was. */
+  get interruptStatus(): number | undefined {
+    return this.interrupted;
+  }
+
   get isInterrupted(): boolean {
     return this.interrupted !== undefined;
   }

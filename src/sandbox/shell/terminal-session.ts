@@ -215,7 +215,7 @@ class Session implements TerminalSession {
       try {
         await this.sh.runText(line, io);
         // A foreground program ended by Ctrl-C: bash moves to a fresh line.
-        if (this.rt.isInterrupted) {
+        if (this.rt.interruptStatus === 130) {
           this.out.raw('\r\n');
           this.st.lastStatus = 130;
         }
@@ -226,7 +226,7 @@ class Session implements TerminalSession {
         }
         if (e instanceof InterruptSignal) {
           this.st.lastStatus = e.status;
-          if (this.rt.cpuExceeded) this.out.raw(`\r\n${this.rt.name}: ${this.rt.cpuLimitMessage()}\r\n`);
+          if (this.rt.cpuExceeded) this.out.raw(`${this.out.atLineStart ? '' : '\r\n'}${this.rt.name}: ${this.rt.cpuLimitMessage()}\r\n`);
           else if (e.status === 130) this.out.raw('\r\n');
         } else if (e instanceof ShellError) {
           await this.sh.error(io, e.message);
@@ -399,8 +399,9 @@ class Session implements TerminalSession {
   }
 
   private outputLimitReached(): void {
-    const mb = ((this.opts.outputLimitBytes ?? 10 * 1024 * 1024) / (1024 * 1024)).toFixed(0);
-    this.out.raw(`\r\n${this.rt?.name ?? 'bash'}: output limit reached (${mb} MB per command line): command stopped\r\n`);
+    const limit = this.opts.outputLimitBytes ?? 10 * 1024 * 1024;
+    const size = limit >= 1024 * 1024 ? `${Math.round(limit / (1024 * 1024))} MB` : `${Math.round(limit / 1024)} KB`;
+    this.out.raw(`${this.out.atLineStart ? '' : '\r\n'}${this.rt?.name ?? 'bash'}: output limit reached (${size} per command line): command stopped\r\n`);
     this.rt?.interrupt(137, 'SIGKILL');
   }
 

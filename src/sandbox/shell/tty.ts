@@ -125,6 +125,7 @@ export class TtyOutput implements OutputStream {
   written = 0;
   /** Set once the output limit was hit: further writes fail like a closed terminal. */
   blocked = false;
+  private lastChar = '\n';
   private windowStart = 0;
   private windowBytes = 0;
 
@@ -150,6 +151,7 @@ export class TtyOutput implements OutputStream {
   /** Terminal control output of the editor (already CRLF). */
   raw(s: string): void {
     if (!s) return;
+    this.lastChar = s[s.length - 1]!;
     this.pending += s;
     this.schedule();
   }
@@ -179,6 +181,11 @@ export class TtyOutput implements OutputStream {
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const f of w) f();
+  }
+
+  /** True when the cursor is at the start of a line (for messages that must start on one). */
+  get atLineStart(): boolean {
+    return this.lastChar === '\n';
   }
 
   /** A new command line: counting starts again. */
