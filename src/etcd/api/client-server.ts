@@ -1,0 +1,204 @@
+// etcd's client endpoints: node:http served over the byte streams Network.listen hands us
+// (real TCP, the sandbox's virtual network, or in-memory links), with real TLS through
+// node:tls when the URL is https. Routes: /health, /version, /metrics, /v3/... (gateway).
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import type { Address, Listener, Network } from '../../platform/network.ts';
+import type { Logger } from '../log.ts';
+import type { EtcdServer } from '../server/etcd-server.ts';
+import type { ParsedUrl } from '../types/urls.ts';
+import { handleGateway } from './gateway.ts';
+import { metricsText } from './metrics.ts';
+
+export interface ClientTlsMaterial {
+  cert: Uint8Array;
+  key: Uint8Array;
+  /** --trusted-ca-file contents, when given. */
+  ca?: Uint8Array;
+  clientCertAuth: boolean;
+}
+
+export interface ClientServeOptions {
+  server: EtcdServer;
+  net: Network;
+  urls: ParsedUrl[];
+  tls?: ClientTlsMaterial;
+  log: Logger;
+  maxRequestBytes: number;
+}
+
+export interface ClientEndpoints {
+  addresses: Address[];
+  close(): Promise<void>;
+}
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS, PUT, DELETE',
+  'Access-Control-Allow-Headers': 'accept, content-type, authorization',
+};
+
+/** Where a listen URL binds: 'localhost' means the loopback address, as etcd resolves it. */
+export function bindAddress(u: ParsedUrl): Address {
+  return { host: u.host === 'localhost' ? '127.0.0.1' : u.host, port: u.port };
+}
+
+export const fmtAddr = (a: Address): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+
+/** Go's wording for the TLS failures node reports. */
+export function goTlsError(e: Error & { code?: string }): string {
+  const code = e.code ?? '';
+  const msg = e.message ?? '';
+  if (code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE' || /peer did not return a certificate/i.test(msg)) return "tls: client didn't provide a certificate";
+  if (code === 'ERR_SSL_HTTP_REQUEST' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /http request|wrong version number|unknown protocol/i.test(msg)) {
+    return 'tls: first record does not look like a TLS handshake';
+  }
+  if (/UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer|unable to verify the first certificate|self.signed/i.test(code + ' ' + msg)) {
+    return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+  }
+  if (/CERT_HAS_EXPIRED|certificate has expired/i.test(code + ' ' + msg)) return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
+  if (code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(msg)) return 'EOF';
+  return `tls: ${msg}`;
+}
+
+/** Gives an arbitrary Duplex the few net.Socket methods node:http calls. */
+function socketLike(d: Duplex, remote: Address): Duplex {
+  const s = d as Duplex & Record<string, unknown>;
+  for (const m of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) {
+    if (typeof s[m] !== 'function') s[m] = function (this: Duplex) {
+      return this;
+    };
+  }
+  if (s['remoteAddress'] === undefined) Object.defineProperty(s, 'remoteAddress', { value: remote.host, configurable: true });
+  if (s['remotePort'] === undefined) Object.defineProperty(s, 'remotePort', { value: remote.port, configurable: true });
+  return d;
+}
+
+export async function serveClients(o: ClientServeOptions): Promise<ClientEndpoints> {
+  const startedAtSec = Math.floor(o.server.startedAt / 1000);
+  const httpServer = http.createServer((req, res) => {
+    void route(o, req, res, startedAtSec).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`${(e as Error).message}\n`);
+      } else res.end();
+    });
+  });
+  httpServer.keepAliveTimeout = 0;
+  const secureContext = o.tls
+    ? tls.createSecureContext({ cert: Buffer.from(o.tls.cert), key: Buffer.from(o.tls.key), ...(o.tls.ca ? { ca: Buffer.from(o.tls.ca) } : {}) })
+    : undefined;
+  const listeners: Listener[] = [];
+  const sockets = new Set<Duplex>();
+  try {
+    for (const u of o.urls) {
+      const secure = u.scheme === 'https';
+      const addr = bindAddress(u);
+      const l = await o.net.listen(addr, (raw, remote) => {
+        sockets.add(raw);
+        raw.on('close', () => sockets.delete(raw));
+        raw.on('error', () => {});
+        if (!secure || !secureContext) {
+          httpServer.emit('connection', socketLike(raw, remote));
+          return;
+        }
+        const t = new tls.TLSSocket(raw, {
+          isServer: true,
+          secureContext,
+          requestCert: o.tls!.clientCertAuth,
+          rejectUnauthorized: o.tls!.clientCertAuth,
+        });
+        let secured = false;
+        t.once('secure', () => {
+          secured = true;
+          httpServer.emit('connection', socketLike(t, remote));
+        });
+        t.on('error', (e: Error) => {
+          if (!secured) {
+            o.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
+              'remote-addr': fmtAddr(remote),
+              'server-name': (t as tls.TLSSocket & { servername?: string | false }).servername || '',
+              error: goTlsError(e),
+            });
+          }
+          t.destroy();
+          raw.destroy();
+        });
+      });
+      listeners.push(l);
+    }
+  } catch (e) {
+    for (const l of listeners) await l.close();
+    throw e;
+  }
+  return {
+    addresses: listeners.map((l) => l.address),
+    async close() {
+      for (const l of listeners) await l.close();
+      for (const s of sockets) s.destroy();
+      httpServer.close();
+    },
+  };
+}
+
+async function route(o: ClientServeOptions, req: IncomingMessage, res: ServerResponse, startedAtSec: number): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname;
+  for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(200);
+    res.end();
+    return;
+  }
+  const s = o.server;
+  if (path === '/health') {
+    if (req.method !== 'GET') return goError(res, 405, 'Method Not Allowed', { Allow: 'GET' });
+    const h = await s.health(url.searchParams.get('serializable') === 'true');
+    const body = JSON.stringify({ health: String(h.health), reason: h.reason });
+    if (!h.health) {
+      o.log.warn('etcdhttp/health.go:101', '/health error', { output: body, 'status-code': 503 });
+      return goError(res, 503, body);
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  if (path === '/version') {
+    if (req.method !== 'GET') return goError(res, 405, 'Method Not Allowed', { Allow: 'GET' });
+    const clusterVersion = s.isReady() ? s.options.version.replace(/^(\d+\.\d+).*/, '$1.0') : 'not_decided';
+    const body = JSON.stringify({ etcdserver: s.options.version, etcdcluster: clusterVersion });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  if (path === '/metrics') {
+    const body = metricsText(s, startedAtSec);
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  if (path === '/livez' || path === '/readyz') {
+    const ok = path === '/livez' || s.leader !== '';
+    res.writeHead(ok ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(ok ? 'ok' : `[-]${'serializable_read'} failed: RAFT NO LEADER\n${path.slice(1)} check failed\n`);
+    return;
+  }
+  if (path.startsWith('/v3/')) {
+    const served = await handleGateway(s, req, res, path, o.maxRequestBytes + 512 * 1024);
+    if (!served) {
+      const text = JSON.stringify({ code: 5, message: 'Not Found' });
+      res.writeHead(404, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    }
+    return;
+  }
+  goError(res, 404, '404 page not found');
+}
+
+/** Go's http.Error: text/plain, nosniff, body plus newline. */
+function goError(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  const body = text + '\n';
+  res.writeHead(status, { ...extra, 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
