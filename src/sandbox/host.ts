@@ -2,7 +2,7 @@
 // way programs start (start()). The shell, sudo, ssh and systemd all go through here,
 // so permissions, pids, signals and socket cleanup work the same for every program.
 import type { Clock } from '../platform/clock.ts';
-import { FsError, isFsError, resolvePath } from '../platform/filesystem.ts';
+import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { EventLog } from './events.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
 import { guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
@@ -45,7 +45,7 @@ export interface ProcessSnapshot extends ProcessInfo {
 type TtyInfo = NonNullable<StartOptions['tty']>;
 
 export class VirtualHost implements Host {
-  readonly hostname: string;
+  private name: string;
   readonly clock: Clock;
   readonly vfs: Vfs;
   readonly rootFs: VfsView;
@@ -59,7 +59,7 @@ export class VirtualHost implements Host {
   readonly bootedAt: number;
 
   constructor(opts: HostOptions) {
-    this.hostname = opts.hostname;
+    this.name = opts.hostname;
     this.clock = opts.clock;
     this.vfs = opts.vfs;
     this.rootFs = opts.vfs.view(null);
@@ -73,6 +73,15 @@ export class VirtualHost implements Host {
       this.ttys.delete(p.pid);
       this.recordEvent('process-exit', { pid: p.pid, argv: [...p.argv], user: p.cred.user, status, signal: p.signalled ?? null });
     });
+  }
+
+  get hostname(): string {
+    return this.name;
+  }
+
+  /** sethostname(2): what `hostname NAME` as root does (the kernel's name; /etc/hostname is untouched). */
+  setHostname(name: string): void {
+    this.name = name;
   }
 
   get ip(): string {
@@ -184,7 +193,8 @@ export class VirtualHost implements Host {
    * The Spawner a process gets unless its starter supplied one: children on this host,
    * looked up in PATH, inheriting cwd, env, credentials, streams and terminal, and
    * receiving the parent's signals (Ctrl-C reaches `sudo etcd` and etcd both).
-   * exec() throws FsError ENOENT/EACCES/EISDIR (syscall 'execvp') when argv[0] cannot run.
+   * Like the shell's spawner, exec() prints nothing and returns 127 (not found) or 126 (not
+   * executable) when argv[0] cannot run: callers resolve first when they word the error.
    */
   spawnerFor(parent: ProcessRecord, ctxOf: () => CommandContext): Spawner {
     const run = (command: Command, argv: string[], o: SpawnOptions) => {
@@ -213,13 +223,14 @@ export class VirtualHost implements Host {
         const c = ctxOf();
         const name = argv[0] ?? '';
         const env = o.env ?? c.env;
+        if (!name) return 0;
         const r = this.resolveProgram(name, { path: env.PATH ?? DEFAULT_PATH, cwd: o.cwd ?? c.cwd, cred: o.cred ?? parent.cred });
-        if (!r.ok) throw new FsError(r.error, 'execvp', name);
+        if (!r.ok) return r.error === 'ENOENT' ? 127 : 126;
         return run(r.command, argv, o);
       },
       script: async (text, o = {}) => {
         const bash = this.programs.get('bash');
-        if (!bash) throw new FsError('ENOENT', 'execvp', 'bash');
+        if (!bash) return 127;
         return run(bash, ['bash', '-c', text, 'bash', ...(o.args ?? [])], o);
       },
     };

@@ -38,7 +38,7 @@ const GROUP = `root:x:0:
 daemon:x:1:
 bin:x:2:
 sys:x:3:
-adm:x:4:learner
+adm:x:4:
 tty:x:5:
 disk:x:6:
 mail:x:8:
@@ -49,7 +49,7 @@ www-data:x:33:
 shadow:x:42:
 utmp:x:43:
 staff:x:50:
-users:x:100:learner
+users:x:100:
 systemd-journal:x:999:
 systemd-network:x:998:
 messagebus:x:107:

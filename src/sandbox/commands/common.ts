@@ -8,7 +8,7 @@ import { sandboxFs, type SandboxFileSystem } from '../vfs-view.ts';
 export interface OptionDef {
   /** The short letter, e.g. 'n' for -n. */
   short?: string;
-  /** true: takes a value (-n 5, -n5, --lines=5, --lines 5); 'optional': only --name=value. */
+  /** true: takes a value (-n 5, -n5, --lines=5, --lines 5); 'optional': only glued on (--name=value, -xvalue). */
   arg?: boolean | 'optional';
 }
 export type OptionSpec = Record<string, OptionDef>;
@@ -73,6 +73,11 @@ export function parseArgs(prog: string, argv: readonly string[], spec: OptionSpe
             value = args[++i]!;
           }
           list.push({ name, value });
+          break;
+        }
+        if (spec[name]!.arg === 'optional') {
+          // getopt's "x::": a value only when glued on (-Iseconds).
+          list.push({ name, value: a.slice(j + 1) || undefined });
           break;
         }
         list.push({ name, value: undefined });
@@ -237,7 +242,13 @@ export function lsDate(ms: number, now: number): string {
   return `${monthName(d.getUTCMonth())} ${day}  ${d.getUTCFullYear()}`;
 }
 
-/** Shell-style quoting for names in messages: 'a b' as GNU quotes them. */
+/** Shell-escape quoting, as coreutils quotes file names in messages (rm: cannot remove 'x'). */
 export function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  if (s.includes("'")) return `"${s.replace(/(["\\$`])/g, '\\$1')}"`;
+  return `'${s}'`;
+}
+
+/** Locale quoting under C.UTF-8, as coreutils quotes values (sleep: invalid time interval ‘1x’). */
+export function lq(s: string): string {
+  return `\u2018${s}\u2019`;
 }

@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { run, testHost } from './testing.ts';
+
+it('seq counts with FIRST, INCREMENT, LAST, -w and -s', async () => {
+  const h = testHost();
+  assert.equal((await run(h, 'seq 3')).stdout, '1\n2\n3\n');
+  assert.equal((await run(h, 'seq 1 0.5 2')).stdout, '1.0\n1.5\n2.0\n');
+  assert.equal((await run(h, 'seq -w 8 10')).stdout, '08\n09\n10\n');
+  assert.equal((await run(h, ['seq', '-s', ',', '3'])).stdout, '1,2,3\n');
+  assert.equal((await run(h, 'seq 3 -1 1')).stdout, '3\n2\n1\n');
+  assert.equal((await run(h, 'seq 5 1')).stdout, '');
+  assert.equal((await run(h, 'seq 1 a')).stderr, "seq: invalid floating point argument: \u2018a\u2019\nTry 'seq --help' for more information.\n");
+});

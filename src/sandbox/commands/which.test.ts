@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { installProgram } from '../programs.ts';
+import { run, testHost } from './testing.ts';
+
+it('which finds executables in PATH and stays silent with status 1 for the rest', async () => {
+  const h = testHost();
+  assert.equal((await run(h, 'which ls')).stdout, '/usr/bin/ls\n');
+  const r = await run(h, 'which etcd ls');
+  assert.equal(r.stdout, '/usr/bin/ls\n');
+  assert.equal(r.status, 1);
+  installProgram(h.rootFs, '/usr/local/bin/etcd', 'etcd', '3.6.4');
+  assert.equal((await run(h, 'which etcd')).stdout, '/usr/local/bin/etcd\n');
+  assert.equal((await run(h, 'which -a ls')).stdout, '/usr/bin/ls\n/bin/ls\n');
+});
