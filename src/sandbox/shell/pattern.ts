@@ -98,6 +98,7 @@ export function patternMatches(pattern: string, text: string): boolean {
 /** Pathname expansion. Returns sorted matches, or [] when nothing matches. */
 export function globPaths(fs: FileSystem, cwd: string, pattern: string): string[] {
   const absolute = pattern.startsWith('/');
+  const dirsOnly = pattern.endsWith('/');
   const segments = pattern.split('/').filter((s, i) => s !== '' || i === 0);
   let results: string[] = [absolute ? '/' : ''];
   if (absolute) segments.shift();
@@ -123,7 +124,7 @@ export function globPaths(fs: FileSystem, cwd: string, pattern: string): string[
         if (name.startsWith('.') && !seg.startsWith('.') && !seg.startsWith('\\.')) continue;
         if (!re.test(name)) continue;
         const p = base === '' ? name : base === '/' ? '/' + name : `${base}/${name}`;
-        if (!last) {
+        if (!last || dirsOnly) {
           try {
             if (fs.stat(resolvePath(cwd, p)).type !== 'dir') continue;
           } catch {
@@ -136,6 +137,6 @@ export function globPaths(fs: FileSystem, cwd: string, pattern: string): string[
     results = next;
     if (results.length === 0) return [];
   }
-  if (pattern.endsWith('/')) results = results.map((r) => r + '/');
+  if (dirsOnly) results = results.map((r) => r + '/');
   return results.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
