@@ -181,8 +181,12 @@ test('a reload re-attaches to the same shell and replays its output; a second ta
   const t2 = await a.terminal('2');
   await t2.waitText(/\$ $/);
   assert.doesNotMatch(t2.text, /before-reload/);
-  t2.type('tty');
-  await t2.waitText(/\/dev\/pts\/1/);
+  // Its own shell process: a different $$ from the first tab's.
+  t1again.type('echo "pid=$$"');
+  await t1again.waitText(/\npid=\d+\n/);
+  t2.type('echo "pid=$$"');
+  await t2.waitText(/\npid=\d+\n/);
+  assert.notEqual(/\npid=(\d+)/.exec(t1again.text)![1], /\npid=(\d+)/.exec(t2.text)![1]);
   assert.equal((await a.api('POST', `/api/labs/${LAB}/tabs`, { host: 'node-9' })).status, 400);
   const lab = await a.api('GET', `/api/labs/${LAB}`);
   assert.deepEqual(lab.json.tabs.map((x: { id: string }) => x.id), ['1', '2']);
@@ -210,8 +214,8 @@ test('host state and shell history survive a server restart; Reset gives a fresh
   await t2.waitText(/\$ $/);
   t2.type('cat kept.txt');
   await t2.waitText(/\nkept\n/);
-  t2.type('history | grep marker');
-  await t2.waitText(/echo marker-line/);
+  t2.type('history');
+  await t2.waitText(/\d+ +echo marker-line\n/);
   await t2.close();
 
   const reset = await a2.api('POST', `/api/labs/${LAB}/reset`);
