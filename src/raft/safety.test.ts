@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimCluster } from './sim-cluster.ts';
 import { SeededRandom } from '../platform/random.ts';
-import type { Entry, Message, NodeId } from './types.ts';
+import type { ConfChange, Entry, Message, NodeId } from './types.ts';
 import { ErrProposalDropped } from './raw-node.ts';
 
 const SEEDS = Number(process.env['RAFT_SEEDS'] ?? 200);
@@ -32,6 +32,7 @@ export class SafetyRun {
   /** Per node: index of the last entry applied, to check applies are gapless. */
   readonly lastApplied = new Map<NodeId, number>();
   proposals = 0;
+  confChanges = 0;
   readonly seed: number;
   readonly dropRate: number;
 
@@ -39,10 +40,13 @@ export class SafetyRun {
     this.seed = seed;
     this.rnd = new SeededRandom(seed);
     const size = this.rnd.next() < 0.5 ? 3 : 5;
+    const spares = this.rnd.next() < 0.5 ? [String(size + 1), String(size + 2)] : [];
     this.dropRate = [0, 0.05, 0.2, 0.4][this.rnd.int(4)]!;
-    this.ids = Array.from({ length: size }, (_, i) => String(i + 1));
+    const members = Array.from({ length: size }, (_, i) => String(i + 1));
+    this.ids = [...members, ...spares];
     this.c = new SimCluster({
-      ids: this.ids,
+      ids: members,
+      spares,
       random: new SeededRandom(seed * 7919 + 1),
       electionTick: 4 + this.rnd.int(8),
       heartbeatTick: 1,
@@ -154,11 +158,12 @@ export class SafetyRun {
     } else if (r < 0.94) {
       const id = this.pick();
       if (c.get(id).up) {
-        // A crash loses what was not persisted: with synchronous Ready handling that is
-        // only in-memory raft state, and messages not yet sent.
-        c.processReady(id);
+        // A crash loses what was not persisted: a Ready not yet handled (its entries,
+        // HardState and messages) vanishes with the process. Messages already sent may
+        // still arrive, or not.
+        if (this.rnd.next() < 0.5) c.processReady(id);
         c.crash(id);
-        c.queue = c.queue.filter((m) => m.from !== id);
+        if (this.rnd.next() < 0.5) c.queue = c.queue.filter((m) => m.from !== id);
       }
     } else if (r < 0.97) {
       const down = this.ids.filter((id) => !c.get(id).up);
@@ -167,9 +172,11 @@ export class SafetyRun {
         c.restart(id);
         this.lastApplied.set(id, c.get(id).storage.snapshot().metadata.index);
       }
-    } else if (r < 0.985) {
+    } else if (r < 0.98) {
       const id = this.pick();
       if (c.get(id).up) c.compact(id);
+    } else if (r < 0.99) {
+      this.changeMembership();
     } else if (r < 0.995) {
       // An election timeout fires early somewhere (leader churn is where bugs hide).
       const n = c.get(this.pick());
@@ -181,12 +188,47 @@ export class SafetyRun {
     this.checkLeaders();
   }
 
+  /** The leader proposes adding, promoting, demoting or removing one member. */
+  changeMembership(): void {
+    const leader = this.c.leader();
+    if (!leader) return;
+    const cs = leader.node.status().confState;
+    const members = new Set([...cs.voters, ...cs.learners]);
+    const outside = this.ids.filter((id) => !members.has(id));
+    const r = this.rnd.next();
+    let cc: ConfChange | undefined;
+    const pickFrom = (xs: NodeId[]) => xs[this.rnd.int(xs.length)];
+    if (r < 0.35 && outside.length > 0) {
+      const id = pickFrom(outside)!;
+      cc = { type: this.rnd.next() < 0.5 ? 'ConfChangeAddNode' : 'ConfChangeAddLearnerNode', nodeId: id, context: new Uint8Array() };
+    } else if (r < 0.55 && cs.learners.length > 0) {
+      cc = { type: 'ConfChangeAddNode', nodeId: pickFrom(cs.learners)!, context: new Uint8Array() };
+    } else if (r < 0.7 && cs.voters.length > 2) {
+      cc = { type: 'ConfChangeAddLearnerNode', nodeId: pickFrom(cs.voters)!, context: new Uint8Array() };
+    } else if (cs.voters.length > 2 || cs.learners.length > 0) {
+      const candidates = cs.voters.length > 2 ? [...cs.voters, ...cs.learners] : cs.learners;
+      cc = { type: 'ConfChangeRemoveNode', nodeId: pickFrom(candidates)!, context: new Uint8Array() };
+    }
+    if (!cc) return;
+    try {
+      leader.node.proposeConfChange(cc);
+      this.confChanges++;
+    } catch (e) {
+      if (e !== ErrProposalDropped) throw e;
+    }
+  }
+
   pick(): NodeId {
     return this.ids[this.rnd.int(this.ids.length)]!;
   }
 
-  /** Heal, restart everyone and run until a fresh proposal is applied everywhere. */
-  recover(): void {
+  members(leaderId: NodeId): NodeId[] {
+    const cs = this.c.get(leaderId).node.status().confState;
+    return [...cs.voters, ...cs.learners];
+  }
+
+  /** Heal, restart everyone and run until a fresh proposal is applied by every member. */
+  recover(): NodeId[] {
     const c = this.c;
     c.heal();
     for (const id of this.ids) {
@@ -220,9 +262,10 @@ export class SafetyRun {
           if (e !== ErrProposalDropped) throw e;
         }
       }
-      const done =
-        this.ids.every((id) => c.get(id).applied.some((e) => dec(e.data) === marker));
-      if (done) return;
+      // Done when every current member (per the leader) applied the marker.
+      const members = leader ? this.members(leader.id) : [];
+      const done = members.length > 0 && members.every((id) => c.get(id).applied.some((e) => dec(e.data) === marker));
+      if (done) return members;
     }
     const states = this.ids.map((id) => {
       const n = c.get(id);
@@ -236,21 +279,26 @@ export class SafetyRun {
 
 test(`randomised safety: ${SEEDS} seeds, at most one leader per term, committed entries never change, same apply order`, () => {
   let committedTotal = 0;
+  let confChanges = 0;
   let leaderTerms = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
     const run = new SafetyRun(seed);
     for (let i = 0; i < STEPS; i++) run.step();
-    run.recover();
-    // Every node applied exactly the same sequence (compare the overlapping suffixes).
-    const ref = run.c.get(run.ids[0]!).applied.map((e) => `${e.index}:${dec(e.data)}`);
+    const members = run.recover();
+    // Every member applied exactly the same sequence; a node removed on the way applied
+    // a prefix of it.
+    const seq = (id: NodeId) => run.c.get(id).applied.map((e) => `${e.index}:${dec(e.data)}`);
+    const ref = seq(members[0]!);
     for (const id of run.ids) {
-      const mine = run.c.get(id).applied.map((e) => `${e.index}:${dec(e.data)}`);
-      assert.deepEqual(mine, ref, `seed ${seed}: node ${id} applied a different sequence`);
+      const mine = seq(id);
+      if (members.includes(id)) assert.deepEqual(mine, ref, `seed ${seed}: member ${id} applied a different sequence`);
+      else assert.deepEqual(mine, ref.slice(0, mine.length), `seed ${seed}: node ${id} applied a different sequence`);
     }
+    confChanges += run.confChanges;
     committedTotal += run.committed.size;
     leaderTerms += run.leaders.size;
   }
-  console.log(`safety: ${SEEDS} seeds, ${committedTotal} committed entries, ${leaderTerms} leader terms`);
+  console.log(`safety: ${SEEDS} seeds, ${committedTotal} committed entries, ${leaderTerms} leader terms, ${confChanges} membership changes proposed`);
   // The test is only meaningful if the chaos still let things happen.
   assert.ok(committedTotal > SEEDS * 5, `too little was committed: ${committedTotal}`);
   assert.ok(leaderTerms > SEEDS, `too few elections: ${leaderTerms}`);

@@ -2,7 +2,7 @@
 // MemoryStorage, applies committed entries to a list, and its messages go to a queue
 // that the test delivers, drops, reorders or partitions as it likes.
 
-import type { Entry, Message, NodeId, Ready } from './types.ts';
+import type { Entry, Message, NodeId, Ready, Snapshot } from './types.ts';
 import { RawNode } from './raw-node.ts';
 import type { RaftConfig } from './raw-node.ts';
 import { MemoryStorage } from './storage.ts';
@@ -22,7 +22,10 @@ export interface SimNode {
 }
 
 export interface SimClusterOptions {
+  /** The initial members, bootstrapped. */
   ids: NodeId[];
+  /** Nodes that exist (empty) but are not members until added. */
+  spares?: NodeId[];
   seed?: number;
   random?: Random;
   electionTick?: number;
@@ -54,6 +57,11 @@ export class SimCluster {
       const node = new RawNode(this.config(id, storage));
       node.bootstrap(opts.ids);
       this.nodes.set(id, { id, node, storage, applied: [], readStates: [], up: true });
+    }
+    // Spares start empty, outside the cluster, waiting to be added by a conf change.
+    for (const id of opts.spares ?? []) {
+      const storage = new MemoryStorage();
+      this.nodes.set(id, { id, node: new RawNode(this.config(id, storage)), storage, applied: [], readStates: [], up: true });
     }
   }
 
@@ -88,7 +96,6 @@ export class SimCluster {
     }
     n.storage.append(rd.entries);
     if (rd.hardState) n.storage.setHardState(rd.hardState);
-    for (const m of rd.messages) this.queue.push(m);
     if (rd.snapshot) {
       // The snapshot's data is the applied list up to its index, as JSON.
       const decoded = JSON.parse(new TextDecoder().decode(rd.snapshot.data)) as Array<{ term: number; index: number; data: string }>;
@@ -105,7 +112,24 @@ export class SimCluster {
     }
     for (const rs of rd.readStates) n.readStates.push({ index: rs.index, ctx: new TextDecoder().decode(rs.requestCtx) });
     n.node.advance(rd);
+    // Messages go out after the Ready is persisted. A snapshot is sent as the current
+    // applied state, as etcd does (createMergedSnapshotMessage): the one in storage may
+    // predate the recipient's membership, and the recipient would refuse it.
+    for (const m of rd.messages) this.queue.push(m.type === 'MsgSnap' ? { ...m, snapshot: this.currentSnapshot(id) } : m);
     return true;
+  }
+
+  /** The node's state machine at its applied index, as a snapshot. */
+  currentSnapshot(id: NodeId): Snapshot {
+    const n = this.get(id);
+    const st = n.node.status();
+    const data = n.applied
+      .filter((e) => e.index <= st.applied)
+      .map((e) => ({ term: e.term, index: e.index, data: new TextDecoder().decode(e.data) }));
+    return {
+      data: new TextEncoder().encode(JSON.stringify(data)),
+      metadata: { index: st.applied, term: n.node.raft.raftLog.term(st.applied), confState: st.confState },
+    };
   }
 
   /** Takes a snapshot of node id at its applied index and compacts its log there. */
