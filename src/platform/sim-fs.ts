@@ -14,10 +14,15 @@ import {
 
 interface FileNode {
   kind: 'file';
-  data: Uint8Array;
+  /** Bytes [0, len) of buf are the content. Bytes below len are never changed in place
+   * (writeFile swaps in a new buffer), so a durable snapshot can share the buffer. */
+  buf: Uint8Array;
+  len: number;
   mode: number;
   mtimeMs: number;
 }
+
+const content = (f: FileNode) => f.buf.subarray(0, f.len);
 
 interface DirNode {
   kind: 'dir';
@@ -50,16 +55,17 @@ export class SimFileSystem implements FileSystem {
   readFile(path: string): Uint8Array {
     const n = this.lookup(path, 'open');
     if (n.kind === 'dir') throw new FsError('EISDIR', 'read', path);
-    return n.data.slice();
+    return content(n).slice();
   }
 
   writeFile(path: string, data: Uint8Array | string, opts?: { mode?: number }): void {
     const bytes = toBytes(data);
     const existing = this.find(path);
     if (existing?.kind === 'dir') throw new FsError('EISDIR', 'open', path);
-    this.charge(bytes.length - (existing?.data.length ?? 0), path);
+    this.charge(bytes.length - (existing?.len ?? 0), path);
     if (existing) {
-      existing.data = bytes.slice();
+      existing.buf = bytes.slice();
+      existing.len = bytes.length;
       existing.mtimeMs = this.now();
       return;
     }
@@ -73,17 +79,23 @@ export class SimFileSystem implements FileSystem {
     if (!existing) return this.writeFile(path, bytes, opts);
     if (existing.kind === 'dir') throw new FsError('EISDIR', 'open', path);
     this.charge(bytes.length, path);
-    const out = new Uint8Array(existing.data.length + bytes.length);
-    out.set(existing.data);
-    out.set(bytes, existing.data.length);
-    existing.data = out;
+    const need = existing.len + bytes.length;
+    if (need > existing.buf.length) {
+      // Grow geometrically so a log appended record by record costs O(n), not O(n²).
+      const grown = new Uint8Array(Math.max(need, existing.buf.length * 2, 256));
+      grown.set(content(existing));
+      existing.buf = grown;
+    }
+    existing.buf.set(bytes, existing.len);
+    existing.len = need;
     existing.mtimeMs = this.now();
   }
 
   fsync(path: string): void {
     const n = this.lookup(path, 'fsync');
     if (n.kind === 'file') {
-      this.durable.files.set(this.idOf(n), n.data.slice());
+      // Shares the buffer: bytes below len never change in place.
+      this.durable.files.set(this.idOf(n), content(n));
       return;
     }
     const norm = normalise(path);
@@ -107,14 +119,14 @@ export class SimFileSystem implements FileSystem {
     if (target?.kind === 'dir' && target.entries.size > 0) throw new FsError('ENOTEMPTY', 'rename', to);
     const toParent = this.parentDir(to, 'rename');
     this.parentDir(from, 'rename').entries.delete(basename(from));
-    if (target?.kind === 'file') this.used -= target.data.length;
+    if (target?.kind === 'file') this.used -= target.len;
     toParent.entries.set(basename(to), node);
   }
 
   unlink(path: string): void {
     const n = this.lookup(path, 'unlink');
     if (n.kind === 'dir') throw new FsError('EISDIR', 'unlink', path);
-    this.used -= n.data.length;
+    this.used -= n.len;
     this.parentDir(path, 'unlink').entries.delete(basename(path));
   }
 
@@ -153,7 +165,7 @@ export class SimFileSystem implements FileSystem {
     const n = this.lookup(path, 'stat');
     return {
       type: n.kind,
-      size: n.kind === 'file' ? n.data.length : 4096,
+      size: n.kind === 'file' ? n.len : 4096,
       mode: n.mode,
       uid: 0,
       gid: 0,
@@ -192,7 +204,8 @@ export class SimFileSystem implements FileSystem {
           this.ids.set(d, id);
           dir.entries.set(name, d);
         } else {
-          const f: FileNode = { kind: 'file', data: (this.durable.files.get(id) ?? new Uint8Array()).slice(), mode: old?.mode ?? 0o644, mtimeMs: this.now() };
+          const data = (this.durable.files.get(id) ?? new Uint8Array()).slice();
+          const f: FileNode = { kind: 'file', buf: data, len: data.length, mode: old?.mode ?? 0o644, mtimeMs: this.now() };
           this.ids.set(f, id);
           dir.entries.set(name, f);
         }
@@ -205,7 +218,7 @@ export class SimFileSystem implements FileSystem {
   }
 
   private newFile(data: Uint8Array, mode: number): FileNode {
-    return { kind: 'file', data, mode, mtimeMs: this.now() };
+    return { kind: 'file', buf: data, len: data.length, mode, mtimeMs: this.now() };
   }
 
   private idOf(n: Node): number {
@@ -270,7 +283,7 @@ function normalise(path: string): string {
 }
 
 function sizeOf(n: Node): number {
-  if (n.kind === 'file') return n.data.length;
+  if (n.kind === 'file') return n.len;
   let s = 0;
   for (const c of n.entries.values()) s += sizeOf(c);
   return s;
