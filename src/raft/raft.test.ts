@@ -209,3 +209,45 @@ test('removing the last voter is refused', () => {
     /removed all voters/,
   );
 });
+
+test('lease-based reads are answered at once by a leader (and need check-quorum)', () => {
+  assert.throws(
+    () =>
+      new RawNode({
+        id: '1',
+        electionTick: 10,
+        heartbeatTick: 1,
+        storage: new MemoryStorage(),
+        random: new SeededRandom(1),
+        readOnlyOption: 'ReadOnlyLeaseBased',
+      }),
+    /CheckQuorum must be enabled/,
+  );
+  const storage = new MemoryStorage();
+  storage.applySnapshot({ data: new Uint8Array(), metadata: { index: 1, term: 1, confState: { voters: ['1', '2', '3'], learners: [] } } });
+  const node = new RawNode({
+    id: '1',
+    electionTick: 10,
+    heartbeatTick: 1,
+    storage,
+    random: new SeededRandom(1),
+    checkQuorum: true,
+    readOnlyOption: 'ReadOnlyLeaseBased',
+  });
+  node.campaign();
+  for (const from of ['2', '3']) node.step({ ...emptyVoteResp(from), term: node.raft.term });
+  assert.equal(node.state, 'StateLeader');
+  // Commit the leader's empty entry.
+  let rd = node.ready();
+  storage.append(rd.entries);
+  node.advance(rd);
+  node.step({ ...emptyVoteResp('2'), type: 'MsgAppResp', index: 2, term: node.raft.term });
+  node.readIndex(enc('lease'));
+  rd = node.ready();
+  assert.deepEqual(rd.readStates.map((rs) => [rs.index, dec(rs.requestCtx)]), [[2, 'lease']]);
+  assert.equal(rd.messages.filter((m) => m.type === 'MsgHeartbeat').length, 0);
+});
+
+function emptyVoteResp(from: string) {
+  return { type: 'MsgVoteResp' as const, from, to: '1', term: 0, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0 };
+}
