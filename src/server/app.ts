@@ -82,7 +82,12 @@ export function createLabServer(opts: LabServerOptions): LabServer {
     '/api/lessons',
     wrap((_req, res) => {
       const progress = sessions.progress(learnerOf(res));
+      const usedLabs = new Set(opts.course.lessons.map((l) => l.lab?.id));
       res.json({
+        // Labs no lesson uses (a playground: hosts to play on, no tasks).
+        playgrounds: [...opts.course.labs.values()]
+          .filter((lab) => !usedLabs.has(lab.id))
+          .map((lab) => ({ labId: lab.id, title: lab.title, hosts: lab.topology.hosts.map((h) => h.name) })),
         lessons: opts.course.lessons.map((l) => {
           const tasks = l.lab ? (progress[l.lab.id] ?? []) : [];
           return {

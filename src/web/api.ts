@@ -12,6 +12,12 @@ export interface LessonSummary {
   passed: number;
 }
 
+export interface PlaygroundSummary {
+  labId: string;
+  title: string;
+  hosts: string[];
+}
+
 export interface TabInfo {
   id: string;
   host: string;
@@ -50,7 +56,7 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
 
 export const api = {
-  lessons: () => call<{ lessons: LessonSummary[] }>('GET', '/api/lessons'),
+  lessons: () => call<{ lessons: LessonSummary[]; playgrounds: PlaygroundSummary[] }>('GET', '/api/lessons'),
   lab: (id: string) => call<LabView>('GET', lab(id)),
   check: (id: string) => call<{ tasks: TaskState[] }>('POST', `${lab(id)}/check`),
   reset: (id: string) => call<{ tasks: TaskState[]; tabs: TabInfo[] }>('POST', `${lab(id)}/reset`),

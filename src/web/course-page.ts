@@ -1,13 +1,14 @@
 // The course page: every lesson in order, with how many of its tasks are done.
-import { api, type LessonSummary } from './api.ts';
+import { api, type LessonSummary, type PlaygroundSummary } from './api.ts';
 import { el, setCrumbs, showError } from './dom.ts';
 
 export async function showCoursePage(root: HTMLElement): Promise<void> {
   setCrumbs([{ text: 'Course' }]);
   document.title = 'hardway-lab · course';
   let lessons: LessonSummary[];
+  let playgrounds: PlaygroundSummary[];
   try {
-    lessons = (await api.lessons()).lessons;
+    ({ lessons, playgrounds } = await api.lessons());
   } catch (e) {
     showError(root, `Could not load the course: ${(e as Error).message}`);
     return;
@@ -44,4 +45,19 @@ export async function showCoursePage(root: HTMLElement): Promise<void> {
     ),
     lessons.length ? list : el('p', { class: 'muted' }, 'No lessons yet.'),
   );
+  if (playgrounds.length) {
+    const play = el('ul', { class: 'lesson-list playground-list' });
+    for (const p of playgrounds) {
+      play.append(
+        el('li', { class: 'lesson-card playground', 'data-lab-id': p.labId },
+          el('a', { href: `/lessons/${encodeURIComponent(p.labId)}`, class: 'lesson-link' },
+            el('span', { class: 'lesson-num' }, '▸'),
+            el('span', { class: 'lesson-text' }, el('span', { class: 'lesson-title' }, p.title), el('span', { class: 'lesson-hosts' }, `hosts: ${p.hosts.join(', ')}`)),
+            el('span', { class: 'lesson-progress' }, el('span', { class: 'progress-text' }, 'free play')),
+          ),
+        ),
+      );
+    }
+    root.append(el('h2', { class: 'section-title' }, 'Playgrounds'), play);
+  }
 }

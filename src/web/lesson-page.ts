@@ -52,7 +52,8 @@ class LessonPage {
 
     this.lessonPane = el('article', { class: 'lesson-pane' });
     const lessonBody = el('div', { class: 'lesson-body' });
-    lessonBody.innerHTML = view.lesson?.html ?? `<h1>${view.title}</h1>`;
+    if (view.lesson) lessonBody.innerHTML = view.lesson.html; // rendered on the server by markdown-it (html disabled)
+    else lessonBody.append(el('h1', {}, view.title), el('p', {}, `Free play: ${view.hosts.map((h) => `${h.name} (${h.ip})`).join(', ')}. Open a terminal per host with +.`));
     this.lessonPane.append(lessonBody);
 
     this.progressBar = el('div', { class: 'progress-fill' });
