@@ -132,12 +132,12 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
       rt.scriptName = savedScript;
     }
     const status = await sh.runText(text, io);
-    return status;
+    return await sh.runExitTrap(io, status);
   } catch (e) {
-    if (e instanceof ExitSignal || e instanceof InterruptSignal) return e.status;
+    if (e instanceof ExitSignal || e instanceof InterruptSignal) return sh.runExitTrap(io, e.status);
     if (e instanceof ShellError) {
       await sh.error(io, e.message);
-      return e.status;
+      return sh.runExitTrap(io, e.status);
     }
     throw e;
   } finally {

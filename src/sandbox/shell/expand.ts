@@ -31,11 +31,13 @@ export async function expandWords(ctx: ExpandContext, words: Word[]): Promise<st
       const segs = await expandParts(ctx, tildeExpand(ctx, bw).parts, false, false);
       for (const f of toFields(ctx, segs)) {
         if (!ctx.state.options.noglob && hasGlobChars(f.pat)) {
-          const m = globPaths(ctx.fs, ctx.state.cwd, f.pat);
+          const m = globPaths(ctx.fs, ctx.state.cwd, f.pat, ctx.state.shopts.has('dotglob'));
           if (m.length) {
             out.push(...m);
             continue;
           }
+          if (ctx.state.shopts.has('nullglob')) continue;
+          if (ctx.state.shopts.has('failglob')) throw new ShellError(`no match: ${f.lit}`);
         }
         out.push(f.lit);
       }

@@ -78,6 +78,21 @@ export class Interpreter {
     if (e.sourceLine !== undefined) await io.stderr.write(`${where}: \`${e.sourceLine}'\n`);
   }
 
+  /** Runs the EXIT trap once, as the shell ends. Returns the status to exit with. */
+  async runExitTrap(io: IO, status: number): Promise<number> {
+    const action = this.state.traps.get('EXIT');
+    if (action === undefined) return status;
+    this.state.traps.delete('EXIT');
+    this.state.lastStatus = status;
+    try {
+      await this.runText(action, io);
+    } catch (e) {
+      if (e instanceof ExitSignal) return e.status;
+      if (!(e instanceof InterruptSignal)) throw e;
+    }
+    return status;
+  }
+
   /** Depth of `source`/`.` files being read (so `return` may end them). */
   sourcing = 0;
 

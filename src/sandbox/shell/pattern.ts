@@ -96,7 +96,7 @@ export function patternMatches(pattern: string, text: string): boolean {
 }
 
 /** Pathname expansion. Returns sorted matches, or [] when nothing matches. */
-export function globPaths(fs: FileSystem, cwd: string, pattern: string): string[] {
+export function globPaths(fs: FileSystem, cwd: string, pattern: string, dotglob = false): string[] {
   const absolute = pattern.startsWith('/');
   const dirsOnly = pattern.endsWith('/');
   const segments = pattern.split('/').filter((s, i) => s !== '' || i === 0);
@@ -121,7 +121,7 @@ export function globPaths(fs: FileSystem, cwd: string, pattern: string): string[
       }
       const re = new RegExp(`^(?:${patternToRegexSource(seg)})$`, 's');
       for (const name of names) {
-        if (name.startsWith('.') && !seg.startsWith('.') && !seg.startsWith('\\.')) continue;
+        if (name.startsWith('.') && (!dotglob || name === '.' || name === '..') && !seg.startsWith('.') && !seg.startsWith('\\.')) continue;
         if (!re.test(name)) continue;
         const p = base === '' ? name : base === '/' ? '/' + name : `${base}/${name}`;
         if (!last || dirsOnly) {

@@ -58,6 +58,10 @@ export class ShellState {
   functions = new Map<string, FunctionDef>();
   aliases = new Map<string, string>();
   lastStatus = 0;
+  /** shopt options that are on. */
+  shopts = new Set<string>(['checkwinsize', 'cmdhist', 'expand_aliases', 'extquote', 'interactive_comments', 'progcomp', 'promptvars', 'sourcepath', 'hostcomplete']);
+  /** trap actions by signal name ('EXIT', 'INT' …). */
+  traps = new Map<string, string>();
   /** `export NAME` before NAME has a value: exported once assigned. */
   exportPending = new Set<string>();
   /** Statuses of the last pipeline's stages ($PIPESTATUS). */
@@ -132,6 +136,7 @@ export class ShellState {
     s.lastBgPid = this.lastBgPid;
     s.options = { ...this.options };
     s.exportPending = new Set(this.exportPending);
+    s.shopts = new Set(this.shopts);
     s.umask = this.umask;
     s.funcDepth = this.funcDepth;
     s.history = this.history;

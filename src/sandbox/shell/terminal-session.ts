@@ -241,6 +241,8 @@ class Session implements TerminalSession {
       if (unread) this.queue = unread + this.queue;
       if (this.closed) break;
     }
+    this.rt.beginCommandLine();
+    status = await this.sh.runExitTrap(io, status).catch(() => status);
     this.hangUpJobs();
     return status;
   }
