@@ -16,9 +16,9 @@ export interface LogSink {
 export type LogFields = Record<string, unknown>;
 
 /** zap's time layout "2006-01-02T15:04:05.000000Z0700" in UTC. */
-export function formatZapTime(ms: number): string {
+export function formatZapTime(ms: number, subMs = 0): string {
   const iso = new Date(ms).toISOString(); // 2026-11-21T09:27:35.173Z
-  const micro = String(Math.floor((ms * 1000) % 1000)).padStart(3, '0');
+  const micro = String(Math.floor(((ms % 1) + subMs) * 1000) % 1000).padStart(3, '0');
   return `${iso.slice(0, 23)}${micro}Z`;
 }
 
@@ -49,7 +49,7 @@ export class Logger {
   /** name: zap's logger name ("raft" for raft's lines), printed before the caller. */
   log(level: LogLevel, caller: string, msg: string, fields: LogFields = {}, name?: string): void {
     if (!this.enabled(level)) return;
-    const rec: LogFields = name ? { level, ts: formatZapTime(this.clock.now()), logger: name, caller, msg, ...this.base } : { level, ts: formatZapTime(this.clock.now()), caller, msg, ...this.base };
+    const rec: LogFields = name ? { level, ts: formatZapTime(this.clock.now(), this.clock.monotonic() % 1), logger: name, caller, msg, ...this.base } : { level, ts: formatZapTime(this.clock.now(), this.clock.monotonic() % 1), caller, msg, ...this.base };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       rec[k] = v instanceof Error ? v.message : typeof v === 'bigint' ? v.toString() : v;

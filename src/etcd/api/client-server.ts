@@ -19,17 +19,24 @@ export interface ClientTlsMaterial {
   clientCertAuth: boolean;
 }
 
-export interface ClientServeOptions {
-  server: EtcdServer;
+export interface ClientListenOptions {
   net: Network;
   urls: ParsedUrl[];
-  tls?: ClientTlsMaterial;
   log: Logger;
   maxRequestBytes: number;
 }
 
+interface ClientServeOptions extends ClientListenOptions {
+  server: EtcdServer;
+}
+
 export interface ClientEndpoints {
   addresses: Address[];
+  /**
+   * Starts serving with this server (and TLS material for https URLs). Connections that
+   * arrived earlier wait until then, as they do while etcd is still starting.
+   */
+  attach(server: EtcdServer, tls?: ClientTlsMaterial): void;
   close(): Promise<void>;
 }
 
@@ -75,10 +82,13 @@ function socketLike(d: Duplex, remote: Address): Duplex {
   return d;
 }
 
-export async function serveClients(o: ClientServeOptions): Promise<ClientEndpoints> {
-  const startedAtSec = Math.floor(o.server.startedAt / 1000);
+export async function listenClients(lo: ClientListenOptions): Promise<ClientEndpoints> {
+  let o: ClientServeOptions | undefined;
+  let tlsMaterial: ClientTlsMaterial | undefined;
+  let secureContext: tls.SecureContext | undefined;
+  let startedAtSec = 0;
   const httpServer = http.createServer((req, res) => {
-    void route(o, req, res, startedAtSec).catch((e: unknown) => {
+    void route(o!, req, res, startedAtSec).catch((e: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(`${(e as Error).message}\n`);
@@ -86,28 +96,38 @@ export async function serveClients(o: ClientServeOptions): Promise<ClientEndpoin
     });
   });
   httpServer.keepAliveTimeout = 0;
-  const secureContext = o.tls
-    ? tls.createSecureContext({ cert: Buffer.from(o.tls.cert), key: Buffer.from(o.tls.key), ...(o.tls.ca ? { ca: Buffer.from(o.tls.ca) } : {}) })
-    : undefined;
   const listeners: Listener[] = [];
   const sockets = new Set<Duplex>();
+  const waiting: (() => void)[] = [];
   try {
-    for (const u of o.urls) {
+    for (const u of lo.urls) {
       const secure = u.scheme === 'https';
       const addr = bindAddress(u);
-      const l = await o.net.listen(addr, (raw, remote) => {
+      const l = await lo.net.listen(addr, (raw, remote) => {
         sockets.add(raw);
         raw.on('close', () => sockets.delete(raw));
         raw.on('error', () => {});
-        if (!secure || !secureContext) {
+        const serve = () => serveConnection(raw, remote, secure);
+        if (o) serve();
+        else waiting.push(serve);
+      });
+      listeners.push(l);
+    }
+  } catch (e) {
+    for (const l of listeners) await l.close();
+    throw e;
+  }
+  function serveConnection(raw: Duplex, remote: Address, secure: boolean): void {
+        if (raw.destroyed) return;
+        if (!secure || !secureContext || !tlsMaterial) {
           httpServer.emit('connection', socketLike(raw, remote));
           return;
         }
         const t = new tls.TLSSocket(raw, {
           isServer: true,
           secureContext,
-          requestCert: o.tls!.clientCertAuth,
-          rejectUnauthorized: o.tls!.clientCertAuth,
+          requestCert: tlsMaterial.clientCertAuth,
+          rejectUnauthorized: tlsMaterial.clientCertAuth,
         });
         let secured = false;
         t.once('secure', () => {
@@ -116,7 +136,7 @@ export async function serveClients(o: ClientServeOptions): Promise<ClientEndpoin
         });
         t.on('error', (e: Error) => {
           if (!secured) {
-            o.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
+            lo.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
               'remote-addr': fmtAddr(remote),
               'server-name': (t as tls.TLSSocket & { servername?: string | false }).servername || '',
               error: goTlsError(e),
@@ -125,15 +145,18 @@ export async function serveClients(o: ClientServeOptions): Promise<ClientEndpoin
           t.destroy();
           raw.destroy();
         });
-      });
-      listeners.push(l);
-    }
-  } catch (e) {
-    for (const l of listeners) await l.close();
-    throw e;
   }
   return {
     addresses: listeners.map((l) => l.address),
+    attach(server, material) {
+      tlsMaterial = material;
+      secureContext = material
+        ? tls.createSecureContext({ cert: Buffer.from(material.cert), key: Buffer.from(material.key), ...(material.ca ? { ca: Buffer.from(material.ca) } : {}) })
+        : undefined;
+      startedAtSec = Math.floor(server.startedAt / 1000);
+      o = { ...lo, server };
+      for (const f of waiting.splice(0)) f();
+    },
     async close() {
       for (const l of listeners) await l.close();
       for (const s of sockets) s.destroy();

@@ -120,6 +120,12 @@ export class NetworkPeerTransport implements PeerTransport {
 
   constructor(private readonly o: NetworkTransportOptions) {}
 
+  /** The member's identity becomes known after the data dir is read (listening starts before). */
+  setIdentity(memberId: string, clusterId: string): void {
+    this.o.memberId = memberId;
+    this.o.clusterId = clusterId;
+  }
+
   /** Starts accepting peer connections on the listen-peer-urls. */
   async listen(addrs: Address[]): Promise<void> {
     for (const a of addrs) this.listeners.push(await this.o.net.listen(a, (s, remote) => this.accept(s, remote)));

@@ -1,0 +1,359 @@
+// `etcd` as a program: flags and ETCD_* → config → listeners → server → serve until a
+// signal, logging what etcd 3.6 logs along the way, exiting with etcd's codes.
+import tls from 'node:tls';
+import type { Clock } from '../../platform/clock.ts';
+import { FsError, isFsError, resolvePath, type FileSystem } from '../../platform/filesystem.ts';
+import { NetError, type Network } from '../../platform/network.ts';
+import type { Random } from '../../platform/random.ts';
+import { parseEtcdConfig, type EtcdConfig } from '../config/config.ts';
+import { USAGE_LINE, helpText } from '../config/help.ts';
+import { formatGoDuration } from '../config/go-flags.ts';
+import { Logger } from '../log.ts';
+import { EtcdServer } from '../server/etcd-server.ts';
+import { BootstrapError } from '../server/bootstrap.ts';
+import { NetworkPeerTransport, fetchClusterInfo } from '../transport/network-transport.ts';
+import { listenClients, bindAddress, fmtAddr, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
+import { selfSignedCert } from './auto-tls.ts';
+import { WalError } from '../wal/wal.ts';
+
+export interface TextSink {
+  write(chunk: string | Uint8Array): void | Promise<void>;
+}
+
+export interface RunEtcdOptions {
+  /** Full argv, argv[0] being the program name. */
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  fs: FileSystem;
+  net: Network;
+  clock: Clock;
+  random: Random;
+  stdout: TextSink;
+  stderr: TextSink;
+  /** Aborting stops the server; signal.reason may name the signal ('SIGINT', 'SIGTERM'). */
+  signal: AbortSignal;
+  /** The etcd version this binary reports (lessons install several). */
+  version?: string;
+  gitSha?: string;
+  /** Called once the member serves clients (tests, lab checks). */
+  onReady?: (s: EtcdServer, clients: ClientEndpoints) => void;
+}
+
+export const DEFAULT_VERSION = '3.6.4';
+const GO_VERSION = 'go1.23.11';
+const SIGNALS: Record<string, { num: number; go: string }> = {
+  SIGINT: { num: 2, go: 'interrupt' },
+  SIGTERM: { num: 15, go: 'terminated' },
+  SIGHUP: { num: 1, go: 'hangup' },
+  SIGQUIT: { num: 3, go: 'quit' },
+  SIGKILL: { num: 9, go: 'killed' },
+};
+
+export function versionText(version: string, gitSha = 'cb3ba5c'): string {
+  return `etcd Version: ${version}\nGit SHA: ${gitSha}\nGo Version: ${GO_VERSION}\nGo OS/Arch: linux/amd64\n`;
+}
+
+/** Go's error text for a disk or network failure. */
+function goError(e: unknown): string {
+  if (e instanceof FsError) return e.goMessage();
+  if (e instanceof NetError) return e.goMessage();
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function runEtcd(o: RunEtcdOptions): Promise<number> {
+  const version = o.version ?? DEFAULT_VERSION;
+  const log = new Logger({ write: (l) => void o.stderr.write(l) }, o.clock);
+  const parsed = parseEtcdConfig(o.argv.slice(1), o.env, log);
+  switch (parsed.kind) {
+    case 'help':
+      await o.stdout.write(helpText() + '\n');
+      return 0;
+    case 'version':
+      await o.stdout.write(versionText(version, o.gitSha));
+      return 0;
+    case 'usage-error':
+      await o.stderr.write(`${parsed.message}\n${USAGE_LINE}\n`);
+      return 2;
+    case 'fatal':
+      return 1;
+    case 'invalid':
+      log.info('etcdmain/etcd.go:64', 'Running: ', { args: o.argv });
+      log.warn('etcdmain/etcd.go:66', 'failed to verify flags', { error: parsed.message });
+      if (parsed.advertiseMissing) log.warn('etcdmain/etcd.go:69', 'advertise client URLs are not set', { error: parsed.message });
+      return 1;
+  }
+  const cfg = parsed.config;
+  log.setLevel(cfg.logLevel);
+  if (cfg.listenClientHttpUrls.length === 0) log.warn('embed/config.go:1209', 'Running http and grpc server on single port. This is not recommended for production.');
+  log.info('etcdmain/etcd.go:64', 'Running: ', { args: o.argv });
+  if (cfg.dataDirDefaulted) log.warn('etcdmain/etcd.go:93', "'data-dir' was empty; using default", { 'data-dir': cfg.dataDir });
+  if (o.signal.aborted) return exitForSignal(o.signal);
+
+  const dataDirAbs = resolvePath(o.cwd, cfg.dataDir);
+  const initialized = o.fs.exists(`${dataDirAbs}/member`);
+  if (initialized) log.info('etcdmain/etcd.go:104', 'server has already been initialized', { 'data-dir': cfg.dataDir, 'dir-type': 'member' });
+  else log.info('etcdmain/etcd.go:122', 'Initialize and start etcd server', { 'data-dir': cfg.dataDir, 'dir-type': 'empty' });
+
+  let peers: NetworkPeerTransport | undefined;
+  let clients: ClientEndpoints | undefined;
+  let server: EtcdServer | undefined;
+  const fail = async (msg: string, e: unknown): Promise<number> => {
+    log.fatal('etcdmain/etcd.go:204', msg, { error: goError(e) });
+    await shutdownQuietly(server, peers, clients);
+    return 1;
+  };
+
+  try {
+    for (const u of cfg.listenClientUrls) {
+      if (u.scheme === 'https' && !(cfg.clientTls.certFile && cfg.clientTls.keyFile) && !cfg.clientTls.autoTls) {
+        throw new Error(`TLS key/cert (--cert-file, --key-file) must be provided for client url ${u.text} with HTTPS scheme`);
+      }
+    }
+    log.info('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': cfg.listenPeerUrls.map((u) => u.text) });
+    peers = new NetworkPeerTransport({ net: o.net, clock: o.clock, log, memberId: '', clusterId: '', resolve: (h) => o.net.resolve(h) });
+    await peers.listen(cfg.listenPeerUrls.map(bindAddress));
+    log.info('embed/etcd.go:148', 'configuring client listeners', { 'listen-client-urls': cfg.listenClientUrls.map((u) => u.text) });
+    clients = await listenClients({ net: o.net, urls: [...cfg.listenClientUrls, ...cfg.listenClientHttpUrls], log, maxRequestBytes: cfg.maxRequestBytes });
+  } catch (e) {
+    return fail('discovery failed', e);
+  }
+
+  logServerStart(log, cfg, version, initialized, o.argv);
+  const transport = peers;
+  try {
+    touchDataDir(o.fs, dataDirAbs, cfg.dataDir);
+    log.info('storage/backend.go:81', 'opened backend db', { path: `${cfg.dataDir}/member/snap/db`, took: '1.52ms' });
+    server = await EtcdServer.start({
+      name: cfg.name,
+      dataDir: dataDirAbs,
+      initialCluster: cfg.initialCluster,
+      initialClusterString: cfg.initialClusterString,
+      initialClusterState: cfg.initialClusterState,
+      initialClusterToken: cfg.initialClusterToken,
+      initialAdvertisePeerUrls: cfg.initialAdvertisePeerUrls.map((u) => u.text),
+      advertiseClientUrls: cfg.advertiseClientUrls.map((u) => u.text),
+      heartbeatMs: cfg.heartbeatMs,
+      electionMs: cfg.electionMs,
+      initialElectionTickAdvance: cfg.initialElectionTickAdvance,
+      snapshotCount: cfg.snapshotCount,
+      maxSnapshots: cfg.maxSnapshots,
+      maxRequestBytes: cfg.maxRequestBytes,
+      quotaBackendBytes: cfg.quotaBackendBytes,
+      maxTxnOps: cfg.maxTxnOps,
+      preVote: cfg.preVote,
+      strictReconfigCheck: cfg.strictReconfigCheck,
+      version,
+      fs: o.fs,
+      clock: o.clock,
+      random: o.random,
+      logger: log,
+      transport: (memberId, clusterId) => {
+        transport.setIdentity(memberId, clusterId);
+        return transport;
+      },
+      fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h)),
+    });
+  } catch (e) {
+    if (e instanceof BootstrapError && /couldn't find local name|--initial-cluster/.test(e.message)) {
+      log.warn('etcdmain/etcd.go:163', 'failed to start', { error: e.message });
+      if (cfg.initialClusterString === `${cfg.name}=http://localhost:2380` || !cfg.explicitlySet.has('initial-cluster')) log.warn('etcdmain/etcd.go:165', 'forgot to set --initial-cluster?');
+      await shutdownQuietly(server, peers, clients);
+      return 1;
+    }
+    if (e instanceof WalError || e instanceof BootstrapError || isFsError(e)) return fail('discovery failed', e);
+    return fail('discovery failed', e);
+  }
+  const srv = server;
+  peers.setIdentity(srv.memberId, srv.cluster.clusterId);
+  log.info('embed/etcd.go:300', 'now serving peer/client/metrics', {
+    'local-member-id': srv.memberId,
+    'initial-advertise-peer-urls': cfg.initialAdvertisePeerUrls.map((u) => u.text),
+    'listen-peer-urls': cfg.listenPeerUrls.map((u) => u.text),
+    'advertise-client-urls': cfg.advertiseClientUrls.map((u) => u.text),
+    'listen-client-urls': cfg.listenClientUrls.map((u) => u.text),
+    'listen-metrics-urls': [],
+  });
+  for (const a of peers.addresses) log.info('embed/etcd.go:640', 'serving peer traffic', { address: fmtAddr(a) });
+
+  // Serve until ready or stopped.
+  const stopped = new Promise<string>((resolve) => {
+    srv.onStopped(resolve);
+    o.signal.addEventListener('abort', () => resolve('signal'), { once: true });
+    if (o.signal.aborted) resolve('signal');
+  });
+  const readyOrStop = await Promise.race([srv.readyNotify().then(() => 'ready'), stopped]);
+  if (readyOrStop === 'ready') {
+    log.info('etcdserver/server.go:2150', 'setting up initial cluster version using v3 API', { 'cluster-version': version.replace(/^(\d+\.\d+).*/, '$1') });
+    log.info('membership/cluster.go:674', 'set initial cluster version', { 'cluster-id': srv.cluster.clusterId, 'local-member-id': srv.memberId, 'cluster-version': version.replace(/^(\d+\.\d+).*/, '$1') });
+    log.info('api/capability.go:76', 'enabled capabilities for version', { 'cluster-version': version.replace(/^(\d+\.\d+).*/, '$1') });
+    log.info('embed/serve.go:138', 'ready to serve client requests');
+    let material: ClientTlsMaterial | undefined;
+    const secure = cfg.listenClientUrls.some((u) => u.scheme === 'https');
+    if (secure) {
+      try {
+        material = loadClientTls(o.fs, o.cwd, cfg, dataDirAbs, o.clock.now(), log);
+        log.info('embed/etcd.go:790', 'starting with client TLS', {
+          'tls-info': `cert = ${cfg.clientTls.certFile}, key = ${cfg.clientTls.keyFile}, client-cert=, client-key=, trusted-ca = ${cfg.clientTls.trustedCaFile}, client-cert-auth = ${cfg.clientTls.clientCertAuth}, crl-file = `,
+          'cipher-suites': [],
+        });
+        clients.attach(srv, material);
+      } catch (e) {
+        return fail('listener failed', e);
+      }
+    } else clients.attach(srv);
+    for (const u of cfg.listenClientUrls) {
+      const address = fmtAddr(bindAddress(u));
+      if (u.scheme === 'https') log.info('embed/serve.go:283', 'serving client traffic securely', { traffic: 'grpc+http', address });
+      else log.info('embed/serve.go:220', 'serving client traffic insecurely; this is strongly discouraged!', { traffic: 'grpc+http', address });
+    }
+    o.onReady?.(srv, clients);
+  }
+  const why = await stopped;
+  if (why === 'removed') {
+    await shutdownQuietly(srv, peers, clients);
+    return 1;
+  }
+  const sig = SIGNALS[String(o.signal.reason)] ?? SIGNALS['SIGTERM']!;
+  log.info('osutil/interrupt_unix.go:64', 'received signal; shutting down', { signal: sig.go });
+  const closeFields = {
+    name: cfg.name,
+    'data-dir': cfg.dataDir,
+    'advertise-peer-urls': cfg.initialAdvertisePeerUrls.map((u) => u.text),
+    'advertise-client-urls': cfg.advertiseClientUrls.map((u) => u.text),
+  };
+  log.info('embed/etcd.go:408', 'closing etcd server', closeFields);
+  await srv.stop();
+  await clients.close();
+  for (const a of peers.addresses) log.info('embed/etcd.go:613', 'stopping serving peer traffic', { address: fmtAddr(a) });
+  peers.close();
+  for (const a of peers.addresses) log.info('embed/etcd.go:620', 'stopped serving peer traffic', { address: fmtAddr(a) });
+  log.info('embed/etcd.go:412', 'closed etcd server', closeFields);
+  return 128 + sig.num;
+}
+
+function exitForSignal(signal: AbortSignal): number {
+  return 128 + (SIGNALS[String(signal.reason)]?.num ?? 15);
+}
+
+async function shutdownQuietly(server: EtcdServer | undefined, peers: NetworkPeerTransport | undefined, clients: ClientEndpoints | undefined): Promise<void> {
+  try {
+    await server?.stop('fatal');
+  } catch {
+    /* already failing */
+  }
+  peers?.close();
+  await clients?.close().catch(() => {});
+}
+
+/** etcd creates the data dir (0700) before anything else; a permission problem stops it here. */
+function touchDataDir(fs: FileSystem, abs: string, shown: string): void {
+  try {
+    if (!fs.exists(abs)) fs.mkdir(abs, { recursive: true, mode: 0o700 });
+    const parent = abs.slice(0, abs.lastIndexOf('/')) || '/';
+    fs.fsync(parent);
+  } catch (e) {
+    if (isFsError(e)) throw new Error(`cannot access data directory: mkdir ${shown}: ${e.goMessage().replace(/^.*: /, '')}`);
+    throw e;
+  }
+}
+
+function loadClientTls(fs: FileSystem, cwd: string, cfg: EtcdConfig, dataDirAbs: string, nowMs: number, log: Logger): ClientTlsMaterial {
+  if (cfg.clientTls.autoTls && !(cfg.clientTls.certFile && cfg.clientTls.keyFile)) {
+    const hosts = cfg.advertiseClientUrls.map((u) => u.host);
+    const { cert, key } = selfSignedCert(fs, `${dataDirAbs}/fixtures/client`, hosts, cfg.selfSignedCertValidity, nowMs, log, `${cfg.dataDir}/fixtures/client`);
+    return { cert, key, clientCertAuth: false };
+  }
+  const read = (p: string): Uint8Array => {
+    try {
+      return fs.readFile(resolvePath(cwd, p));
+    } catch (e) {
+      if (isFsError(e)) throw new Error(`open ${p}: ${e.goMessage().replace(/^.*: /, '')}`);
+      throw e;
+    }
+  };
+  const material: ClientTlsMaterial = { cert: read(cfg.clientTls.certFile), key: read(cfg.clientTls.keyFile), clientCertAuth: cfg.clientTls.clientCertAuth };
+  if (cfg.clientTls.trustedCaFile) material.ca = read(cfg.clientTls.trustedCaFile);
+  checkKeyPair(material);
+  return material;
+}
+
+/** Go's tls.X509KeyPair errors for unusable PEM files. */
+function checkKeyPair(m: ClientTlsMaterial): void {
+  const cert = Buffer.from(m.cert).toString('utf8');
+  const key = Buffer.from(m.key).toString('utf8');
+  if (!/-----BEGIN CERTIFICATE-----/.test(cert)) throw new Error('tls: failed to find any PEM data in certificate input');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) throw new Error('tls: failed to find any PEM data in key input');
+  try {
+    tls.createSecureContext({ cert: Buffer.from(m.cert), key: Buffer.from(m.key) });
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/key values mismatch|KEY_VALUES_MISMATCH/i.test(msg + ((e as { code?: string }).code ?? ''))) throw new Error('tls: private key does not match public key');
+    throw new Error(`tls: ${msg}`);
+  }
+}
+
+function logServerStart(log: Logger, cfg: EtcdConfig, version: string, initialized: boolean, argv: string[]): void {
+  void argv;
+  log.info('embed/etcd.go:310', 'starting an etcd server', {
+    'etcd-version': version,
+    'git-sha': 'cb3ba5c',
+    'go-version': GO_VERSION,
+    'go-os': 'linux',
+    'go-arch': 'amd64',
+    'max-cpu-set': 2,
+    'max-cpu-available': 2,
+    'member-initialized': initialized,
+    name: cfg.name,
+    'data-dir': cfg.dataDir,
+    'wal-dir': cfg.walDir,
+    'wal-dir-dedicated': '',
+    'member-dir': `${cfg.dataDir}/member`,
+    'force-new-cluster': cfg.forceNewCluster,
+    'heartbeat-interval': formatGoDuration(cfg.heartbeatMs),
+    'election-timeout': formatGoDuration(cfg.electionMs),
+    'initial-election-tick-advance': cfg.initialElectionTickAdvance,
+    'snapshot-count': cfg.snapshotCount,
+    'max-wals': cfg.maxWals,
+    'max-snapshots': cfg.maxSnapshots,
+    'snapshot-catchup-entries': 5000,
+    'initial-advertise-peer-urls': cfg.initialAdvertisePeerUrls.map((u) => u.text),
+    'listen-peer-urls': cfg.listenPeerUrls.map((u) => u.text),
+    'advertise-client-urls': cfg.advertiseClientUrls.map((u) => u.text),
+    'listen-client-urls': cfg.listenClientUrls.map((u) => u.text),
+    'listen-metrics-urls': [],
+    'experimental-local-address': '',
+    'cors': ['*'],
+    'host-whitelist': ['*'],
+    'initial-cluster': initialized ? '' : cfg.initialClusterString,
+    'initial-cluster-state': cfg.initialClusterState,
+    'initial-cluster-token': initialized ? '' : cfg.initialClusterToken,
+    'quota-backend-bytes': cfg.quotaBackendBytes || 2147483648,
+    'max-request-bytes': cfg.maxRequestBytes,
+    'max-concurrent-streams': 4294967295,
+    'pre-vote': cfg.preVote,
+    'initial-corrupt-check': false,
+    'corrupt-check-time-interval': '0s',
+    'compact-check-time-interval': '1m0s',
+    'auto-compaction-mode': cfg.autoCompactionMode,
+    'auto-compaction-retention': '0s',
+    'auto-compaction-interval': '0s',
+    'discovery-url': '',
+    'discovery-proxy': '',
+    'discovery-token': '',
+    'discovery-endpoints': '',
+    'discovery-dial-timeout': '2s',
+    'discovery-request-timeout': '5s',
+    'discovery-keepalive-time': '2s',
+    'discovery-keepalive-timeout': '6s',
+    'discovery-insecure-transport': true,
+    'discovery-insecure-skip-tls-verify': false,
+    'discovery-cert': '',
+    'discovery-key': '',
+    'discovery-cacert': '',
+    'discovery-user': '',
+    'downgrade-check-interval': '5s',
+    'max-learners': 1,
+    'v2-deprecation': 'write-only',
+  });
+}
