@@ -5,6 +5,7 @@ import { realClock, type Clock } from '../platform/clock.ts';
 import { realRandom, type Random } from '../platform/random.ts';
 import { EventLog, type SandboxEvent } from './events.ts';
 import { VirtualHost } from './host.ts';
+import { installCaBundle, installInternetSites } from './internet/sites.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
 import type { ProgramRegistry } from './programs.ts';
 import { builtinPrograms } from './registry.ts';
@@ -59,6 +60,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const events = new EventLog(clock);
   if (opts.image) events.load(opts.image.events);
   const network = new VirtualNetwork(clock);
+  void installInternetSites(network.internet);
   const specs = opts.hosts.map((h, i) => ({ ...h, ip: h.ip ?? `10.0.0.${11 + i}` }));
   const hosts = new Map<string, VirtualHost>();
   for (const spec of specs) {
@@ -70,6 +72,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     else {
       vfs = new Vfs(clock, limits);
       buildSkeleton(vfs.view(null), { hostname: spec.name, hosts: specs.map((s) => ({ name: s.name, ip: s.ip })), programs });
+      installCaBundle(vfs.view(null));
     }
     const host = new VirtualHost({ hostname: spec.name, clock, vfs, network: network.addHost(spec.name, spec.ip), programs, events, limits });
     hosts.set(spec.name, host);

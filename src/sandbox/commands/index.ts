@@ -31,3 +31,5 @@ export { cp } from './cp.ts';
 export { mv } from './mv.ts';
 export { ln } from './ln.ts';
 export { install } from './install.ts';
+export { tar } from './tar.ts';
+export { wget } from './wget.ts';
