@@ -2,6 +2,7 @@
 // checks its health, writes and reads keys, uses prefixes, history and a watch.
 import { installProgram } from '../../src/sandbox/programs.ts';
 import type { CheckContext } from '../../src/lab/check-context.ts';
+import { etcdctlCommand, processRuns } from '../../src/lab/process-history.ts';
 import type { CheckResult, LabDefinition } from '../../src/lab/types.ts';
 
 export const ETCD_VERSION = '3.6.4';
@@ -148,11 +149,36 @@ const lab: LabDefinition = {
         const metrics = await ctx.http('http://127.0.0.1:2379/metrics');
         const sent = metrics.ok ? /^etcd_debugging_mvcc_events_total\s+(\d+(?:\.\d+)?(?:e\+?\d+)?)/m.exec(metrics.response.body) : null;
         if (sent && Number(sent[1]) > 0) return ok(`etcd has delivered ${Number(sent[1])} event(s) to watchers (etcd_debugging_mvcc_events_total)`);
+        // Otherwise the host's process history: an `etcdctl watch K` that was running while
+        // the key K (still in etcd's history) was written by another process.
+        const runs = processRuns(ctx.events(), 'node-1');
+        const watchRuns = runs.filter((r) => etcdctlCommand(r.argv)?.command === 'watch');
+        for (const w of watchRuns) {
+          const cmd = etcdctlCommand(w.argv)!;
+          if (cmd.key === undefined) continue;
+          const prefix = cmd.flags.includes('--prefix');
+          const matches = (k: string | undefined) => k !== undefined && (prefix ? k.startsWith(cmd.key!) : k === cmd.key);
+          const writer = runs.find((r) => {
+            const c = etcdctlCommand(r.argv);
+            if (!c || !['put', 'del', 'delete'].includes(c.command) || !matches(c.key) || r.status !== 0) return false;
+            return r.startedAt >= w.startedAt && (w.endedAt === undefined || (r.endedAt ?? Infinity) <= w.endedAt);
+          });
+          if (writer) {
+            const key = etcdctlCommand(writer.argv)!.key!;
+            const r = await valuesOf(ctx, key);
+            if ('error' in r) return fail(r.error);
+            if (r.values.length > 0) return ok(`\`${w.argv.join(' ')}\` (pid ${w.pid}) was watching when \`${writer.argv.join(' ')}\` changed ${key}`);
+          }
+        }
+        if (watchRuns.length) {
+          const list = watchRuns.map((w) => `\`${w.argv.join(' ')}\``).join(', ');
+          return fail(`${list} ran on node-1, but nothing wrote the watched key while it was watching: change it from your other terminal`);
+        }
         if (watches.length) {
           const list = watches.map((w) => `${String(w.data.key ?? '?')} (from revision ${String(w.data.revision ?? w.data.startRevision ?? '?')})`).join(', ');
           return fail(`etcd saw a watch on ${list}, but no watched key changed while it watched: write to it from your other terminal`);
         }
-        return fail('no watch has received an event yet (looked at the watches etcd recorded on node-1 and its etcd_debugging_mvcc_events_total metric)');
+        return fail('no watch has seen a change yet (looked at the watches etcd recorded, its etcd_debugging_mvcc_events_total metric, and the etcdctl processes that ran on node-1)');
       },
     },
   ],
