@@ -32,3 +32,23 @@ export function textShape(s: string): string {
     .map((l) => l.replace(/([0-9A-F]{2}:){19}[0-9A-F]{2}/g, '<keyid>').replace(/\w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} GMT/g, '<date>'))
     .join('\n');
 }
+
+/** Like realOpenssl, without blocking the event loop (for talking to a server in this process). */
+export async function realOpensslAsync(args: string[], files: Record<string, string>, stdin = ''): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'pki-real-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  try {
+    return await new Promise((resolve) => {
+      const p = spawn(REAL_OPENSSL, args, { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
+      p.stdin.end(stdin);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -66,9 +66,10 @@ function verifyTrace(r: VerifyResult, sent: Certificate[]): string {
     return out;
   }
   for (let d = chain.length - 1; d >= 0; d--) {
-    out += `depth=${d} ${formatName(chain[d]!.subject)}\n`;
-    if (!r.ok && r.depth === d) out += `verify error:num=${r.code}:${r.error}\n`;
-    out += 'verify return:1\n';
+    const line = `depth=${d} ${formatName(chain[d]!.subject)}\n`;
+    // An error at a depth is reported by one callback, then the depth is checked again.
+    if (!r.ok && r.depth === d) out += `${line}verify error:num=${r.code}:${r.error}\nverify return:1\n`;
+    out += `${line}verify return:1\n`;
   }
   return out;
 }
@@ -176,6 +177,8 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   const cipherName = protocol === 'TLSv1.3' ? (cipher.standardName ?? cipher.name) : cipher.name;
 
   if (!quiet) await ctx.err(verifyTrace(r, sent));
+  // The last error the verify callback saw is what SSL_get_verify_result reports.
+  const final = !r.ok && (r.code === 20 || r.code === 2) && r.depth === 0 ? { code: 21, error: VERIFY_ERRORS[21]! } : { code: r.code, error: r.error };
   if (r.code === 0 || !flag(p, 'verify_return_error')) {
     // continue
   } else {
@@ -192,7 +195,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
         `Peer certificate: ${formatName(leaf.subject)}`,
         'Hash used: SHA256',
         `Signature type: ${sigType}`,
-        `Verification: ${r.ok ? 'OK' : r.error}`,
+        `Verification: ${r.ok ? 'OK' : final.error}`,
         ...(tempKeyText ? [`Server Temp Key: ${tempKeyText}`] : []),
         '',
       ].join('\n'),
@@ -214,12 +217,12 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     out += `Peer signing digest: SHA256\nPeer signature type: ${sigType}\n`;
     if (tempKeyText) out += `Server Temp Key: ${tempKeyText}\n`;
     out += `---\nSSL handshake has read ${bytesRead} bytes and written ${bytesWritten} bytes\n`;
-    out += `Verification${r.ok ? ': OK' : ` error: ${r.error}`}\n---\n`;
+    out += `Verification${r.ok ? ': OK' : ` error: ${final.error}`}\n---\n`;
     out += `New, ${protocol}, Cipher is ${cipherName}\nServer public key is ${leafKey.bits} bit\n`;
     out += `Secure Renegotiation IS ${protocol === 'TLSv1.3' ? 'NOT ' : ''}supported\nCompression: NONE\nExpansion: NONE\n`;
     out += `${socket.alpnProtocol ? `ALPN protocol: ${socket.alpnProtocol}` : 'No ALPN negotiated'}\n`;
     if (protocol === 'TLSv1.3') out += 'Early data was not sent\n';
-    out += `Verify return code: ${r.code} (${r.error})\n---\n`;
+    out += `Verify return code: ${final.code} (${final.error})\n---\n`;
     await ctx.out(out);
   }
 

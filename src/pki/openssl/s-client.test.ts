@@ -1,0 +1,102 @@
+// s_client against a node:tls server on 127.0.0.1 (our Network implemented with node:net
+// for the test): handshake report, verification, mutual TLS, refused connections. Where
+// Debian's openssl is installed, its s_client's report on the same server is the reference.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { createServer, type Server } from 'node:tls';
+import { NetError, type Network } from '../../platform/network.ts';
+import { OpensslHarness } from './test-helpers.ts';
+import { haveRealOpenssl, realOpensslAsync } from './real-openssl.ts';
+
+const tcp: Network = {
+  resolve: (h) => (h === 'localhost' ? '127.0.0.1' : undefined),
+  listen: () => Promise.reject(new Error('not used')),
+  connect: (addr) =>
+    new Promise((resolve, reject) => {
+      const s = netConnect({ host: addr.host === 'localhost' ? '127.0.0.1' : addr.host, port: addr.port });
+      s.once('connect', () => resolve(s));
+      s.once('error', (e: NodeJS.ErrnoException) => reject(new NetError(e.code === 'ECONNREFUSED' ? 'ECONNREFUSED' : 'ECONNRESET', 'connect', addr)));
+    }),
+};
+
+let h: OpensslHarness;
+let mtls: Server;
+let mtlsPort = 0;
+let closedPort = 0;
+
+before(async () => {
+  h = new OpensslHarness(Date.now());
+  h.net = tcp;
+  for (const cmd of [
+    'genrsa -out ca.key 2048',
+    'req -x509 -new -nodes -key ca.key -out ca.crt -subj /CN=etcd -days 3650',
+    'req -new -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=server -addext subjectAltName=DNS:localhost,IP:127.0.0.1',
+    'x509 -req -in server.csr -out server.crt -CA ca.crt -CAkey ca.key -days 365 -copy_extensions copy',
+    'req -new -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=etcd/O=etcd',
+    'x509 -req -in client.csr -out client.crt -CA ca.crt -CAkey ca.key -days 365',
+  ]) {
+    const r = await h.run(cmd);
+    assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+  }
+  // An etcd-like server: sends only its leaf certificate, requires a client certificate, says hello.
+  mtls = createServer({ cert: h.read('server.crt'), key: h.read('server.key'), ca: h.read('ca.crt'), requestCert: true, rejectUnauthorized: true }, (s) => {
+    s.write('hello from server\n');
+    s.on('data', (d) => s.write(`echo:${d}`));
+    s.on('end', () => s.end());
+    s.on('error', () => undefined);
+  });
+  mtls.on('tlsClientError', () => undefined);
+  await new Promise<void>((r) => mtls.listen(0, '127.0.0.1', r));
+  mtlsPort = (mtls.address() as AddressInfo).port;
+  const probe = createServer({});
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+});
+
+after(() => new Promise<void>((r) => mtls.close(() => r())));
+
+test('mutual TLS: the report, verification OK, and the server\'s bytes on stdout', async () => {
+  const r = await h.run(`s_client -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt -cert client.crt -key client.key`, 'ping\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^CONNECTED\(00000003\)\n---\nCertificate chain\n 0 s:CN = server\n   i:CN = etcd\n   a:PKEY: rsaEncryption, 2048 \(bit\); sigalg: RSA-SHA256\n   v:NotBefore: \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} GMT; NotAfter: /);
+  assert.match(r.stdout, /\nServer certificate\n-----BEGIN CERTIFICATE-----\n[\s\S]+\nsubject=CN = server\nissuer=CN = etcd\n---\n/);
+  assert.match(r.stdout, /\nVerification: OK\n---\nNew, TLSv1\.3, Cipher is TLS_AES_256_GCM_SHA384\nServer public key is 2048 bit\n/);
+  assert.match(r.stdout, /Verify return code: 0 \(ok\)\n---\n/);
+  assert.match(r.stdout, /hello from server\n/);
+  assert.match(r.stderr, /^depth=1 CN = etcd\nverify return:1\ndepth=0 CN = server\nverify return:1\n/);
+  assert.match(r.stderr, /DONE\n$/);
+});
+
+test('without -CAfile the chain ends in an untrusted self-signed CA (error 19), as openssl reports it', async () => {
+  // node:tls servers send their CA along with the leaf (OpenSSL builds the chain from `ca`).
+  const r = await h.run(`s_client -connect 127.0.0.1:${mtlsPort} -cert client.crt -key client.key`);
+  assert.match(r.stderr, /^depth=1 CN = etcd\nverify error:num=19:self-signed certificate in certificate chain\nverify return:1\ndepth=1 CN = etcd\nverify return:1\ndepth=0 CN = server\nverify return:1\n/);
+  assert.match(r.stdout, / 1 s:CN = etcd\n   i:CN = etcd\n/);
+  assert.match(r.stdout, /Verification error: self-signed certificate in certificate chain\n[\s\S]*Verify return code: 19 \(self-signed certificate in certificate chain\)\n/);
+  if (haveRealOpenssl) {
+    const files = { 'client.crt': h.read('client.crt'), 'client.key': h.read('client.key') };
+    const real = await realOpensslAsync(['s_client', '-connect', `127.0.0.1:${mtlsPort}`, '-cert', 'client.crt', '-key', 'client.key'], files);
+    const grab = (s: string) => s.split('\n').filter((l) => /^(depth=|verify |Verify return code|Verification| \d s:|   i:|   a:)/.test(l));
+    assert.deepEqual(grab(r.stderr + r.stdout).sort(), grab(real.stderr + real.stdout).sort());
+  }
+});
+
+test('-brief prints the short summary only', async () => {
+  const r = await h.run(`s_client -brief -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt -cert client.crt -key client.key`);
+  assert.equal(r.stdout.includes('CONNECTED'), false);
+  assert.match(r.stderr, /^CONNECTION ESTABLISHED\nProtocol version: TLSv1\.3\nCiphersuite: TLS_AES_256_GCM_SHA384\nPeer certificate: CN = server\nHash used: SHA256\nSignature type: RSA-PSS\nVerification: OK\n/);
+});
+
+test('a closed port: connect errno=111, exit status 1', async () => {
+  const r = await h.run(`s_client -connect 127.0.0.1:${closedPort}`);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /:error:8000006F:system library:BIO_connect:Connection refused:.*calling connect\(\)\n.*:error:10000067:BIO routines:BIO_connect:connect error:.*\nconnect:errno=111\n$/);
+  if (haveRealOpenssl) {
+    const real = spawnSync('/usr/bin/openssl', ['s_client', '-connect', `127.0.0.1:${closedPort}`], { input: '' });
+    assert.equal(real.status, 1);
+    assert.equal(r.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.toString().replace(/^[0-9A-F]{16}/gm, 'X'));
+  }
+});
