@@ -38,6 +38,8 @@ export interface RunEtcdOptions {
   gitSha?: string;
   /** Called once the member serves clients (tests, lab checks). */
   onReady?: (s: EtcdServer, clients: ClientEndpoints) => void;
+  /** Things a lab may want to know happened: 'etcd-started', 'etcd-leader' ({leader:'' when lost}), 'etcd-stopped'. */
+  onEvent?: (type: string, data: Record<string, unknown>) => void;
 }
 
 export const DEFAULT_VERSION = '3.6.4';
@@ -166,6 +168,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   }
   const srv = server;
   peers.setIdentity(srv.memberId, srv.cluster.clusterId);
+  srv.onLeaderChange((leader, term) => o.onEvent?.('etcd-leader', { name: cfg.name, memberId: srv.memberId, leader, term }));
   log.info('embed/etcd.go:300', 'now serving peer/client/metrics', {
     'local-member-id': srv.memberId,
     'initial-advertise-peer-urls': cfg.initialAdvertisePeerUrls.map((u) => u.text),
@@ -207,6 +210,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       if (u.scheme === 'https') log.info('embed/serve.go:283', 'serving client traffic securely', { traffic: 'grpc+http', address });
       else log.info('embed/serve.go:220', 'serving client traffic insecurely; this is strongly discouraged!', { traffic: 'grpc+http', address });
     }
+    o.onEvent?.('etcd-started', { name: cfg.name, memberId: srv.memberId, clusterId: srv.cluster.clusterId, clientUrls: cfg.listenClientUrls.map((u) => u.text), tls: secure });
     o.onReady?.(srv, clients);
   }
   const why = await stopped;
@@ -229,6 +233,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   peers.close();
   for (const a of peers.addresses) log.info('embed/etcd.go:620', 'stopped serving peer traffic', { address: fmtAddr(a) });
   log.info('embed/etcd.go:412', 'closed etcd server', closeFields);
+  o.onEvent?.('etcd-stopped', { name: cfg.name, memberId: srv.memberId, signal: sig.go });
   return 128 + sig.num;
 }
 

@@ -298,6 +298,7 @@ export class EtcdServerCore {
     } else {
       this.log.info('v3@v3.6.0/node.go:372', `raft.node: ${this.memberId} lost leader ${prev} at term ${term}`, undefined, 'raft');
     }
+    for (const f of this.leaderListeners) f(lead, term);
     void state;
   }
 
@@ -735,6 +736,12 @@ export class EtcdServerCore {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  /** Called on every leader change ('' = leader lost), for lab event logs and metrics. */
+  onLeaderChange(cb: (leader: string, term: number) => void): void {
+    this.leaderListeners.push(cb);
+  }
+  private leaderListeners: ((leader: string, term: number) => void)[] = [];
 
   onStopped(cb: (reason: string) => void): void {
     this.stoppedCallbacks.push(cb);
