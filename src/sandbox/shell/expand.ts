@@ -128,25 +128,42 @@ function toFields(ctx: ExpandContext, segs: Seg[]): Field[] {
   const ifs = ctx.state.get('IFS') ?? ' \t\n';
   const fields: Field[] = [];
   let cur: Field | null = null;
+  // What the last delimiter was: IFS white space that ended a field, or a non-white IFS
+  // character (two of those in a row delimit an empty field, as in a::b).
+  let last: 'start' | 'field-ws' | 'nonws' | 'ws' = 'start';
   for (const g of segs) {
     if ('brk' in g) {
       if (cur) fields.push(cur);
       cur = null;
+      last = 'start';
       continue;
     }
     if (g.split && !g.quoted && ifs !== '') {
       for (const ch of g.text) {
         if (ifs.includes(ch)) {
-          if (cur) fields.push(cur);
-          cur = null;
+          const white = ch === ' ' || ch === '\t' || ch === '\n';
+          if (white) {
+            if (cur) {
+              fields.push(cur);
+              cur = null;
+              last = 'field-ws';
+            } else if (last !== 'nonws' && last !== 'field-ws') last = 'ws';
+          } else {
+            if (cur) fields.push(cur);
+            else if (last !== 'field-ws') fields.push({ pat: '', lit: '' });
+            cur = null;
+            last = 'nonws';
+          }
         } else {
           cur ??= { pat: '', lit: '' };
-          cur.pat += escapePattern(ch) === ch ? ch : ch;
+          cur.pat += ch;
           cur.lit += ch;
+          last = 'start';
         }
       }
       continue;
     }
+    last = 'start';
     cur ??= { pat: '', lit: '' };
     cur.pat += g.quoted ? escapePattern(g.text) : g.text;
     cur.lit += g.text;

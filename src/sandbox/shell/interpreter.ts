@@ -150,7 +150,7 @@ export class Interpreter {
   async reportShellError(e: ShellError, io: IO): Promise<number> {
     await this.error(io, e.message);
     if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
-    if (e.fatal) throw new InterruptSignal(e.status);
+    if (e.fatal) throw new InterruptSignal(1);
     return e.status;
   }
 
@@ -478,7 +478,7 @@ export class Interpreter {
       if (e instanceof ShellError) {
         await this.error(io, e.message);
         if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
-        if (e.fatal) throw new InterruptSignal(e.status);
+        if (e.fatal) throw new InterruptSignal(1);
         return e.status;
       }
       throw e;
@@ -495,7 +495,7 @@ export class Interpreter {
       if (e instanceof ShellError) {
         await this.error(io, e.message);
         if (e.fatal && !this.rt.interactive) throw new ExitSignal(e.status);
-        if (e.fatal) throw new InterruptSignal(e.status);
+        if (e.fatal) throw new InterruptSignal(1);
         return e.status;
       }
       throw e;
@@ -509,10 +509,7 @@ export class Interpreter {
       try {
         for (const [n, v, app] of assigns) this.state.set(n, app ? (this.state.get(n) ?? '') + v : v);
       } catch (e) {
-        if (e instanceof ShellError) {
-          await this.error(io, e.message);
-          return 1;
-        }
+        if (e instanceof ShellError) return this.reportShellError(e, io);
         throw e;
       }
       const st = await this.withRedirects(cmd.redirects, io, async () => 0);

@@ -157,7 +157,8 @@ export class Lexer {
     let lit = '';
     const quotedMode = mode === 'dq' || mode === 'heredoc' || mode === 'param-dq';
     const flush = () => {
-      if (lit) parts.push(quotedMode ? { type: 'sq', text: lit } : { type: 'lit', text: lit });
+      // Inside "${…}" text stays a pattern for # % / (it is still quoted against splitting).
+      if (lit) parts.push(quotedMode && mode !== 'param-dq' ? { type: 'sq', text: lit } : { type: 'lit', text: lit });
       lit = '';
     };
     let braceDepth = 0;
@@ -310,6 +311,16 @@ export class Lexer {
       if (end >= 0) {
         const text = s.slice(this.pos + 3, end);
         this.pos = end + 2;
+        const sub = new Lexer(text, this.nested, false, this.warn);
+        return { type: 'arith', expr: { parts: sub.readWordParts('heredoc') } };
+      }
+    }
+    if (n === '[') {
+      // $[ expr ]: the old arithmetic form, still accepted by bash.
+      const end = s.indexOf(']', this.pos + 2);
+      if (end >= 0) {
+        const text = s.slice(this.pos + 2, end);
+        this.pos = end + 1;
         const sub = new Lexer(text, this.nested, false, this.warn);
         return { type: 'arith', expr: { parts: sub.readWordParts('heredoc') } };
       }

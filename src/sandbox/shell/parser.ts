@@ -268,6 +268,11 @@ class Parser {
     this.take();
     const words: Word[] = [];
     for (;;) {
+      const prev = words[words.length - 1];
+      if (prev && prev.parts.length === 1 && prev.parts[0]!.type === 'lit' && prev.parts[0]!.text === '=~' && !this.buffered) {
+        words.push(this.readCondRegex());
+        continue;
+      }
       const t = this.take();
       if (t.t === 'eof') throw this.unexpected(t);
       if (this.isWord(t, ']]')) {
@@ -280,6 +285,37 @@ class Parser {
       } else words.push(t.word);
     }
     return { type: 'cond', words, redirects: this.parseRedirects() };
+  }
+
+  /** The right side of =~ : raw text up to a blank outside parentheses (quotes kept literal). */
+  private readCondRegex(): Word {
+    this.lx.skipBlanks();
+    const src = this.lx.src;
+    let depth = 0;
+    let i = this.lx.pos;
+    let text = '';
+    for (; i < src.length; i++) {
+      const c = src[i]!;
+      if (depth === 0 && (c === ' ' || c === '\t' || c === '\n')) break;
+      if (c === '\\' && i + 1 < src.length) {
+        text += c + src[++i];
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const e = src.indexOf(c, i + 1);
+        if (e < 0) break;
+        // Quoted parts of a regex match literally.
+        text += src.slice(i + 1, e).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        i = e;
+        continue;
+      }
+      if (c === '(') depth++;
+      if (c === ')') depth--;
+      text += c;
+    }
+    this.lx.pos = i;
+    const sub = new Lexer(text, (s, p, whole) => this.parseNested(s, p, whole), false);
+    return { parts: sub.readWordParts('heredoc').map((p) => (p.type === 'sq' ? { type: 'lit' as const, text: p.text } : p)) };
   }
 
   private parseIf(): Command {

@@ -97,7 +97,7 @@ export class ShellState {
 
   set(name: string, value: string, opts: { export?: boolean } = {}): void {
     const v = this.vars.get(name);
-    if (v?.readonly) throw new ShellError(`${name}: readonly variable`);
+    if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
     if (v) {
       v.value = value;
       if (opts.export) v.exported = true;

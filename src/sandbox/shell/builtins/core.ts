@@ -232,7 +232,10 @@ export const loopControl =
       await sh.error(io, `${kind}: ${argv[1]}: loop count out of range`);
       return 1;
     }
-    if (sh.state.loopDepth === 0) return 0;
+    if (sh.state.loopDepth === 0) {
+      await sh.error(io, `${kind}: only meaningful in a \`for', \`while', or \`until' loop`);
+      return 0;
+    }
     throw new LoopSignal(kind, Math.min(n, sh.state.loopDepth));
   };
 

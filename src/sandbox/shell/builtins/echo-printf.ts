@@ -150,7 +150,7 @@ export function formatPrintf(format: string, args: string[], errors: string[]): 
       }
       if (s.length < width) {
         if (flags.includes('-')) s = s.padEnd(width);
-        else if (flags.includes('0') && 'diouxXfeEgG'.includes(spec) && precision === undefined) {
+        else if (flags.includes('0') && ('feEgG'.includes(spec) || ('diouxX'.includes(spec) && precision === undefined))) {
           const sign = /^[-+ ]/.test(s) ? s[0]! : '';
           s = sign + s.slice(sign.length).padStart(width - sign.length, '0');
         } else s = s.padStart(width);
@@ -173,7 +173,7 @@ export const printf: Builtin = async (sh, argv, io) => {
   }
   if (args[0] === '--') args = args.slice(1);
   if (args.length === 0) {
-    await io.stderr.write(`${sh.rt.name}: printf: usage: printf [-v var] format [arguments]\n`);
+    await io.stderr.write('printf: usage: printf [-v var] format [arguments]\n');
     return 2;
   }
   const errors: string[] = [];

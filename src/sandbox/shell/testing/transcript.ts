@@ -83,6 +83,26 @@ export class TranscriptShell {
     this.sh = new Interpreter(st, this.rt);
   }
 
+  /** Runs with stdout and stderr kept apart (for comparing with a real bash). */
+  async runSplit(script: string): Promise<{ stdout: string; stderr: string; status: number }> {
+    let stdout = '';
+    let stderr = '';
+    const dec = new TextDecoder();
+    const out: OutputStream = { isTTY: false, write: (c) => void (stdout += typeof c === 'string' ? c : dec.decode(c)) };
+    const err: OutputStream = { isTTY: false, write: (c) => void (stderr += typeof c === 'string' ? c : dec.decode(c)) };
+    this.rt.beginCommandLine();
+    let status: number;
+    try {
+      status = await this.sh.runText(script, { stdin: emptyInput, stdout: out, stderr: err });
+    } catch (e) {
+      if (e instanceof ExitSignal || e instanceof InterruptSignal) {
+        status = e.status;
+        this.reset();
+      } else throw e;
+    }
+    return { stdout, stderr, status };
+  }
+
   async run(script: string): Promise<{ output: string; status: number }> {
     let output = '';
     const dec = new TextDecoder();
