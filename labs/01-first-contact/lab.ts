@@ -130,7 +130,7 @@ const lab: LabDefinition = {
         const down = await etcdAnswers(ctx);
         if (down) return fail(down);
         // What etcd recorded when a watch was created: the key and the revision it began at.
-        const watches = ctx.events('etcd.watch').filter((w) => w.host === 'node-1');
+        const watches = ctx.events().filter((w) => (w.type === 'etcd-watch' || w.type === 'etcd.watch') && w.host === 'node-1');
         for (const w of watches) {
           const key = typeof w.data.key === 'string' ? w.data.key : undefined;
           if (key === undefined) continue;
