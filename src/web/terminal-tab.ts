@@ -79,11 +79,17 @@ export class TerminalTab {
     this.send({ type: 'input', data: text });
   }
 
-  /** The visible buffer as text (tests read the terminal through this). */
+  /** The buffer (scrollback included) as text, soft-wrapped rows joined (tests read the terminal through this). */
   text(): string {
     const buf = this.term.buffer.active;
     const lines: string[] = [];
-    for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+    for (let i = 0; i < buf.length; i++) {
+      const line = buf.getLine(i);
+      const text = line?.translateToString(true) ?? '';
+      // A row that continues the previous one (soft wrap) is the same logical line.
+      if (line?.isWrapped && lines.length) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
     return lines.join('\n');
   }
