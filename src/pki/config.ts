@@ -139,8 +139,9 @@ function expandValue(s: string, conf: OpensslConfig, section: string, env: Recor
         if (s[p] === '\\' && p + 1 < s.length) p++;
         out += s[p++];
       }
+      // An unterminated quote runs to the end of the line, and its trailing blanks are trimmed.
+      if (p < s.length) protectedUpTo = out.length;
       p++;
-      protectedUpTo = out.length;
       continue;
     }
     if (c === '#') break;

@@ -1,5 +1,5 @@
 // Test support: Debian's real openssl, when installed, as the reference our files must satisfy.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,8 @@ export function realOpenssl(args: string[], files: Record<string, string>, stdin
   const dir = mkdtempSync(join(tmpdir(), 'pki-real-'));
   try {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    try {
-      const stdout = execFileSync(REAL_OPENSSL, args, { cwd: dir, input: stdin, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', OPENSSL_CONF: '/etc/ssl/openssl.cnf' } }).toString();
-      return { status: 0, stdout, stderr: '' };
-    } catch (e) {
-      const err = e as { status?: number; stdout?: Buffer; stderr?: Buffer };
-      return { status: err.status ?? 1, stdout: err.stdout?.toString() ?? '', stderr: err.stderr?.toString() ?? '' };
-    }
+    const r = spawnSync(REAL_OPENSSL, args, { cwd: dir, input: stdin, env: { PATH: '/usr/bin:/bin', OPENSSL_CONF: '/etc/ssl/openssl.cnf' } });
+    return { status: r.status ?? 1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

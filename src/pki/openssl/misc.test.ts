@@ -1,0 +1,120 @@
+// The rest of what learners type: -newkey, prompts without -subj, serial files, EC keys,
+// key/certificate match checks through md5, dgst, rand, rsa, unknown commands.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCertificatePem } from '../certificate.ts';
+import { formatName } from '../name.ts';
+import { OpensslHarness } from './test-helpers.ts';
+import { haveRealOpenssl, realOpenssl } from './real-openssl.ts';
+
+test('req -x509 -newkey: progress on stderr, a 0600 PKCS#8 key, a CA from the system config', async () => {
+  const h = new OpensslHarness();
+  const r = await h.run('req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=lab-ca -days 30');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^\.+\+{64}\n\.+\+{64}\n-----\n$/);
+  assert.equal(h.fs.stat('/work/ca.key').mode, 0o600);
+  assert.match(h.read('ca.key'), /^-----BEGIN PRIVATE KEY-----\n/);
+  const text = (await h.run('x509 -in ca.crt -noout -text')).stdout;
+  assert.match(text, /X509v3 Subject Key Identifier: \n.*\n\s+X509v3 Authority Key Identifier: \n.*\n\s+X509v3 Basic Constraints: critical\n\s+CA:TRUE\n/);
+  assert.match(text, /Not Before: Nov 21 09:22:32 2026 GMT\n\s+Not After : Dec 21 09:22:32 2026 GMT/);
+});
+
+test('req without -subj asks for each field on stderr; EOF ends it with an error', async () => {
+  const h = new OpensslHarness();
+  await h.run('genrsa -out k.key 2048');
+  const answers = 'DE\nBerlin\n\n.\n\nmy cn\n\n\n\n';
+  const r = await h.run('req -new -key k.key -out k.csr', answers);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await h.run('req -in k.csr -noout -subject')).stdout, 'subject=C = DE, ST = Berlin, CN = my cn\n');
+  if (haveRealOpenssl) {
+    const real = realOpenssl(['req', '-new', '-key', 'k.key', '-out', 'k.csr'], { 'k.key': h.read('k.key') }, answers);
+    assert.equal(r.stderr, real.stderr);
+  }
+  const eof = await h.run('req -new -key k.key -out k2.csr', '');
+  assert.equal(eof.code, 1);
+  assert.match(eof.stderr, /-----\nCountry Name \(2 letter code\) \[AU\]:Error making certificate request\n$/);
+  const batch = await h.run('req -new -key k.key -batch -noout -subject');
+  assert.equal(batch.stdout, 'subject=C = AU, ST = Some-State, O = Internet Widgits Pty Ltd\n');
+});
+
+test('-CAcreateserial writes ca.srl; the next signing uses the following number', async () => {
+  const h = new OpensslHarness();
+  await h.run('req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=ca');
+  await h.run('req -new -newkey rsa:2048 -nodes -keyout c.key -out c.csr -subj /CN=c');
+  assert.equal((await h.run('x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out c1.crt')).code, 0);
+  const srl = h.read('ca.srl');
+  assert.match(srl, /^[0-9A-F]{40}\n$/);
+  assert.equal((await h.run('x509 -in c1.crt -noout -serial')).stdout, `serial=${srl}`);
+  await h.run('x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out c2.crt');
+  const next = (BigInt('0x' + srl.trim()) + 1n).toString(16).toUpperCase();
+  assert.equal((await h.run('x509 -in c2.crt -noout -serial')).stdout, `serial=${next}\n`);
+  const missing = await h.run('x509 -req -in c.csr -CA ca.crt -CAkey ca.key -CAserial none.srl -out c3.crt');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /none\.srl: No such file or directory\n.*BIO_new_file:No such file or directory:.*calling fopen\(none\.srl, r\)/);
+  assert.equal((await h.run('x509 -req -in c.csr -CA ca.crt -CAkey ca.key -set_serial 0x1234567 -out c4.crt')).code, 0);
+  assert.match((await h.run('x509 -in c4.crt -noout -text')).stdout, /Serial Number: 19088743 \(0x1234567\)\n/);
+});
+
+test('key and certificate match: modulus | md5 gives the same line for both, and differs for another key', async () => {
+  const h = new OpensslHarness();
+  await h.run('req -x509 -newkey rsa:2048 -nodes -keyout a.key -out a.crt -subj /CN=a');
+  await h.run('genrsa -out b.key 2048');
+  const md5 = async (cmd: string) => (await h.run('md5', (await h.run(cmd)).stdout)).stdout;
+  const cert = await md5('x509 -noout -modulus -in a.crt');
+  assert.match(cert, /^MD5\(stdin\)= [0-9a-f]{32}\n$/);
+  assert.equal(await md5('rsa -noout -modulus -in a.key'), cert);
+  assert.notEqual(await md5('rsa -noout -modulus -in b.key'), cert);
+  const check = await h.run('rsa -in a.key -check -noout');
+  assert.deepEqual([check.stdout, check.stderr], ['RSA key ok\n', '']);
+  const pub = await h.run('rsa -in a.key -pubout');
+  assert.equal(pub.stderr, 'writing RSA key\n');
+  assert.equal(pub.stdout, (await h.run('x509 -in a.crt -noout -pubkey')).stdout);
+});
+
+test('EC and Ed25519 keys from genpkey make certificates that verify', async () => {
+  const h = new OpensslHarness();
+  assert.equal((await h.run('genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key')).code, 0);
+  const r = await h.run('req -x509 -key ec.key -subj /CN=ec -out ec.crt');
+  assert.equal(r.code, 0, r.stderr);
+  const text = (await h.run('x509 -in ec.crt -noout -text')).stdout;
+  assert.match(text, /Public Key Algorithm: id-ecPublicKey\n\s+Public-Key: \(256 bit\)\n\s+pub:\n[\s\S]+ASN1 OID: prime256v1\n\s+NIST CURVE: P-256\n/);
+  assert.match(text, /Signature Algorithm: ecdsa-with-SHA256/);
+  assert.equal((await h.run('verify -CAfile ec.crt ec.crt')).stdout, 'ec.crt: OK\n');
+  assert.equal((await h.run('genpkey -algorithm ED25519 -out ed.key')).code, 0);
+  assert.equal((await h.run('req -x509 -key ed.key -subj /CN=ed -out ed.crt')).code, 0);
+  assert.equal((await h.run('verify -CAfile ed.crt ed.crt')).stdout, 'ed.crt: OK\n');
+  if (haveRealOpenssl) {
+    const files = { 'ec.crt': h.read('ec.crt'), 'ed.crt': h.read('ed.crt') };
+    assert.equal(realOpenssl(['verify', '-CAfile', 'ec.crt', 'ec.crt'], files).stdout, 'ec.crt: OK\n');
+    assert.equal(realOpenssl(['verify', '-CAfile', 'ed.crt', 'ed.crt'], files).stdout, 'ed.crt: OK\n');
+    assert.equal(realOpenssl(['x509', '-in', 'ec.crt', '-noout', '-text'], files).stdout, text);
+  }
+});
+
+test('dgst, sha256, rand, version, and an unknown command', async () => {
+  const h = new OpensslHarness();
+  h.write('abc.txt', 'abc');
+  assert.equal((await h.run('dgst -sha256 abc.txt')).stdout, 'SHA2-256(abc.txt)= ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
+  assert.equal((await h.run('md5 abc.txt')).stdout, 'MD5(abc.txt)= 900150983cd24fb0d6963f7d28e17f72\n');
+  assert.equal((await h.run('sha256', 'abc')).stdout, 'SHA2-256(stdin)= ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
+  assert.match((await h.run('rand -hex 16')).stdout, /^[0-9a-f]{32}\n$/);
+  const b64 = (await h.run('rand -base64 32')).stdout;
+  assert.equal(Buffer.from(b64.trim(), 'base64').length, 32);
+  assert.match((await h.run('rand -base64 64')).stdout, /^[A-Za-z0-9+/]{64}\n[A-Za-z0-9+/=]{24}\n$/);
+  assert.deepEqual(await h.run('rand -hex x'), { code: 1, stdout: '', stderr: 'rand: Can\'t parse "x" as a number\nrand: Use -help for summary.\n' });
+  assert.deepEqual(await h.run('frobnicate'), { code: 1, stdout: '', stderr: 'Invalid command \'frobnicate\'; type "help" for a list.\n' });
+});
+
+test('-subj escapes and multi-valued RDNs; -nameopt styles', async () => {
+  const h = new OpensslHarness();
+  await h.run('genrsa -out k.key 2048');
+  await h.run(['req', '-new', '-key', 'k.key', '-out', 'k.csr', '-subj', '/C=US/O=A\\/B, Inc./CN=x+OU=y']);
+  const csr = (await h.run('req -in k.csr -noout -subject')).stdout;
+  assert.equal(csr, 'subject=C = US, O = "A/B, Inc.", CN = x + OU = y\n'.replace('"A/B, Inc."', 'A/B\\, Inc.'));
+  assert.equal((await h.run('req -in k.csr -noout -subject -nameopt RFC2253')).stdout, 'subject=CN=x+OU=y,O=A/B\\, Inc.,C=US\n');
+  const bad = await h.run(['req', '-new', '-key', 'k.key', '-subj', 'CN=x']);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stderr, "req: subject name is expected to be in the format /type0=value0/type1=value1/type2=... where characters may be escaped by \\. This name is not in that format: 'CN=x'\n");
+  void parseCertificatePem;
+  void formatName;
+});
