@@ -160,6 +160,7 @@ export class Interpreter {
 
   async runPipeline(p: Pipeline, io: IO, errexitApplies = true): Promise<number> {
     await this.rt.step();
+    const started = p.timed ? performance.now() : 0;
     let status: number;
     if (p.negated) this.condDepth++;
     try {
@@ -177,6 +178,12 @@ export class Interpreter {
       if (p.negated) this.condDepth--;
     }
     if (p.negated) status = status === 0 ? 1 : 0;
+    if (p.timed) {
+      // `time`: wall-clock time; the CPU split of a virtual process is not measured.
+      const secs = (performance.now() - started) / 1000;
+      const fmt = (t: number) => `${Math.floor(t / 60)}m${(t % 60).toFixed(3)}s`;
+      await io.stderr.write(`\nreal\t${fmt(secs)}\nuser\t${fmt(0)}\nsys\t${fmt(0)}\n`);
+    }
     this.state.lastStatus = status;
     if (errexitApplies) this.checkErrexit(status, p.negated);
     return status;

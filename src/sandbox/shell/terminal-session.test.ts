@@ -255,3 +255,47 @@ test('Ctrl-L clears the screen and redraws the line', async () => {
   await t.idle(from);
   t.session.close();
 });
+
+test('history expansion: !! and !$ are shown and run; a missing event is an error', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  await t.run('echo one two');
+  assert.equal(await t.run('!!'), 'echo one two\none two');
+  assert.equal(await t.run('echo !$'), 'echo two\ntwo');
+  assert.equal(await t.run('!nosuch'), '-bash: !nosuch: event not found');
+  assert.equal(await t.run("echo 'a!b' x! \\!y"), 'a!b x! !y');
+  t.session.close();
+});
+
+test('a program can put the terminal in raw mode (as ssh does) and get keystrokes unprocessed', async () => {
+  const host = new FakeHost();
+  const { terminalInput } = await import('./tty.ts');
+  host.install('/usr/bin/rawkeys', {
+    name: 'rawkeys',
+    summary: 'test: echoes raw key codes until q',
+    run: async (ctx) => {
+      const term = terminalInput(ctx.stdin);
+      if (!term) return 1;
+      term.setRawMode(true);
+      for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) {
+        const s = new TextDecoder().decode(c);
+        await ctx.stdout.write(JSON.stringify(s) + '\n');
+        if (s.includes('q')) break;
+      }
+      return 0;
+    },
+  });
+  const t = new TermHarness(host);
+  await t.session.ready;
+  const from = t.raw.length;
+  t.send('rawkeys\r');
+  await t.waitFor(() => t.session.state().busy, from);
+  t.send('\x03');
+  t.send('\x1b[A');
+  t.send('q');
+  const s = await t.waitFor(/"q"\nlearner@node-1:~\$ $/, from);
+  assert.match(s, /"\\u0003"\n"\\u001b\[A"\n"q"\n/);
+  // Cooked mode again afterwards.
+  assert.equal(await t.run('echo back'), 'back');
+  t.session.close();
+});

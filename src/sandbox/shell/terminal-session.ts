@@ -5,6 +5,7 @@ import type { Host, SignalName } from '../types.ts';
 import { commonPrefix, complete, escapeForShell, formatColumns } from './completion.ts';
 import { Interpreter } from './interpreter.ts';
 import { LineEditor, splitKeys } from './line-editor.ts';
+import { expandHistory } from './history-expansion.ts';
 import { isIncomplete } from './parser.ts';
 import { DEFAULT_PS1, expandPrompt } from './prompt.ts';
 import { ShellRuntime } from './runtime.ts';
@@ -119,6 +120,10 @@ class Session implements TerminalSession {
       (s) => this.out.raw(s),
       (sig) => this.signalForeground(sig),
     );
+    this.tty.size = { cols: opts.cols, rows: opts.rows };
+    this.tty.onRawChange = (raw) => {
+      if (raw) this.out.unlimited = true;
+    };
     this.editor = new LineEditor(opts.cols, (s) => this.out.raw(s), () => this.st?.history ?? []);
     this.start();
   }
@@ -275,7 +280,16 @@ class Session implements TerminalSession {
       this.continued.push(text);
       const full = this.continued.join('\n');
       if (isIncomplete(full)) continue;
-      return full;
+      const hx = expandHistory(full, this.st.history);
+      if (!hx.ok) {
+        this.out.raw(`${this.rt.name}: ${hx.error}\r\n`);
+        this.continued = [];
+        this.st.lastStatus = 1;
+        continue;
+      }
+      // bash shows the command a history reference expanded to.
+      if (hx.changed) this.out.raw(hx.line.replace(/\n/g, '\r\n') + '\r\n');
+      return hx.line;
     }
   }
 
@@ -474,6 +488,8 @@ class Session implements TerminalSession {
     this.ttyInfo.cols = cols;
     this.ttyInfo.rows = rows;
     this.editor.resize(cols);
+    this.tty.size = { cols, rows };
+    this.tty.onResize?.(cols, rows);
   }
 
   close(): void {

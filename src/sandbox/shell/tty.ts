@@ -6,8 +6,35 @@ import { BrokenPipeError, type InputStream, type OutputStream } from '../io.ts';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export class TtyInput implements InputStream {
+/**
+ * A terminal's input as a program may control it. In raw mode keystrokes reach the reader
+ * unprocessed: no echo, no line buffering, Ctrl-C as the byte \x03 (ssh passes them on to
+ * the remote shell this way). `size` follows the browser terminal's resizes.
+ */
+export interface TerminalInput extends InputStream {
+  setRawMode(raw: boolean): void;
+  readonly size: { cols: number; rows: number };
+  /** Called after the terminal was resized (ssh forwards it, like SIGWINCH). */
+  onResize: ((cols: number, rows: number) => void) | undefined;
+}
+
+/** The terminal behind a program's stdin, when it is one. */
+export function terminalInput(s: InputStream): TerminalInput | undefined {
+  return s.isTTY && 'setRawMode' in s ? (s as TerminalInput) : undefined;
+}
+
+export class TtyInput implements TerminalInput {
   readonly isTTY = true;
+  raw = false;
+  size = { cols: 80, rows: 24 };
+  onResize: ((cols: number, rows: number) => void) | undefined;
+  /** Told when raw mode changes (the session stops counting output for the limit). */
+  onRawChange: ((raw: boolean) => void) | undefined;
+
+  setRawMode(raw: boolean): void {
+    this.raw = raw;
+    this.onRawChange?.(raw);
+  }
   private lines: string[] = [];
   /** Text typed on the current line, not yet sent (Enter or Ctrl-D sends it). */
   private editing = '';
@@ -40,6 +67,11 @@ export class TtyInput implements InputStream {
 
   /** Keystrokes typed while a program runs (echoed as the kernel's tty would). */
   typed(data: string): void {
+    if (this.raw) {
+      this.lines.push(data);
+      this.wake();
+      return;
+    }
     for (const ch of data) {
       switch (ch) {
         case '\x03':
@@ -97,6 +129,7 @@ export class TtyInput implements InputStream {
 
   /** What nobody read: goes back to the line editor as type-ahead. */
   takeUnread(): string {
+    this.raw = false;
     const s = this.lines.map((l) => l.replace(/\n$/, '\r')).join('') + this.editing;
     this.lines = [];
     this.editing = '';
@@ -123,6 +156,8 @@ export class TtyOutput implements OutputStream {
   private decoder = new TextDecoder();
   /** Bytes written by programs since the command line started. */
   written = 0;
+  /** No limit while a program has the terminal in raw mode (ssh: the remote shell has its own). */
+  unlimited = false;
   /** Set once the output limit was hit: further writes fail like a closed terminal. */
   blocked = false;
   private lastChar = '\n';
@@ -139,7 +174,7 @@ export class TtyOutput implements OutputStream {
     if (this.blocked) throw new BrokenPipeError();
     const s = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     this.written += typeof chunk === 'string' ? enc.encode(chunk).length : chunk.length;
-    if (this.written > this.opts.limitBytes) {
+    if (this.written > this.opts.limitBytes && !this.unlimited) {
       this.blocked = true;
       this.opts.onLimit();
       throw new BrokenPipeError();
@@ -192,6 +227,7 @@ export class TtyOutput implements OutputStream {
   resetCount(): void {
     this.written = 0;
     this.blocked = false;
+    this.unlimited = false;
   }
 }
 
