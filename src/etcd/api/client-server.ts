@@ -61,12 +61,21 @@ export function goTlsError(e: Error & { code?: string }): string {
   if (code === 'ERR_SSL_HTTP_REQUEST' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /http request|wrong version number|unknown protocol/i.test(msg)) {
     return 'tls: first record does not look like a TLS handshake';
   }
-  if (/UNABLE_TO_GET_ISSUER_CERT|unable to get local issuer|unable to verify the first certificate|self.signed/i.test(code + ' ' + msg)) {
+  if (/UNABLE_TO_GET_ISSUER_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|unable to get local issuer|unable to verify the first certificate|self.signed/i.test(code + ' ' + msg)) {
     return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
   }
   if (/CERT_HAS_EXPIRED|certificate has expired/i.test(code + ' ' + msg)) return 'tls: failed to verify certificate: x509: certificate has expired or is not yet valid';
   if (code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(msg)) return 'EOF';
   return `tls: ${msg}`;
+}
+
+function safePeerCert(t: tls.TLSSocket): boolean {
+  try {
+    const c = t.getPeerCertificate();
+    return !!c && Object.keys(c).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Gives an arbitrary Duplex the few net.Socket methods node:http calls. */
@@ -86,6 +95,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
   let o: ClientServeOptions | undefined;
   let tlsMaterial: ClientTlsMaterial | undefined;
   let secureContext: tls.SecureContext | undefined;
+  let tlsServer: tls.Server | undefined;
   let startedAtSec = 0;
   const httpServer = http.createServer((req, res) => {
     void route(o!, req, res, startedAtSec).catch((e: unknown) => {
@@ -123,28 +133,10 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           httpServer.emit('connection', socketLike(raw, remote));
           return;
         }
-        const t = new tls.TLSSocket(raw, {
-          isServer: true,
-          secureContext,
-          requestCert: tlsMaterial.clientCertAuth,
-          rejectUnauthorized: tlsMaterial.clientCertAuth,
-        });
-        let secured = false;
-        t.once('secure', () => {
-          secured = true;
-          httpServer.emit('connection', socketLike(t, remote));
-        });
-        t.on('error', (e: Error) => {
-          if (!secured) {
-            lo.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
-              'remote-addr': fmtAddr(remote),
-              'server-name': (t as tls.TLSSocket & { servername?: string | false }).servername || '',
-              error: goTlsError(e),
-            });
-          }
-          t.destroy();
-          raw.destroy();
-        });
+        // A tls.Server (never listening itself) does the handshake and the client
+        // certificate check exactly as for a real socket.
+        socketLike(raw, remote);
+        tlsServer!.emit('connection', raw);
   }
   return {
     addresses: listeners.map((l) => l.address),
@@ -153,6 +145,36 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
       secureContext = material
         ? tls.createSecureContext({ cert: Buffer.from(material.cert), key: Buffer.from(material.key), ...(material.ca ? { ca: Buffer.from(material.ca) } : {}) })
         : undefined;
+      if (material && secureContext) {
+        tlsServer = tls.createServer(
+          {
+            cert: Buffer.from(material.cert),
+            key: Buffer.from(material.key),
+            ...(material.ca ? { ca: Buffer.from(material.ca) } : {}),
+            requestCert: material.clientCertAuth,
+            rejectUnauthorized: material.clientCertAuth,
+          },
+          (t) => {
+          t.on('error', () => t.destroy());
+          httpServer.emit('connection', t);
+          },
+        );
+        tlsServer.on('tlsClientError', (e: Error, t: tls.TLSSocket) => {
+          const raw = t as tls.TLSSocket & { _parent?: { remoteAddress?: string; remotePort?: number } };
+          const host = t.remoteAddress ?? raw._parent?.remoteAddress ?? '';
+          const port = t.remotePort ?? raw._parent?.remotePort ?? 0;
+          const peer = safePeerCert(t);
+          const error = /PEER_DID_NOT_RETURN_A_CERTIFICATE|peer did not return a certificate/i.test(`${(e as { code?: string }).code} ${e.message}`) || (material.clientCertAuth && !peer && /certificate/i.test(e.message))
+            ? "tls: client didn't provide a certificate"
+            : goTlsError(e);
+          lo.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
+            'remote-addr': fmtAddr({ host, port }),
+            'server-name': (t as tls.TLSSocket & { servername?: string | false }).servername || '',
+            error,
+          });
+          t.destroy();
+        });
+      }
       startedAtSec = Math.floor(server.startedAt / 1000);
       o = { ...lo, server };
       for (const f of waiting.splice(0)) f();

@@ -15,7 +15,9 @@ export function selfSignedCert(fs: FileSystem, dir: string, hosts: string[], val
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  cert.serialNumber = BigInt(nowMs).toString(16).padStart(16, '0');
+  // A positive DER INTEGER with no leading zero bytes (OpenSSL rejects padded ones).
+  const hex = BigInt(Math.floor(nowMs)).toString(16);
+  cert.serialNumber = '01' + (hex.length % 2 ? '0' + hex : hex);
   cert.validity.notBefore = new Date(nowMs);
   cert.validity.notAfter = new Date(nowMs + validityYears * 365 * 24 * 3600 * 1000);
   const subject = [{ name: 'organizationName', value: 'etcd' }];
