@@ -33,3 +33,5 @@ export { ln } from './ln.ts';
 export { install } from './install.ts';
 export { tar } from './tar.ts';
 export { wget } from './wget.ts';
+export { systemctl } from './systemctl.ts';
+export { journalctl } from './journalctl.ts';

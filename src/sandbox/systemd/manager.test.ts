@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { SimClock } from '../../platform/sim-clock.ts';
+import { run } from '../commands/testing.ts';
+import { installProgram, createRegistry } from '../programs.ts';
+import { builtinPrograms } from '../registry.ts';
+import { createSandbox } from '../sandbox.ts';
+import type { Command } from '../types.ts';
+import { ETCD_SERVICE_UNIT } from '../internet/course-files.ts';
+import { sdNotify } from './notify.ts';
+
+/** A stand-in daemon: logs, says READY=1 (unless FAKE_FAIL is set: then exits 1), runs until signalled. */
+const fakeEtcd: Command = {
+  name: 'etcd',
+  summary: 'test daemon',
+  async run(ctx) {
+    await ctx.stderr.write(`{"level":"info","msg":"starting","data-dir":"${ctx.env.ETCD_DATA_DIR ?? ''}","user":"${ctx.proc.cred.user}"}\n`);
+    if (ctx.env.FAKE_FAIL) {
+      await ctx.stderr.write('{"level":"fatal","msg":"cannot start"}\n');
+      return 1;
+    }
+    await ctx.stderr.write('{"level":"info","msg":"ready to serve client requests"}\n');
+    sdNotify(ctx, 'READY=1');
+    await new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }));
+    return 0;
+  },
+};
+
+function setup() {
+  const clock = new SimClock(Date.UTC(2026, 10, 21, 9, 22, 32));
+  const sb = createSandbox({ hosts: [{ name: 'node-1' }], clock, programs: createRegistry([...builtinPrograms.values(), fakeEtcd]) });
+  const h = sb.host('node-1');
+  installProgram(h.rootFs, '/usr/local/bin/etcd', 'etcd', '3.6.4');
+  h.rootFs.appendFile('/etc/passwd', 'etcd:x:105:108::/var/lib/etcd:/usr/sbin/nologin\n');
+  h.rootFs.appendFile('/etc/group', 'etcd:x:108:\n');
+  h.rootFs.mkdir('/var/lib/etcd');
+  h.rootFs.chown('/var/lib/etcd', 105, 108);
+  h.rootFs.writeFile('/etc/systemd/system/etcd.service', ETCD_SERVICE_UNIT);
+  return { sb, h, clock };
+}
+
+it('enable --now creates the wants symlink, starts the notify service as its user, status shows it', async () => {
+  const { h, clock } = setup();
+  assert.equal((await run(h, 'systemctl daemon-reload', { as: 'root' })).status, 0);
+  const en = await run(h, 'systemctl enable --now etcd', { as: 'root' });
+  assert.equal(en.stderr, 'Created symlink /etc/systemd/system/multi-user.target.wants/etcd.service \u2192 /etc/systemd/system/etcd.service.\n');
+  assert.equal(en.status, 0);
+  const act = await run(h, 'systemctl is-active etcd');
+  assert.equal(act.stdout, 'active\n');
+  assert.equal(act.status, 0);
+  assert.equal((await run(h, 'systemctl is-enabled etcd')).stdout, 'enabled\n');
+  const p = h.processes().find((x) => x.unit === 'etcd.service')!;
+  assert.equal(p.cred.user, 'etcd');
+  clock.advance(5000);
+  const st = await run(h, 'systemctl status etcd');
+  const lines = st.stdout.split('\n');
+  assert.equal(lines[0], '● etcd.service - etcd');
+  assert.equal(lines[1], '     Loaded: loaded (/etc/systemd/system/etcd.service; enabled; preset: enabled)');
+  assert.equal(lines[2], '     Active: active (running) since Sat 2026-11-21 09:22:32 UTC; 5s ago');
+  assert.equal(lines[3], '       Docs: https://etcd.io/docs/');
+  assert.equal(lines[4], `   Main PID: ${p.pid} (etcd)`);
+  assert.match(st.stdout, new RegExp(`     CGroup: /system.slice/etcd.service\\n             └─${p.pid} /usr/local/bin/etcd\\n`));
+  assert.match(st.stdout, /Nov 21 09:22:32 node-1 systemd\[1\]: Starting etcd.service - etcd\.\.\.\n/);
+  assert.match(st.stdout, new RegExp(`Nov 21 09:22:32 node-1 etcd\\[${p.pid}\\]: \\{"level":"info","msg":"starting","data-dir":"/var/lib/etcd","user":"etcd"\\}`));
+  assert.match(st.stdout, /systemd\[1\]: Started etcd.service - etcd\.\n$/);
+  assert.equal(st.status, 0);
+  const j = await run(h, ['journalctl', '-u', 'etcd', '-n', '2', '--no-pager']);
+  assert.deepEqual(j.stdout.split('\n').slice(0, 2).map((l) => l.replace(/^.*?: /, '')), ['{"level":"info","msg":"ready to serve client requests"}', 'Started etcd.service - etcd.']);
+});
+
+it('a crashing notify service fails the job in systemctl words and restarts after RestartSec', async () => {
+  const { h, clock } = setup();
+  h.rootFs.writeFile('/etc/default/etcd', 'FAKE_FAIL="yes"\n');
+  const r = await run(h, 'systemctl start etcd', { as: 'root' });
+  assert.equal(r.stderr, 'Job for etcd.service failed because the control process exited with error code.\nSee "systemctl status etcd.service" and "journalctl -xeu etcd.service" for details.\n');
+  assert.equal(r.status, 1);
+  assert.equal((await run(h, 'systemctl is-active etcd')).stdout, 'activating\n');
+  const st = await run(h, 'systemctl status etcd');
+  assert.match(st.stdout, /Active: activating \(auto-restart\) \(Result: exit-code\) since Sat 2026-11-21 09:22:32 UTC; now/);
+  assert.match(st.stdout, /Main PID: \d+ \(code=exited, status=1\/FAILURE\)/);
+  assert.match(st.stdout, /etcd.service: Main process exited, code=exited, status=1\/FAILURE/);
+  h.rootFs.unlink('/etc/default/etcd');
+  clock.advance(10_000);
+  for (let i = 0; i < 20 && (await run(h, 'systemctl is-active etcd')).stdout !== 'active\n'; i++) await new Promise((res) => setImmediate(res));
+  assert.equal((await run(h, 'systemctl is-active etcd')).stdout, 'active\n');
+  const log = (await run(h, 'journalctl -u etcd')).stdout;
+  assert.match(log, /etcd.service: Scheduled restart job, restart counter is at 1\./);
+  assert.equal((await run(h, 'systemctl show etcd -p NRestarts')).stdout, 'NRestarts=1\n');
+});
+
+it('stop, not-found, access denied, changed-on-disk and bad-setting', async () => {
+  const { h } = setup();
+  assert.equal((await run(h, 'systemctl start etcd', { as: 'root' })).status, 0);
+  assert.equal((await run(h, 'systemctl stop etcd', { as: 'root' })).status, 0);
+  const st = await run(h, 'systemctl status etcd');
+  assert.match(st.stdout, /^○ etcd.service - etcd\n/);
+  assert.match(st.stdout, /Active: inactive \(dead\) since/);
+  assert.equal(st.status, 3);
+  let r = await run(h, 'systemctl status nope');
+  assert.equal(r.stderr, 'Unit nope.service could not be found.\n');
+  assert.equal(r.status, 4);
+  r = await run(h, 'systemctl start nope', { as: 'root' });
+  assert.equal(r.stderr, 'Failed to start nope.service: Unit nope.service not found.\n');
+  assert.equal(r.status, 5);
+  r = await run(h, 'systemctl start etcd');
+  assert.equal(r.stderr, "Failed to start etcd.service: Access denied\nSee system logs and 'systemctl status etcd.service' for details.\n");
+  h.rootFs.writeFile('/etc/systemd/system/etcd.service', ETCD_SERVICE_UNIT.replace('ExecStart=/usr/local/bin/etcd\n', ''));
+  r = await run(h, 'systemctl start etcd', { as: 'root' });
+  assert.equal(r.stderr.split('\n')[0], "Warning: The unit file, source configuration file or drop-ins of etcd.service changed on disk. Run 'systemctl daemon-reload' to reload units.");
+  await run(h, 'systemctl daemon-reload', { as: 'root' });
+  r = await run(h, 'systemctl start etcd', { as: 'root' });
+  assert.equal(r.stderr, "Failed to start etcd.service: Unit etcd.service has a bad unit file setting.\nSee system logs and 'systemctl status etcd.service' for details.\n");
+  assert.match((await run(h, 'systemctl status etcd')).stdout, /Loaded: bad-setting \(Reason: Unit etcd.service has a bad unit file setting.\)/);
+  assert.match((await run(h, 'journalctl -u etcd')).stdout, /etcd.service: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing./);
+  r = await run(h, 'systemctl cat etcd');
+  assert.match(r.stdout, /^# \/etc\/systemd\/system\/etcd.service\n\[Unit\]\n/);
+});
+
+it('a missing binary fails with 203/EXEC', async () => {
+  const { h } = setup();
+  h.rootFs.unlink('/usr/local/bin/etcd');
+  const r = await run(h, 'systemctl start etcd', { as: 'root' });
+  assert.equal(r.status, 1);
+  const log = (await run(h, 'journalctl -u etcd')).stdout;
+  assert.match(log, /etcd.service: Failed to locate executable \/usr\/local\/bin\/etcd: No such file or directory/);
+  assert.match(log, /etcd.service: Main process exited, code=exited, status=203\/EXEC/);
+});

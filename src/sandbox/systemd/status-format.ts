@@ -1,0 +1,104 @@
+// How systemctl status words states and times (systemd 252): bullets, the Loaded/Active
+// lines, "Sat 2026-11-21 09:22:32 UTC; 5s ago", durations like "3.005s" or "1min 2s".
+import type { Host } from '../types.ts';
+import { describeExit, type ServiceManager, type Unit } from './manager.ts';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+export function timestamp(ms: number): string {
+  const d = new Date(ms);
+  return `${DAYS[d.getUTCDay()]} ${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} UTC`;
+}
+
+/** "5s ago", "1min 5s ago", "2h 3min ago", "1 day 2h ago". */
+export function relative(ms: number, now: number): string {
+  const d = Math.max(0, now - ms);
+  const s = Math.floor(d / 1000);
+  if (s >= 86_400) {
+    const days = Math.floor(s / 86_400);
+    return `${days} ${days === 1 ? 'day' : 'days'} ${Math.floor((s % 86_400) / 3600)}h ago`;
+  }
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}min ago`;
+  if (s >= 60) return `${Math.floor(s / 60)}min ${s % 60}s ago`;
+  if (s >= 1) return `${s}s ago`;
+  if (d >= 1) return `${d}ms ago`;
+  return 'now';
+}
+
+/** systemd's format_timespan with millisecond accuracy: "12ms", "3.005s", "1min 2.5s", "1h 2min". */
+export function timespan(ms: number): string {
+  const v = Math.round(ms);
+  if (v < 1000) return `${v}ms`;
+  const parts: string[] = [];
+  let rest = v;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0) {
+    const secs = rest / 1000;
+    parts.push(`${Number.isInteger(secs) ? secs : secs.toFixed(3).replace(/0+$/, '')}s`);
+  }
+  return parts.join(' ');
+}
+
+export function bullet(u: Unit): string {
+  if (u.activeState === 'failed' || u.loadState === 'bad-setting') return '×';
+  if (u.activeState === 'inactive') return '○';
+  return '●';
+}
+
+export function activeLine(u: Unit, now: number): string {
+  let s = `${u.activeState} (${u.subState})`;
+  if (u.result !== 'success' && (u.activeState === 'failed' || u.subState === 'auto-restart')) s += ` (Result: ${u.result})`;
+  if (u.stateSince !== undefined) s += ` since ${timestamp(u.stateSince)}; ${relative(u.stateSince, now)}`;
+  return s;
+}
+
+/** The whole `systemctl status unit` text, journal lines included. */
+export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10): string {
+  const now = host.clock.now();
+  const cfg = u.loaded?.config;
+  const out: string[] = [];
+  out.push(`${bullet(u)} ${u.name}${cfg?.description ? ` - ${cfg.description}` : ''}`);
+  if (u.loadState === 'bad-setting') out.push(`     Loaded: bad-setting (Reason: Unit ${u.name} has a bad unit file setting.)`);
+  else if (u.loadState === 'not-found') out.push(`     Loaded: not-found (Reason: Unit ${u.name} not found.)`);
+  else out.push(`     Loaded: loaded (${u.path}; ${m.unitFileState(u)}; preset: enabled)`);
+  out.push(`     Active: ${activeLine(u, now)}`);
+  const ended = u.lastExit && !u.process;
+  if (ended && u.activeEnterAt !== undefined && u.lastExit!.endedAt >= u.activeEnterAt && (u.activeState === 'inactive' || u.activeState === 'failed')) {
+    out.push(`   Duration: ${timespan(u.lastExit!.endedAt - u.lastExit!.startedAt)}`);
+  }
+  if (cfg?.documentation.length) cfg.documentation.forEach((d, i) => out.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));
+  if (ended && u.lastExit) {
+    const e = u.lastExit;
+    const how = `code=${e.code}, status=${describeExit(e)}`;
+    out.push(`    Process: ${e.pid} ExecStart=${cfg?.execStart?.raw ?? ''} (${how})`);
+    out.push(`   Main PID: ${e.pid} (${how})`);
+  }
+  const procs = host.processes().filter((p) => p.unit === u.name);
+  if (u.process) out.push(`   Main PID: ${u.process.info.pid} (${basenameOf(u.process.info.argv[0] ?? u.name)})`);
+  if (procs.length) {
+    out.push(`      Tasks: ${procs.length} (limit: ${limitOf(host)})`);
+    out.push(`     CGroup: /system.slice/${u.name}`);
+    procs.forEach((p, i) => out.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.argv.join(' ')}`));
+  }
+  const log = m.journal.query({ unit: [u.name] }).slice(-lines);
+  let text = out.join('\n') + '\n';
+  if (log.length && lines > 0) text += '\n' + log.map((e) => m.journal.format(e)).join('\n') + '\n';
+  return text;
+}
+
+const basenameOf = (p: string) => p.split('/').pop() ?? p;
+
+function limitOf(host: Host): number {
+  const l = (host as { limits?: { processes?: number } }).limits?.processes;
+  return l ?? 64;
+}
