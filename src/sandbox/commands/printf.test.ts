@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { formatPrintf } from './printf.ts';
+import { run, testHost } from './testing.ts';
+
+it('printf formats like C printf and reuses the format', () => {
+  assert.equal(formatPrintf('%5.2f|%-4s|%03d|%x|%q\\n', ['3.14159', 'ab', '7', '255', 'a b']).out, ' 3.14|ab  |007|ff|a\\ b\n');
+  assert.equal(formatPrintf('%s %s\\n', ['a', 'b', 'c']).out, 'a b\nc \n');
+  assert.equal(formatPrintf('%e %g %G\\n', ['1234.5', '0.0001', '1e20']).out, '1.234500e+03 0.0001 1E+20\n');
+  assert.equal(formatPrintf('%i %o %X %u\\n', ['42', '8', '255', '-1']).out, '42 10 FF 18446744073709551615\n');
+  assert.equal(formatPrintf('%5.1f%%\\n', ['12.345']).out, ' 12.3%\n');
+  assert.equal(formatPrintf('%d %d %d\\n', ['0x10', '010', "'A"]).out, '16 8 65\n');
+  assert.equal(formatPrintf('%c%c\\n', ['hello', 'w']).out, 'hw\n');
+  assert.equal(formatPrintf('%b\\n', ['a\\tb']).out, 'a\tb\n');
+});
+
+it('printf reports bad numbers and a missing format', async () => {
+  const h = testHost();
+  const r = await run(h, ['printf', '%d\\n', 'abc']);
+  assert.equal(r.stdout, '0\n');
+  assert.equal(r.stderr, 'printf: \u2018abc\u2019: expected a numeric value\n');
+  assert.equal(r.status, 1);
+  assert.equal((await run(h, 'printf')).stderr, "printf: missing operand\nTry 'printf --help' for more information.\n");
+  assert.deepEqual([...new TextEncoder().encode((await run(h, ['printf', '\\x41\\101\\u00e9'])).stdout)], [0x41, 0x41, 0xc3, 0xa9]);
+});
