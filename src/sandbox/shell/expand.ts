@@ -248,6 +248,14 @@ export function paramValue(st: ShellState, name: string): string | undefined {
       return (st.options.errexit ? 'e' : '') + 'h' + (st.interactive ? 'i' : '') + 'mB' + (st.options.nounset ? 'u' : '') + (st.options.xtrace ? 'x' : '') + 'H';
     case 'RANDOM':
       return String(Math.floor(Math.random() * 32768));
+    case 'SECONDS':
+      return st.vars.has('SECONDS') ? st.get('SECONDS') : String(Math.floor((st.host.clock.now() - st.startedAt) / 1000));
+    case 'EPOCHSECONDS':
+      return String(Math.floor(st.host.clock.now() / 1000));
+    case 'BASHPID':
+      return String(st.pid);
+    case 'LINENO':
+      return String(st.lineno);
     default:
       return st.get(name);
   }

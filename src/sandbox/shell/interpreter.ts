@@ -2,7 +2,7 @@
 // programs on the host. Every await point checks for Ctrl-C and the CPU budget.
 import { BrokenPipeError, Pipe, type InputStream, type OutputStream } from '../io.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
-import { SIGNAL_NUMBERS, type RunningProcess, type SignalName, type Spawner } from '../types.ts';
+import { SIGNAL_NUMBERS, type RunningProcess, type SignalName } from '../types.ts';
 import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.ts';
 import { BUILTINS, INTERNAL_BUILTINS, type Builtin } from './builtins/index.ts';
 import { arith, expandPattern, expandRedirectTarget, expandString, expandWords, type ExpandContext } from './expand.ts';
@@ -11,7 +11,7 @@ import { patternMatches } from './pattern.ts';
 import { openInputFile, openOutputFile, withLeftover } from './redirect.ts';
 import type { ShellRuntime } from './runtime.ts';
 import { ExitSignal, InterruptSignal, LoopSignal, ReturnSignal, ShellError, ShellState } from './state.ts';
-import { createSpawner, type ScriptRunner } from './spawner.ts';
+import type { ScriptRunner } from './spawner.ts';
 
 export interface IO {
   stdin: InputStream;
@@ -476,6 +476,7 @@ export class Interpreter {
   private async runSimple(cmd: SimpleCommand, io: IO): Promise<number> {
     await this.rt.step();
     this.rt.line = cmd.line;
+    this.state.lineno = cmd.line;
     const ctx = this.expandCtx(io);
     this.lastSubstStatus = undefined;
     let argv: string[];
@@ -640,8 +641,8 @@ export class Interpreter {
         }
       },
     });
-    const tty = this.rt.tty && (io.stdout.isTTY || io.stdin.isTTY) ? this.rt.tty : undefined;
-    const spawn: Spawner = createSpawner(this.rt, { env, cwd: this.state.cwd, cred: this.state.cred, stdin: io.stdin, stdout: io.stdout, stderr: io.stderr, ppid: () => rp?.info.pid ?? this.state.pid }, runScriptText);
+    // The controlling terminal stays the session's even when output is redirected.
+    const tty = this.rt.tty;
     rp = host.start({
       command: res.command,
       argv,
@@ -654,7 +655,6 @@ export class Interpreter {
       ppid: this.state.pid,
       ...(tty ? { tty } : {}),
       ...(opts.detached ? { detached: true } : {}),
-      spawn,
     });
     return Promise.resolve(rp);
   }
@@ -743,7 +743,7 @@ export class Interpreter {
   }
 }
 
-/** Runs a script text in a shell with the given state (the Spawner's `script`). */
+/** Runs a script text in a shell with the given state (for createSpawner's `script`). */
 export const runScriptText: ScriptRunner = (state, rt, text, io) => new Interpreter(state, rt).runText(text, io);
 
 const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2' };

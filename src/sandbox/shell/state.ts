@@ -69,6 +69,10 @@ export class ShellState {
   lastBgPid: number | undefined;
   options: ShellOptions = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, noclobber: false };
   umask = 0o022;
+  /** When the shell started, on the host clock ($SECONDS). */
+  startedAt: number;
+  /** Line of the command running ($LINENO). */
+  lineno = 1;
   /** Inside a function (for `return` and `local`). */
   funcDepth = 0;
   /** Loop nesting (for break/continue). */
@@ -89,6 +93,7 @@ export class ShellState {
     public pid: number,
   ) {
     this.cwd = cwd;
+    this.startedAt = host.clock.now();
   }
 
   get(name: string): string | undefined {
@@ -138,6 +143,7 @@ export class ShellState {
     s.exportPending = new Set(this.exportPending);
     s.shopts = new Set(this.shopts);
     s.umask = this.umask;
+    s.startedAt = this.startedAt;
     s.funcDepth = this.funcDepth;
     s.history = this.history;
     s.interactive = false;

@@ -191,15 +191,18 @@ class Session implements TerminalSession {
     this.sh = new Interpreter(this.st, this.rt);
     const io = { stdin: this.tty, stdout: this.out, stderr: this.out };
     this.rt.beginCommandLine();
+    // bash sets PS1 before reading startup files (Debian's /etc/profile tests it to decide
+    // the shell is interactive); a disk without a bashrc still gets Debian's prompt.
+    const BASH_DEFAULT_PS1 = '\\s-\\v\\$ ';
+    this.st.set('PS1', BASH_DEFAULT_PS1);
+    this.st.set('PS2', '> ');
     try {
       await runStartupFiles(this.sh, io, { login, interactive: true });
-      // Debian's ~/.profile reads ~/.bashrc itself; a login shell without one still gets it.
-      if (login && !this.st.get('PS1')) await runStartupFiles(this.sh, io, { login: false, interactive: true });
     } catch (e) {
       if (e instanceof ExitSignal) return e.status;
       if (!(e instanceof InterruptSignal)) throw e;
     }
-    if (this.st.get('PS1') === undefined) this.st.set('PS1', DEFAULT_PS1);
+    if (this.st.get('PS1') === BASH_DEFAULT_PS1) this.st.set('PS1', DEFAULT_PS1);
     if (this.st.get('PS2') === undefined) this.st.set('PS2', '> ');
     this.loadHistory();
     let status = 0;

@@ -5,6 +5,8 @@ import { SimClock } from '../../../platform/sim-clock.ts';
 import { SimFileSystem } from '../../../platform/sim-fs.ts';
 import { FsError, dirname, resolvePath, type FileSystem } from '../../../platform/filesystem.ts';
 import { readAll, readAllText, readLines, BrokenPipeError } from '../../io.ts';
+import { runScriptText } from '../interpreter.ts';
+import { createSpawner } from '../spawner.ts';
 import { SIGNAL_NUMBERS, type Command, type CommandContext, type Credentials, type Host, type ProcessInfo, type ResolvedProgram, type RunningProcess, type SignalName, type StartOptions, type UserDatabase, type UserEntry } from '../../types.ts';
 
 const USERS: UserEntry[] = [
@@ -275,7 +277,7 @@ export class FakeHost implements Host {
       fs: this.fsFor(opts.cred),
       net: undefined as never,
       clock: this.clock,
-      spawn: opts.spawn ?? { exec: async () => 127, script: async () => 127 },
+      spawn: opts.spawn ?? createSpawner(this, { env: opts.env, cwd: opts.cwd, cred: opts.cred, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, ppid: () => pid }, runScriptText),
       ...(opts.tty ? { tty: { cols: opts.tty.cols, rows: opts.tty.rows } } : {}),
     };
     const ran = Promise.resolve()
