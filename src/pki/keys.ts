@@ -1,7 +1,7 @@
 // Private and public keys. Generation, parsing and signing use node:crypto (OpenSSL
 // underneath, so RSA-4096 takes a moment instead of forge's pure-JS minutes); the PEM it
 // writes is byte-for-byte the PKCS#8 / SPKI that openssl 3 writes.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { children, decodeDer, readOid } from './der.ts';
 import { CURVES, OID } from './oids.ts';
 
@@ -18,6 +18,19 @@ export interface PrivateKey {
 export function generateRsaKey(bits: number, publicExponent = 65537): PrivateKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent });
   return { type: 'rsa', key: privateKey, publicKey, bits };
+}
+
+/**
+ * The same, off the event loop (libuv's thread pool): a 4096-bit key takes a second or
+ * more, and other terminals on the lab server must not freeze meanwhile.
+ */
+export function generateRsaKeyAsync(bits: number, publicExponent = 65537): Promise<PrivateKey> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: bits, publicExponent }, (err, publicKey, privateKey) => {
+      if (err) reject(err);
+      else resolve({ type: 'rsa', key: privateKey, publicKey, bits });
+    });
+  });
 }
 
 export function generateEcKey(curve: string): PrivateKey {

@@ -17,6 +17,8 @@ export const VERIFY_ERRORS: Record<number, string> = {
   20: 'unable to get local issuer certificate',
   21: 'unable to verify the first certificate',
   24: 'invalid CA certificate',
+  32: 'key usage does not include certificate signing',
+  79: 'invalid CA certificate',
   26: 'unsuitable certificate purpose',
   62: 'hostname mismatch',
   64: 'IP address mismatch',
@@ -46,6 +48,8 @@ export interface VerifyResult {
   cert: Certificate;
   /** The chain built, leaf first. */
   chain: Certificate[];
+  /** Further errors the verify callback would also report (OpenSSL carries on after the first). */
+  more?: { code: number; error: string; depth: number }[];
 }
 
 const selfIssued = (c: Certificate) => sameName(c.subject, c.issuer);
@@ -70,7 +74,15 @@ function couldIssue(issuer: Certificate, child: Certificate): boolean {
   return true;
 }
 
-function isCaCert(c: Certificate): boolean {
+/** Why a certificate cannot act as a CA: 79 (not a CA at all), 32 (a CA without keyCertSign), or 0. */
+function caProblem(c: Certificate): number {
+  if (!isCaByConstraints(c)) return 79;
+  const ku = findExtension(c.extensions, OID.keyUsage);
+  if (ku && !(parseKeyUsage(ku.value) & (1 << 5))) return 32;
+  return 0;
+}
+
+function isCaByConstraints(c: Certificate): boolean {
   const bc = findExtension(c.extensions, OID.basicConstraints);
   if (bc) {
     try {
@@ -82,8 +94,6 @@ function isCaCert(c: Certificate): boolean {
     // v3 without basicConstraints: not a CA (OpenSSL 3 is strict); v1 self-signed roots are accepted.
     return c.version < 2 && selfIssued(c);
   }
-  const ku = findExtension(c.extensions, OID.keyUsage);
-  if (ku && !(parseKeyUsage(ku.value) & (1 << 5))) return false;
   return true;
 }
 
@@ -163,7 +173,12 @@ export function verifyCertificate(leaf: Certificate, trusted: Certificate[], opt
   if (!anchored) return fail(20, chain.length - 1);
 
   // CA flags of every issuer, then purpose of the leaf, as check_chain_extensions does.
-  for (let d = 1; d < chain.length; d++) if (!isCaCert(chain[d]!)) return fail(24, d);
+  for (let d = 1; d < chain.length; d++) {
+    const problem = caProblem(chain[d]!);
+    // OpenSSL 3.0 reports a CA without keyCertSign as both "invalid CA" (79) and 32.
+    if (problem === 32) return { ...fail(79, d), more: [{ code: 32, error: VERIFY_ERRORS[32]!, depth: d }] };
+    if (problem) return fail(problem, d);
+  }
   if (opts.purpose && !purposeOk(leaf, opts.purpose)) return fail(26, 0);
 
   if (opts.hostname !== undefined) {

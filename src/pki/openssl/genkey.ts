@@ -1,6 +1,6 @@
 // genrsa and genpkey: new private keys, written as PKCS#8 PEM (OpenSSL 3's default).
 import { OpensslFailure } from '../errors.ts';
-import { generateEcKey, generateEd25519Key, generateRsaKey, privateKeyPem, traditionalPrivateKeyPem, type PrivateKey } from '../keys.ts';
+import { generateEcKey, generateEd25519Key, generateRsaKeyAsync, privateKeyPem, traditionalPrivateKeyPem, type PrivateKey } from '../keys.ts';
 import { flag, parseArgs, UsageError, value, values } from './args.ts';
 import type { OpensslContext } from './context.ts';
 import { checkWritable, writeOutput } from './files.ts';
@@ -18,10 +18,10 @@ const tooSmall = () =>
     [{ code: '1C8000AB', lib: 'Provider routines', func: 'rsa_gen_set_params', reason: 'key size too small', where: '../providers/implementations/keymgmt/rsa_kmgmt.c:509', data: '' }],
   );
 
-export function rsaKeyOfSize(bits: number): PrivateKey {
+export async function rsaKeyOfSize(bits: number): Promise<PrivateKey> {
   if (bits < 512) throw tooSmall();
   if (bits > 16384) throw new OpensslFailure([`Warning: It is not recommended to use more than 16384 bit for RSA keys.`]);
-  return generateRsaKey(bits);
+  return generateRsaKeyAsync(bits);
 }
 
 async function emitKey(ctx: OpensslContext, key: PrivateKey, out: string | undefined, cipher: string | undefined, passout: string | undefined, traditional: boolean): Promise<void> {
@@ -54,7 +54,7 @@ export async function genrsa(ctx: OpensslContext, args: string[]): Promise<numbe
   if (!/^\d+$/.test(bitsArg)) throw new UsageError([`genrsa: Can't parse "${bitsArg}" as a number`, 'genrsa: Use -help for summary.']);
   const out = value(p, 'out');
   checkWritable(ctx, out, 'genrsa: ');
-  const key = rsaKeyOfSize(Number(bitsArg));
+  const key = await rsaKeyOfSize(Number(bitsArg));
   await emitKey(ctx, key, out, p.unknown[0], value(p, 'passout'), flag(p, 'traditional'));
   return 0;
 }
@@ -88,7 +88,7 @@ export async function genpkey(ctx: OpensslContext, args: string[]): Promise<numb
   switch (alg.toUpperCase()) {
     case 'RSA': {
       const bits = Number(opts.get('rsa_keygen_bits') ?? '2048');
-      key = rsaKeyOfSize(bits);
+      key = await rsaKeyOfSize(bits);
       if (!flag(p, 'quiet')) await ctx.err(keygenDots());
       break;
     }

@@ -116,7 +116,7 @@ async function newKey(ctx: OpensslContext, spec: string | undefined, conf: Opens
     case 'rsa': {
       const bits = param !== undefined ? Number(param) : defBits;
       if (!Number.isInteger(bits)) throw new OpensslFailure([`Unknown algorithm ${s}`]);
-      key = rsaKeyOfSize(bits);
+      key = await rsaKeyOfSize(bits);
       await ctx.err(keygenDots());
       break;
     }

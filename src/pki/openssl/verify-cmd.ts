@@ -74,12 +74,14 @@ export async function verify(ctx: OpensslContext, args: string[]): Promise<numbe
         await ctx.out('Chain:\n');
         for (let i = 0; i < r.chain.length; i++) {
           const c = r.chain[i]!;
-          const tag = i === r.chain.length - 1 && trusted.includes(c) ? ' [trust-anchor]' : '';
-          await ctx.out(`depth=${i}: ${formatName(c.subject)}${i === 0 ? ' (untrusted)' : tag}\n`);
+          const untrustedTag = trusted.some((t) => t.der.equals(c.der)) ? '' : ' (untrusted)';
+          await ctx.out(`depth=${i}: ${formatName(c.subject)}${untrustedTag}\n`);
         }
       }
     } else {
-      await ctx.err(`${formatName(r.cert.subject)}\nerror ${r.code} at ${r.depth} depth lookup: ${r.error}\nerror ${label}: verification failed\n`);
+      let text = `${formatName(r.cert.subject)}\nerror ${r.code} at ${r.depth} depth lookup: ${r.error}\n`;
+      for (const m of r.more ?? []) text += `${formatName(r.chain[m.depth]!.subject)}\nerror ${m.code} at ${m.depth} depth lookup: ${m.error}\n`;
+      await ctx.err(`${text}error ${label}: verification failed\n`);
       status = 2;
     }
   }
