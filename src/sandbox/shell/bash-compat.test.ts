@@ -17,8 +17,8 @@ const PRELUDE = 'argv() { local out=""; for a in "$@"; do out="$out<$a> "; done;
 function realBash(script: string): string {
   const r = spawnSync('/bin/bash', ['-c', PRELUDE + script], { argv0: 'bash', encoding: 'utf8', input: '', env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
   // bash names the line when stderr is not a terminal; the prelude adds one line.
-  const stderr = r.stderr.replace(/^bash: line \d+: /gm, 'bash: ').replace(/line (\d+)/g, (_, n: string) => `line ${Number(n) - 1}`);
-  return `${r.stdout}|stderr|${stderr}|status ${r.status}`;
+  const norm = (s: string) => s.replace(/^bash: line \d+: /gm, 'bash: ').replace(/line (\d+)/g, (_, n: string) => `line ${Number(n) - 1}`);
+  return `${norm(r.stdout)}|stderr|${norm(r.stderr)}|status ${r.status}`;
 }
 
 for (const file of existsSync('/bin/bash') ? readdirSync(dir).filter((f) => f.endsWith('.cases')) : []) {

@@ -113,10 +113,13 @@ export class Interpreter {
     }
   }
 
+  /** Streams set by `exec` without a command; used by every later command. */
+  ioOverride: IO | undefined;
+
   async runScript(script: Script, io: IO): Promise<number> {
     let status = this.state.lastStatus;
     for (const item of script.items) {
-      status = await this.runAndOr(item, io);
+      status = await this.runAndOr(item, this.ioOverride ?? io);
     }
     return status;
   }
@@ -228,7 +231,9 @@ export class Interpreter {
 
   /** A copy of this shell, as after fork(). */
   subshell(): Interpreter {
-    return new Interpreter(this.state.clone(), this.rt);
+    const sub = new Interpreter(this.state.clone(), this.rt);
+    sub.ioOverride = this.ioOverride;
+    return sub;
   }
 
   async runCommand(cmd: Command, io: IO): Promise<number> {

@@ -60,6 +60,8 @@ export class ShellState {
   lastStatus = 0;
   /** shopt options that are on. */
   shopts = new Set<string>(['checkwinsize', 'cmdhist', 'expand_aliases', 'extquote', 'interactive_comments', 'progcomp', 'promptvars', 'sourcepath', 'hostcomplete']);
+  /** Where getopts is inside a group of options (-abc). */
+  getoptsState = { optind: 1, pos: 1 };
   /** trap actions by signal name ('EXIT', 'INT' …). */
   traps = new Map<string, string>();
   /** `export NAME` before NAME has a value: exported once assigned. */

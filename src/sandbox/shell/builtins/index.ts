@@ -3,6 +3,7 @@ import * as core from './core.ts';
 import { echo, printf, read } from './echo-printf.ts';
 import { bg, disown, fg, jobs, kill, wait } from './jobs.ts';
 import { exec, hash, history, makeCommand, makeHelp, makeType } from './misc.ts';
+import { getopts } from './getopts.ts';
 import { shopt, trap } from './shopt-trap.ts';
 import { test } from './test.ts';
 import type { Builtin } from './types.ts';
@@ -50,6 +51,7 @@ const table = new Map<string, Builtin>([
   ['exec', exec],
   ['hash', hash],
   ['shopt', shopt],
+  ['getopts', getopts],
   ['trap', trap],
 ]);
 table.set('type', makeType(table));

@@ -116,7 +116,11 @@ export const history: Builtin = async (sh, argv, io) => {
 
 export const exec: Builtin = async (sh, argv, io) => {
   const args = argv.slice(1).filter((a, i) => !(i === 0 && a === '--'));
-  if (args.length === 0) return 0;
+  if (args.length === 0) {
+    // `exec >file 2>&1`: the redirections stay for the rest of the shell.
+    sh.ioOverride = io;
+    return 0;
+  }
   const status = await sh.runProgram(args, sh.state.exportedEnv(), io);
   throw new ExitSignal(status);
 };
