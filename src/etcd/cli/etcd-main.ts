@@ -167,7 +167,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     return fail('discovery failed', e);
   }
   const srv = server;
-  peers.setIdentity(srv.memberId, srv.cluster.clusterId);
+  peers.setIdentity(srv.memberId, srv.cluster.clusterId, () => ({ clusterId: srv.cluster.clusterId, members: srv.cluster.list() }));
   srv.onLeaderChange((leader, term) => o.onEvent?.('etcd-leader', { name: cfg.name, memberId: srv.memberId, leader, term }));
   log.info('embed/etcd.go:300', 'now serving peer/client/metrics', {
     'local-member-id': srv.memberId,

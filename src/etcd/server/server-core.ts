@@ -381,7 +381,7 @@ export class EtcdServerCore {
       return;
     }
     const member = parseMemberContext(cc.context);
-    const reqId = member && (member as Member & { requestId?: string }).requestId;
+    const reqId = requestIdOf(cc.context);
     let err: Error | undefined;
     try {
       if (cc.type === 'ConfChangeAddNode' || cc.type === 'ConfChangeAddLearnerNode') {
@@ -776,6 +776,16 @@ export class EtcdServerCore {
     }
     this.transport.close();
     for (const cb of this.stoppedCallbacks) cb(reason);
+  }
+}
+
+/** The proposer's request id, carried in the conf change context next to the member. */
+function requestIdOf(ctx: Uint8Array): string | undefined {
+  try {
+    const v = (JSON.parse(new TextDecoder().decode(ctx)) as { requestId?: unknown }).requestId;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -121,9 +121,10 @@ export class NetworkPeerTransport implements PeerTransport {
   constructor(private readonly o: NetworkTransportOptions) {}
 
   /** The member's identity becomes known after the data dir is read (listening starts before). */
-  setIdentity(memberId: string, clusterId: string): void {
+  setIdentity(memberId: string, clusterId: string, clusterInfo?: () => { clusterId: string; members: Member[] }): void {
     this.o.memberId = memberId;
     this.o.clusterId = clusterId;
+    if (clusterInfo) this.o.clusterInfo = clusterInfo;
   }
 
   /** Starts accepting peer connections on the listen-peer-urls. */
