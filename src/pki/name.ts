@@ -1,5 +1,6 @@
 // Distinguished names: parsed from -subj and config files, encoded as OpenSSL does under
 // string_mask = utf8only, and printed in OpenSSL's -nameopt styles.
+import { createHash } from 'node:crypto';
 import { children, decodeDer, encode, expect, ia5, oid, printable, readOid, readString, seq, set, utf8, type Tlv } from './der.ts';
 import { nameAttributeByName, nameAttributeByOid } from './oids.ts';
 
@@ -134,20 +135,21 @@ function escape2253(v: string): string {
   return s;
 }
 
+/** oneline style (ASN1_STRFLGS_ESC_QUOTE): a value with special characters is quoted, with " and \\ escaped inside. */
 function escapeOneline(v: string): string {
-  let s = v.replace(/([,+"\\<>;])/g, '\\$1');
-  if (s.startsWith('#') || s.startsWith(' ')) s = '\\' + s;
-  if (s.endsWith(' ') && s.length > 1) s = s.slice(0, -1) + '\\ ';
-  return s;
+  const needsQuotes = /[,+"\\<>;]/.test(v) || v.startsWith(' ') || v.startsWith('#') || v.endsWith(' ');
+  if (!needsQuotes) return v;
+  return `"${v.replace(/(["\\])/g, '\\$1')}"`;
 }
 
 /** Formats a name like OpenSSL's -nameopt: oneline is the OpenSSL 3 default ("CN = a, O = b"). */
 export function formatName(n: DistinguishedName, style: NameStyle = 'oneline'): string {
   switch (style) {
     case 'rfc2253':
+      // Entries are printed last to first, inside multi-valued RDNs too.
       return [...n.rdns]
         .reverse()
-        .map((r) => r.map((a) => `${shortName(a.oid)}=${escape2253(a.value)}`).join('+'))
+        .map((r) => [...r].reverse().map((a) => `${shortName(a.oid)}=${escape2253(a.value)}`).join('+'))
         .join(',');
     case 'compat':
       return n.rdns.map((r) => '/' + r.map((a) => `${shortName(a.oid)}=${a.value}`).join('+')).join('');
@@ -164,4 +166,27 @@ export function formatName(n: DistinguishedName, style: NameStyle = 'oneline'): 
 export function nameValue(n: DistinguishedName, oidStr: string): string | undefined {
   for (const r of n.rdns) for (const a of r) if (a.oid === oidStr) return a.value;
   return undefined;
+}
+
+/**
+ * X509_NAME_hash: the first four bytes (little-endian) of SHA-1 over the canonical form
+ * (each RDN's SET re-encoded with values as lower-cased, space-folded UTF8Strings, no
+ * outer SEQUENCE). It names files in a CApath directory ("9829c20b.0").
+ */
+export function nameHash(n: DistinguishedName): string {
+  const canon = Buffer.concat(
+    n.rdns.map((rdn) =>
+      encode(
+        set(
+          ...rdn.map((a) => {
+            const isText = [12, 19, 20, 22, 26, 28, 30].includes(a.tag);
+            const v = isText ? a.value.trim().replace(/\s+/g, ' ').replace(/[A-Z]/g, (c) => c.toLowerCase()) : a.value;
+            return seq(oid(a.oid), utf8(v));
+          }),
+        ),
+      ),
+    ),
+  );
+  const d = createHash('sha1').update(canon).digest();
+  return d.readUInt32LE(0).toString(16).padStart(8, '0');
 }

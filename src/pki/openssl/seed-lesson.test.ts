@@ -79,7 +79,7 @@ test('the files we make are accepted by the real openssl, which prints the same 
   const csrReal = realOpenssl(['req', '-in', 'server.csr', '-noout', '-text', '-verify'], files);
   assert.equal((await h.run('req -in server.csr -noout -text')).stdout, csrReal.stdout);
   assert.equal((await h.run('rsa -in server.key -noout -text')).stdout, realOpenssl(['rsa', '-in', 'server.key', '-noout', '-text'], files).stdout);
-  for (const q of [['-subject', '-issuer', '-dates', '-serial'], ['-fingerprint', '-sha256'], ['-ext', 'subjectAltName'], ['-modulus'], ['-pubkey']]) {
+  for (const q of [['-subject', '-issuer', '-dates', '-serial', '-hash', '-issuer_hash'], ['-fingerprint', '-sha256'], ['-ext', 'subjectAltName'], ['-modulus'], ['-pubkey']]) {
     const args = ['x509', '-in', 'server.crt', '-noout', ...q];
     assert.equal((await h.run(args)).stdout, realOpenssl(args, files).stdout, args.join(' '));
   }

@@ -6,7 +6,7 @@ import { OpensslFailure } from '../errors.ts';
 import { extensionShortName, parseGeneralNames } from '../extensions.ts';
 import { decodeDer } from '../der.ts';
 import { publicKeyPem, rsaModulusHex, sameKey, type PrivateKey } from '../keys.ts';
-import { formatName, type NameStyle } from '../name.ts';
+import { formatName, nameHash, type NameStyle } from '../name.ts';
 import { OID, EXTENSION_NAMES } from '../oids.ts';
 import { certificateText, extensionLines, formatTime, serialHex } from '../text.ts';
 import { resolvePath, basename } from '../../platform/filesystem.ts';
@@ -197,6 +197,13 @@ export async function x509(ctx: OpensslContext, args: string[]): Promise<number>
         break;
       case 'modulus':
         out += `Modulus=${rsaModulusHex(cert.publicKey)}\n`;
+        break;
+      case 'hash':
+      case 'subject_hash':
+        out += nameHash(cert.subject) + '\n';
+        break;
+      case 'issuer_hash':
+        out += nameHash(cert.issuer) + '\n';
         break;
       case 'email':
         out += emails(cert).map((e) => e + '\n').join('');
