@@ -75,6 +75,21 @@ export function parsePrivateKeyPem(text: string, passphrase?: string): PrivateKe
   }
 }
 
+/** A DER private key (PKCS#8, PKCS#1 or SEC1), for -inform DER. */
+export function parsePrivateKeyDer(der: Buffer): PrivateKey | undefined {
+  if (der[0] !== 0x30) return undefined;
+  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    try {
+      const key = createPrivateKey({ key: der, format: 'der', type });
+      const { type: t, bits } = describe(key);
+      return { type: t, key, publicKey: createPublicKey(key), bits };
+    } catch {
+      // try the next encoding
+    }
+  }
+  return undefined;
+}
+
 export function parsePublicKeyPem(text: string): KeyObject | undefined {
   const m = /-----BEGIN (RSA )?PUBLIC KEY-----[\s\S]*?-----END \1?PUBLIC KEY-----/.exec(text);
   if (!m) return undefined;

@@ -59,6 +59,10 @@ export async function keyCommand(ctx: OpensslContext, args: string[], prog: 'rsa
     if (prog === 'rsa') await ctx.err('writing RSA key\n');
     if (flag(p, 'pubout')) out += publicKeyPem(key.publicKey);
     else {
+      if (/^der$/i.test(value(p, 'outform') ?? '')) {
+        await writeOutput(ctx, value(p, 'out'), key.key.export({ type: prog === 'rsa' && flag(p, 'traditional') ? 'pkcs1' : 'pkcs8', format: 'der' }), { private: true });
+        return 0;
+      }
       let pem = flag(p, 'traditional') ? traditionalPrivateKeyPem(key) : privateKeyPem(key);
       const cipher = p.unknown[0];
       if (cipher) pem = encryptPrivateKeyPem(key, await passphraseFrom(ctx, value(p, 'passout'), true), cipher);

@@ -1,10 +1,10 @@
 // Loading configs, keys, certificates and requests for the subcommands, with OpenSSL 3's
 // messages when a file is missing, unreadable, or holds something else.
 import { resolvePath } from '../../platform/filesystem.ts';
-import { parseCertificatesPem, parseCsrPem, type Certificate, type CertificateRequest } from '../certificate.ts';
+import { parseCertificateDer, parseCertificatesPem, parseCsrDer, parseCsrPem, type Certificate, type CertificateRequest } from '../certificate.ts';
 import { ConfigParseError, parseConfig, type OpensslConfig } from '../config.ts';
 import { OpensslFailure, type ErrorEntry } from '../errors.ts';
-import { parsePrivateKeyPem, type PrivateKey } from '../keys.ts';
+import { parsePrivateKeyDer, parsePrivateKeyPem, type PrivateKey } from '../keys.ts';
 import type { OpensslContext } from './context.ts';
 import { DEFAULT_CONFIG_PATHS, DEFAULT_OPENSSL_CNF } from './default-config.ts';
 import { readPlain, readStored } from './files.ts';
@@ -58,7 +58,7 @@ export async function loadPrivateKey(ctx: OpensslContext, path: string | undefin
   const data = await readStored(ctx, path, what);
   const text = data.toString('latin1');
   const passphrase = isEncryptedPem(text) ? await passphraseFrom(ctx, passin, false) : undefined;
-  const key = parsePrivateKeyPem(text, passphrase);
+  const key = parsePrivateKeyPem(text, passphrase) ?? parsePrivateKeyDer(data);
   if (!key) throw new OpensslFailure([`Could not read ${what} from ${path ?? '<stdin>'}`]);
   return key;
 }
@@ -67,7 +67,8 @@ export async function loadPrivateKey(ctx: OpensslContext, path: string | undefin
 export async function loadCertificate(ctx: OpensslContext, path: string | undefined, what = 'certificate'): Promise<Certificate> {
   const tail = [`Unable to load ${what}`];
   const data = await readStored(ctx, path, what, tail);
-  const cert = parseCertificatesPem(data.toString('latin1'))[0];
+  // OSSL_STORE recognises DER as well as PEM, whatever -inform says.
+  const cert = parseCertificatesPem(data.toString('latin1'))[0] ?? derCertificate(data);
   if (!cert) {
     const stack: ErrorEntry[] = /-----BEGIN /.test(data.toString('latin1'))
       ? [{ code: '1608010C', lib: 'STORE routines', func: 'ossl_store_handle_load_result', reason: 'unsupported', where: '../crypto/store/store_result.c:149', data: '' }]
@@ -120,7 +121,25 @@ const noStartLine = (label: string): ErrorEntry => ({
 
 export async function loadCsr(ctx: OpensslContext, path: string | undefined, failLine: string): Promise<CertificateRequest> {
   const data = await readPlain(ctx, path, [failLine]);
-  const csr = parseCsrPem(data.toString('latin1'));
+  const csr = parseCsrPem(data.toString('latin1')) ?? derCsr(data);
   if (!csr) throw new OpensslFailure([failLine], [noStartLine('CERTIFICATE REQUEST')]);
   return csr;
+}
+
+function derCertificate(data: Buffer): Certificate | undefined {
+  if (data[0] !== 0x30) return undefined;
+  try {
+    return parseCertificateDer(data);
+  } catch {
+    return undefined;
+  }
+}
+
+function derCsr(data: Buffer): CertificateRequest | undefined {
+  if (data[0] !== 0x30) return undefined;
+  try {
+    return parseCsrDer(data);
+  } catch {
+    return undefined;
+  }
 }

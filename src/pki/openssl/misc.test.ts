@@ -121,3 +121,15 @@ test('-subj escapes and multi-valued RDNs; -nameopt styles', async () => {
   void parseCertificatePem;
   void formatName;
 });
+
+test('DER in and out: -outform DER writes the same bytes the PEM holds, and DER reads back', async () => {
+  const h = new OpensslHarness();
+  await h.run('req -x509 -newkey rsa:2048 -nodes -keyout k.key -out c.pem -subj /CN=der');
+  assert.equal((await h.run('x509 -in c.pem -outform DER -out c.der')).code, 0);
+  const der = Buffer.from(h.fs.readFile('/work/c.der'));
+  assert.equal(der[0], 0x30);
+  assert.equal(der.toString('base64'), h.read('c.pem').replace(/-----[A-Z ]+-----|\n/g, ''));
+  assert.equal((await h.run('x509 -in c.der -inform DER -noout -subject')).stdout, 'subject=CN = der\n');
+  assert.equal((await h.run('rsa -in k.key -outform DER -out k.der')).code, 0);
+  assert.equal((await h.run('rsa -in k.der -inform DER -noout -check')).stdout, 'RSA key ok\n');
+});

@@ -211,6 +211,10 @@ export async function req(ctx: OpensslContext, args: string[]): Promise<number> 
   if (flag(p, 'pubkey')) out += publicKeyPem((cert ?? csr)!.publicKey);
   if (flag(p, 'text')) out += cert ? certificateText(cert, nameStyle) : csrText(csr!, nameStyle);
   if (flag(p, 'modulus')) out += `Modulus=${rsaModulusHex((cert ?? csr)!.publicKey)}\n`;
+  if (!flag(p, 'noout') && /^der$/i.test(value(p, 'outform') ?? '')) {
+    await writeOutput(ctx, value(p, 'out'), Buffer.concat([Buffer.from(out, 'utf8'), cert ? cert.der : csr!.der]));
+    return 0;
+  }
   if (!flag(p, 'noout')) out += cert ? certificatePem(cert) : csrPem(csr!);
   if (out) await writeOutput(ctx, value(p, 'out'), out);
   return 0;

@@ -226,6 +226,11 @@ export async function x509(ctx: OpensslContext, args: string[]): Promise<number>
       }
     }
   }
+  const der = /^der$/i.test(value(p, 'outform') ?? '');
+  if (!flag(p, 'noout') && der) {
+    await writeOutput(ctx, value(p, 'out'), Buffer.concat([Buffer.from(out, 'utf8'), cert.der]));
+    return status;
+  }
   if (!flag(p, 'noout')) out += certificatePem(cert);
   if (out) await writeOutput(ctx, value(p, 'out'), out);
   void values;
