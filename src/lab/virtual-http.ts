@@ -54,9 +54,10 @@ export function virtualHttp(net: Network, req: VirtualHttpRequest): Promise<Http
     const options: http.RequestOptions = {
       method: req.method ?? 'GET',
       path: `${target.pathname}${target.search}`,
-      host: target.host,
-      headers: { ...(req.headers ?? {}), ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
-      agent: false,
+      // The Host header says what the URL said; the connection itself is made below.
+      headers: { host: target.host, ...(req.headers ?? {}), ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) },
+      // No agent: node:http then asks createConnection (an agent would dial real TCP itself).
+      agent: undefined,
       createConnection: ((_opts: unknown, cb: (err: Error | null, socket?: Duplex) => void) => {
         net.connect({ host, port }, { signal: ac.signal, timeoutMs }).then(
           (s) => cb(null, s),
