@@ -55,6 +55,27 @@ test('the reference solution, typed into a terminal, passes every check', async 
   }
 });
 
+test('etcd in the foreground streams its log and stops on Ctrl-C, keeping its data dir', async () => {
+  const sandbox = await realSandboxProvider.create(lab);
+  const term = new TerminalDriver(sandbox, { host: 'node-1' });
+  try {
+    await term.ready();
+    const from = term.output.length;
+    term.keys('etcd\r');
+    assert.ok(await term.waitFor((s) => s.includes('ready to serve client requests'), { from, timeoutMs: 10_000 }), term.output);
+    term.keys('\x03');
+    assert.ok(await term.waitFor((s) => /received signal; shutting down[\s\S]*\$ $/.test(s), { from, timeoutMs: 10_000 }), term.output);
+    const ls = await term.run('ls default.etcd');
+    assert.match(ls.output, /\nmember\n/);
+    const start = lab.tasks.find((t) => t.id === 'start-etcd')!;
+    const r = await runOneCheck(start, createCheckContext(sandbox));
+    assert.equal(r.ok, false, 'a foreground etcd that was stopped does not complete the background task');
+  } finally {
+    term.close();
+    sandbox.dispose();
+  }
+});
+
 test('a task that was done and undone says what changed (etcd stopped)', async () => {
   const sandbox = await realSandboxProvider.create(lab);
   const term = new TerminalDriver(sandbox, { host: 'node-1' });
