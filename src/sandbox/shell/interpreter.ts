@@ -544,6 +544,11 @@ export class Interpreter {
               await this.error(rio, e.message);
               return e.status;
             }
+            // A builtin writing to a closed pipe: a subshell dies of SIGPIPE, the shell itself reports it.
+            if (e instanceof BrokenPipeError && !this.state.subshell) {
+              await this.error(rio, `${name}: write error: Broken pipe`);
+              return 1;
+            }
             throw e;
           }
         } finally {

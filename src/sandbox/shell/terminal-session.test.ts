@@ -299,3 +299,34 @@ test('a program can put the terminal in raw mode (as ssh does) and get keystroke
   assert.equal(await t.run('echo back'), 'back');
   t.session.close();
 });
+
+test('attachTerminalSession: a nested session on another host inside a program (ssh-like)', async () => {
+  const { attachTerminalSession } = await import('./attach.ts');
+  const local = new FakeHost();
+  const remote = new FakeHost();
+  (remote as { hostname: string }).hostname = 'node-2';
+  local.install('/usr/bin/fakessh', {
+    name: 'fakessh',
+    summary: 'test: a terminal on the remote host',
+    run: (ctx) => attachTerminalSession({ host: remote, user: ctx.proc.cred.user, ttyName: 'pts/1', stdin: ctx.stdin, stdout: ctx.stdout, signal: ctx.signal }),
+  });
+  const t = new TermHarness(local);
+  await t.session.ready;
+  const from = t.raw.length;
+  t.send('fakessh\r');
+  await t.waitFor(/learner@node-2:~\$ $/, from);
+  const f1 = t.raw.length;
+  t.send('h=$(echo remote); echo $h\r');
+  await t.waitFor(/\nremote\nlearner@node-2:~\$ $/, f1);
+  // Ctrl-C reaches the remote shell's foreground job, not the local one.
+  const f2 = t.raw.length;
+  t.send('sleep 100\r');
+  await t.waitFor(/sleep 100\n$/, f2);
+  t.send('\x03');
+  await t.waitFor(/\^C\nlearner@node-2:~\$ $/, f2);
+  const f3 = t.raw.length;
+  t.send('exit 4\r');
+  await t.waitFor(/logout\nlearner@node-1:~\$ $/, f3);
+  assert.equal(await t.run('echo $?'), '4');
+  t.session.close();
+});

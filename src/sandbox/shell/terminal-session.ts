@@ -330,7 +330,11 @@ class Session implements TerminalSession {
           const ev = this.editor.key(k);
           if (!ev) continue;
           if (ev.type === 'complete') {
-            this.completeWord(ev.again);
+            try {
+              this.completeWord(ev.again);
+            } catch {
+              this.out.raw('\x07');
+            }
             continue;
           }
           if (ev.type === 'clear') {

@@ -76,7 +76,9 @@ export class TtyInput implements TerminalInput {
       switch (ch) {
         case '\x03':
           this.echo('^C');
+          // The terminal discards pending input on an interrupt.
           this.editing = '';
+          this.lines = [];
           this.onSignal('SIGINT');
           break;
         case '\x1c':
