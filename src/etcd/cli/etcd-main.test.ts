@@ -68,8 +68,18 @@ test('bad values: "failed to verify flags", exit 1', async () => {
 test('a name missing from --initial-cluster fails to start', async () => {
   const r = await run(['--name', 'x', '--initial-cluster', 'a=http://127.0.0.1:2380', '--listen-client-urls', 'http://127.0.0.1:0', '--advertise-client-urls', 'http://127.0.0.1:0', '--listen-peer-urls', 'http://127.0.0.1:0']);
   assert.equal(r.code, 1);
-  const w = r.logs.find((l) => l['msg'] === 'failed to start')!;
+  const w = r.logs.at(-1)!;
+  assert.equal(w['level'], 'fatal');
+  assert.equal(w['msg'], 'discovery failed');
   assert.equal(w['error'], `couldn't find local name "x" in the initial cluster configuration`);
+});
+
+test('--initial-cluster URLs must be the advertised ones', async () => {
+  const r = await run(['--name', 'n1', '--initial-cluster', 'n1=http://10.0.0.11:2380', '--listen-client-urls', 'http://127.0.0.1:0', '--advertise-client-urls', 'http://127.0.0.1:0', '--listen-peer-urls', 'http://127.0.0.1:0']);
+  assert.equal(r.code, 1);
+  const f = r.logs.at(-1)!;
+  assert.equal(f['msg'], 'discovery failed');
+  assert.equal(f['error'], '--initial-cluster has n1=http://10.0.0.11:2380 but missing from --initial-advertise-peer-urls=http://localhost:2380 (resolved urls: "http://127.0.0.1:2380" != "http://10.0.0.11:2380")');
 });
 
 test('a busy client port: fatal with Go\'s listen error', async () => {

@@ -10,11 +10,9 @@ import { USAGE_LINE, helpText } from '../config/help.ts';
 import { formatGoDuration } from '../config/go-flags.ts';
 import { Logger } from '../log.ts';
 import { EtcdServer } from '../server/etcd-server.ts';
-import { BootstrapError } from '../server/bootstrap.ts';
 import { NetworkPeerTransport, fetchClusterInfo } from '../transport/network-transport.ts';
 import { listenClients, bindAddress, fmtAddr, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
-import { WalError } from '../wal/wal.ts';
 
 export interface TextSink {
   write(chunk: string | Uint8Array): void | Promise<void>;
@@ -155,15 +153,18 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
         return transport;
       },
       fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h)),
+      resolve: (h) => o.net.resolve(h),
     });
   } catch (e) {
-    if (e instanceof BootstrapError && /couldn't find local name|--initial-cluster/.test(e.message)) {
-      log.warn('etcdmain/etcd.go:163', 'failed to start', { error: e.message });
-      if (cfg.initialClusterString === `${cfg.name}=http://localhost:2380` || !cfg.explicitlySet.has('initial-cluster')) log.warn('etcdmain/etcd.go:165', 'forgot to set --initial-cluster?');
+    // etcdmain's special case for bootstrap errors that mention both words; all else is fatal.
+    const text = goError(e);
+    if (text.includes('include') && text.includes('--initial-cluster')) {
+      log.warn('etcdmain/etcd.go:163', 'failed to start', { error: text });
+      if (!cfg.explicitlySet.has('initial-cluster')) log.warn('etcdmain/etcd.go:165', 'forgot to set --initial-cluster?');
+      if (!cfg.explicitlySet.has('initial-advertise-peer-urls')) log.warn('etcdmain/etcd.go:168', 'forgot to set --initial-advertise-peer-urls?');
       await shutdownQuietly(server, peers, clients);
       return 1;
     }
-    if (e instanceof WalError || e instanceof BootstrapError || isFsError(e)) return fail('discovery failed', e);
     return fail('discovery failed', e);
   }
   const srv = server;

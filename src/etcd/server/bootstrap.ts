@@ -24,6 +24,8 @@ export interface BootstrapOptions {
   /** The running cluster's members, asked from its peers (for --initial-cluster-state existing). */
   fetchCluster?: (peerUrls: string[]) => Promise<{ clusterId: string; members: Member[] }>;
   walSegmentBytes?: number;
+  /** Resolves host names in URLs (etcd compares advertised and --initial-cluster URLs resolved). */
+  resolve?: (host: string) => string | undefined;
 }
 
 export interface Bootstrapped {
@@ -154,6 +156,15 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     for (const rm of remote.members) joined.add(rm);
     cluster = joined;
   } else {
+    verifyAdvertiseMatchesCluster(opts);
+    // etcd's isMemberBootstrapped: a running cluster that already knows this member as
+    // started means this data dir was lost or replaced; starting "new" would fork it.
+    const others = [...local.members.values()].filter((m) => m.id !== me.id).flatMap((m) => m.peerUrls);
+    if (opts.fetchCluster && others.length > 0) {
+      const remote = await opts.fetchCluster(others).catch(() => undefined);
+      const known = remote?.members.find((m) => m.id === me.id);
+      if (known && known.clientUrls.length > 0) throw new BootstrapError(`member ${me.id} has already been bootstrapped`);
+    }
     bootstrapPeers = local.list().map((m) => ({ id: m.id, context: memberContext(m) }));
   }
   const wal = Wal.create(fs, walDir, { nodeId: memberId, clusterId: cluster.clusterId }, log, opts.walSegmentBytes);
@@ -173,6 +184,43 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     confState: { voters: [], learners: [] },
     hardState: { term: 0, vote: '', commit: 0 },
   };
+}
+
+/** etcd's VerifyBootstrap: my --initial-cluster URLs are the ones I advertise; no URL twice. */
+function verifyAdvertiseMatchesCluster(opts: BootstrapOptions): void {
+  const resolveUrl = (u: string): string => {
+    const m = /^(\w+:\/\/)([^:/]+|\[[^\]]+\])(.*)$/.exec(u);
+    if (!m) return u;
+    const ip = m[2] === 'localhost' ? '127.0.0.1' : (opts.resolve?.(m[2]!) ?? m[2]!);
+    return `${m[1]}${ip}${m[3]}`;
+  };
+  const mine = (opts.initialCluster.get(opts.name) ?? []).map((u) => u.text).sort();
+  const advertised = [...opts.initialAdvertisePeerUrls].sort();
+  const a = advertised.map(resolveUrl).sort();
+  const b = mine.map(resolveUrl).sort();
+  const equal = a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!equal) {
+    const why = a.length !== b.length ? `len(${goQ(a)}) != len(${goQ(b)})` : `resolved urls: ${JSON.stringify(a.find((x, i) => x !== b[i]))} != ${JSON.stringify(b.find((x, i) => x !== a[i]))}`;
+    const missing = mine.filter((u) => !advertised.includes(u));
+    if (missing.length > 0) {
+      throw new BootstrapError(`--initial-cluster has ${missing.map((u) => `${opts.name}=${u}`).join(',')} but missing from --initial-advertise-peer-urls=${advertised.join(',')} (${why})`);
+    }
+    const extra = advertised.filter((u) => !mine.includes(u));
+    const umap = advertised.map((u) => `${opts.name}=${u}`).join(',');
+    if (extra.length > 0) throw new BootstrapError(`--initial-advertise-peer-urls has ${extra.join(',')} but missing from --initial-cluster=${umap}`);
+    throw new BootstrapError(`failed to resolve ${advertised.join(',')} to match --initial-cluster=${umap} (${why})`);
+  }
+  const seen = new Set<string>();
+  for (const urls of opts.initialCluster.values()) {
+    for (const u of urls) {
+      if (seen.has(u.text)) throw new BootstrapError(`initial cluster ${opts.initialClusterString} has duplicate url`);
+      seen.add(u.text);
+    }
+  }
+}
+
+function goQ(list: string[]): string {
+  return `[${list.map((x) => JSON.stringify(x)).join(' ')}]`;
 }
 
 function describeRemote(r: { clusterId: string; members: Member[] }): string {

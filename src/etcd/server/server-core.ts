@@ -55,6 +55,8 @@ export interface EtcdServerOptions {
   /** Builds the peer transport once the member and cluster ids are known. */
   transport: (memberId: string, clusterId: string) => PeerTransport;
   fetchCluster?: (peerUrls: string[]) => Promise<{ clusterId: string; members: Member[] }>;
+  /** Host name resolution for URL checks at bootstrap. */
+  resolve?: (host: string) => string | undefined;
   walSegmentBytes?: number;
 }
 
@@ -184,6 +186,7 @@ export class EtcdServerCore {
         mvcc,
         fetchCluster: opts.fetchCluster,
         walSegmentBytes: opts.walSegmentBytes,
+        resolve: opts.resolve,
       },
       opts.fs,
       opts.logger,
