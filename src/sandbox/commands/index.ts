@@ -46,3 +46,6 @@ export { test, bracket } from './test.ts';
 export { xargs } from './xargs.ts';
 export { systemctl } from './systemctl.ts';
 export { journalctl } from './journalctl.ts';
+export { adduser } from './adduser.ts';
+export { useradd } from './useradd.ts';
+export { groupadd } from './groupadd.ts';

@@ -125,3 +125,16 @@ it('a missing binary fails with 203/EXEC', async () => {
   assert.match(log, /etcd.service: Failed to locate executable \/usr\/local\/bin\/etcd: No such file or directory/);
   assert.match(log, /etcd.service: Main process exited, code=exited, status=203\/EXEC/);
 });
+
+it('enabled units start when a sandbox boots from a snapshot', async () => {
+  const { sb, h } = setup();
+  await run(h, 'systemctl enable --now etcd', { as: 'root' });
+  const image = sb.snapshot();
+  await sb.dispose();
+  const clock = new SimClock(Date.UTC(2026, 10, 21, 10, 0, 0));
+  const again = createSandbox({ hosts: [{ name: 'node-1' }], clock, image, programs: createRegistry([...builtinPrograms.values(), fakeEtcd]) });
+  const h2 = again.host('node-1');
+  for (let i = 0; i < 20 && (await run(h2, 'systemctl is-active etcd')).stdout !== 'active\n'; i++) await new Promise((res) => setImmediate(res));
+  assert.equal((await run(h2, 'systemctl is-active etcd')).stdout, 'active\n');
+  assert.equal(h2.processes().find((p) => p.unit === 'etcd.service')?.cred.user, 'etcd');
+});
