@@ -4,6 +4,7 @@
 import { certificateKeyId, createCertificate, type Certificate } from '../certificate.ts';
 import type { OpensslConfig } from '../config.ts';
 import { OpensslFailure } from '../errors.ts';
+import { UsageError } from './args.ts';
 import { buildExtension, buildExtensionSection, ExtensionError, keyIdentifier, parseAddext, type Extension, type ExtensionContext } from '../extensions.ts';
 import { sameKey, spkiKeyBits, type PrivateKey } from '../keys.ts';
 import type { DistinguishedName } from '../name.ts';
@@ -23,16 +24,19 @@ export function extensionsFrom(conf: OpensslConfig | undefined, section: string 
       throw e;
     }
   }
+  const seen = new Set<string>();
   for (const a of addext) {
     const kv = parseAddext(a);
-    if (!kv) throw new OpensslFailure([`Invalid extension string: ${a}`]);
+    // openssl 3.0 reports an -addext without '=' and a repeated name the same way.
+    if (!kv || seen.has(kv.name)) throw new UsageError([`Duplicate extension: ${a}`, 'req: Use -help for summary.']);
+    seen.add(kv.name);
     try {
       const ext = buildExtension(kv.name, kv.value, { ...c, config: conf });
       if (!ext) continue;
-      if (exts.some((x) => x.oid === ext.oid)) {
-        throw new OpensslFailure(['Error adding extensions from section', `extension already exists: ${kv.name}`]);
-      }
-      exts.push(ext);
+      // A value given on the command line replaces the config's, in its place.
+      const i = exts.findIndex((x) => x.oid === ext.oid);
+      if (i >= 0) exts[i] = ext;
+      else exts.push(ext);
     } catch (e) {
       if (e instanceof ExtensionError) throw new OpensslFailure([`Error adding extension ${a}`], e.entries);
       throw e;

@@ -133,3 +133,13 @@ test('DER in and out: -outform DER writes the same bytes the PEM holds, and DER 
   assert.equal((await h.run('rsa -in k.key -outform DER -out k.der')).code, 0);
   assert.equal((await h.run('rsa -in k.der -inform DER -noout -check')).stdout, 'RSA key ok\n');
 });
+
+test('-addext replaces the config\'s extension in place; a repeated -addext is refused', async () => {
+  const h = new OpensslHarness();
+  await h.run('genrsa -out k.key 2048');
+  assert.equal((await h.run(['req', '-x509', '-key', 'k.key', '-subj', '/CN=z', '-addext', 'basicConstraints=CA:FALSE', '-out', 'z.crt'])).code, 0);
+  const text = (await h.run('x509 -in z.crt -noout -text')).stdout;
+  assert.match(text, /X509v3 Subject Key Identifier: \n.*\n\s+X509v3 Authority Key Identifier: \n.*\n\s+X509v3 Basic Constraints: \n\s+CA:FALSE\n    Signature Algorithm/);
+  const dup = await h.run(['req', '-new', '-key', 'k.key', '-subj', '/CN=z', '-addext', 'subjectAltName=DNS:a', '-addext', 'subjectAltName=DNS:b']);
+  assert.deepEqual([dup.code, dup.stderr], [1, 'Duplicate extension: subjectAltName=DNS:b\nreq: Use -help for summary.\n']);
+});
