@@ -233,7 +233,7 @@ export function createLabServer(opts: LabServerOptions): LabServer {
     };
     let detach: (() => void) | undefined;
     try {
-      detach = session.attach(tabId, { send }, cols, rows);
+      detach = session.attach(tabId, { send, close: () => ws.close(4000, 'session ended') }, cols, rows);
     } catch (e) {
       send({ type: 'status', error: describeError(e).message });
       ws.close(4404, 'no such tab');

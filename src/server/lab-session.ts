@@ -10,6 +10,8 @@ import type { ServerFrame } from './frames.ts';
 
 export interface TabClient {
   send(frame: ServerFrame): void;
+  /** Ends the connection (the session is gone: reset, eviction, shutdown). */
+  close?(): void;
 }
 
 export interface LabSessionOptions {
@@ -112,6 +114,7 @@ export class LabSession {
   attach(tabId: string, client: TabClient, cols: number, rows: number): () => void {
     const tab = this.tabs.get(tabId);
     if (!tab) throw new UnknownTabError(`no terminal tab ${tabId}`);
+    if (this.disposed) throw new Error('this lab session has ended');
     this.touch();
     tab.clients.add(client);
     client.send({ type: 'status', tab: { id: tab.id, host: tab.host }, tasks: this.tasksState });
@@ -128,7 +131,7 @@ export class LabSession {
 
   input(tabId: string, data: string): void {
     const tab = this.tabs.get(tabId);
-    if (!tab) return;
+    if (!tab || this.disposed) return;
     this.touch();
     this.dirty = true;
     this.lastInputAt = this.opts.now();
@@ -187,7 +190,11 @@ export class LabSession {
     if (this.disposed) return;
     this.disposed = true;
     for (const tab of this.tabs.values()) {
-      for (const c of tab.clients) this.safely(() => c.send({ type: 'status', closed: reason }));
+      for (const c of tab.clients) {
+        this.safely(() => c.send({ type: 'status', closed: reason }));
+        this.safely(() => c.close?.());
+      }
+      tab.clients.clear();
       this.closeTerminal(tab);
     }
     this.safely(() => this.sandbox.dispose());

@@ -41,6 +41,8 @@ class LessonPage {
   private readonly progressBar: HTMLElement;
   private readonly connection: HTMLElement;
   private readonly checkButton: HTMLButtonElement;
+  /** This page asked for the reset (the server's "closed: reset" frame is then expected). */
+  private resetting = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -178,7 +180,7 @@ class LessonPage {
       tab = new TerminalTab(this.view.id, info, box, {
         onStatus: (frame) => {
           if (frame.tasks) this.applyTasks(frame.tasks);
-          if (frame.closed === 'reset') void this.afterReset();
+          if (frame.closed === 'reset' && !this.resetting) void this.afterReset();
           if (frame.error) this.flash(frame.error);
         },
         onConnection: (state) => {
@@ -239,6 +241,7 @@ class LessonPage {
 
   private async reset(): Promise<void> {
     if (!confirm('Reset this lab? Your hosts are thrown away and you start again on fresh ones.')) return;
+    this.resetting = true;
     try {
       const { tasks, tabs } = await api.reset(this.view.id);
       this.tabInfos = tabs;
@@ -246,6 +249,8 @@ class LessonPage {
       await this.afterReset();
     } catch (e) {
       this.flash((e as Error).message);
+    } finally {
+      this.resetting = false;
     }
   }
 
