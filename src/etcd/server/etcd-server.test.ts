@@ -181,3 +181,18 @@ test('member data dir of another cluster keeps its own identity (flags ignored o
   void disks;
   void servers;
 });
+
+test('a wall-clock jump does not expire leases', async () => {
+  const { clock, opts } = single(6);
+  const { servers } = await startInProcessCluster(opts);
+  const s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const g = await run(clock, s.leaseGrant(60));
+  await run(clock, s.put({ key: enc('lk'), value: enc('x'), lease: g.id }));
+  clock.jumpWallClock(3_600_000);
+  await settle(clock, 2000);
+  assert.equal((await run(clock, s.range({ key: enc('lk') }))).count, 1);
+  const ttl = await run(clock, s.leaseTimeToLive({ id: g.id }));
+  assert.ok(ttl.ttl > 50 && ttl.ttl <= 60, `ttl ${ttl.ttl}`);
+  await run(clock, s.stop());
+});

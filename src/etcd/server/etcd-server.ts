@@ -124,7 +124,7 @@ export class EtcdServer extends EtcdServerCore {
 
   async leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<WithHeader<LeaseTimeToLiveResponse>> {
     await this.linearizableReadNotify();
-    return this.withHeader(this.store.leaseTimeToLive(req, this.options.clock.now()));
+    return this.withHeader(this.store.leaseTimeToLive(req, this.leaseNow()));
   }
 
   async leaseLeases(): Promise<WithHeader<LeaseLeasesResponse>> {

@@ -112,6 +112,15 @@ export class EtcdServerCore {
   private leaderWaiters: (() => void)[] = [];
   private readonly stoppedCallbacks: ((reason: string) => void)[] = [];
   readonly startedAt: number;
+  private readonly monoAtStart: number;
+
+  /**
+   * Time for leases: the wall clock at start plus monotonic time since, so a wall-clock
+   * jump neither expires every lease nor keeps them alive forever (etcd uses monotonic time too).
+   */
+  leaseNow(): number {
+    return this.startedAt + (this.clock.monotonic() - this.monoAtStart);
+  }
 
   protected constructor(
     protected readonly opts: EtcdServerOptions,
@@ -130,6 +139,7 @@ export class EtcdServerCore {
     this.snapshotIndex = b.applied;
     this.confState = b.confState;
     this.startedAt = opts.clock.now();
+    this.monoAtStart = opts.clock.monotonic();
     this.reqTimeoutMs = 5000 + 2 * opts.electionMs;
     this.ids = new IdGenerator(b.memberId, opts.clock.now());
     const electionTick = Math.max(1, Math.round(opts.electionMs / opts.heartbeatMs));
@@ -292,7 +302,7 @@ export class EtcdServerCore {
       this.metrics.leaderChanges++;
       this.leadElectedAt = this.clock.monotonic();
       if (prev !== NONE) this.reads.onLeaderChanged();
-      if (lead === this.memberId) this.deferred.push(() => this.store.promoteLeases(this.clock.now()));
+      if (lead === this.memberId) this.deferred.push(() => this.store.promoteLeases(this.leaseNow()));
       this.deferred.push(() => this.flushPending());
       this.deferred.push(() => this.publishOnce());
       const w = this.leaderWaiters;
@@ -327,7 +337,7 @@ export class EtcdServerCore {
   /** The leader revokes expired leases through raft. */
   private leaderDuties(): void {
     if (this.lead !== this.memberId) return;
-    for (const id of this.store.expiredLeases(this.clock.now())) {
+    for (const id of this.store.expiredLeases(this.leaseNow())) {
       if (this.revoking.has(id)) continue;
       this.revoking.add(id);
       this.propose({ leaseRevoke: { id } })
@@ -488,7 +498,7 @@ export class EtcdServerCore {
     this.snapshotter.save(snap);
     this.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term });
     this.storage.applySnapshot(snap);
-    const sm = decodeStateMachine(snap.data, this.clock.now(), this.store.options);
+    const sm = decodeStateMachine(snap.data, this.leaseNow(), this.store.options);
     this.log.info(`${CALLER}:1300`, 'applying snapshot', { 'current-snapshot-index': this.snapshotIndex, 'incoming-leader-snapshot-index': snap.metadata.index });
     this.store = sm.store;
     this.cluster = sm.cluster;
@@ -506,7 +516,7 @@ export class EtcdServerCore {
   propose(req: ServerRequest): Promise<ApplyResult> {
     if (this.stopped) return Promise.reject(Errors.stopped());
     const id = this.ids.next();
-    const data = encodeEnvelope({ id, nowMs: this.clock.now(), req });
+    const data = encodeEnvelope({ id, nowMs: this.leaseNow(), req });
     try {
       if (!('leaseRenew' in req) && !('memberAttr' in req)) {
         this.store.checkRequestSize(req);
