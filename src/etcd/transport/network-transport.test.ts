@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { realClock } from '../../platform/clock.ts';
+import { NodeNetwork } from '../../platform/node-network.ts';
+import { Logger } from '../log.ts';
+import { emptyMessage, type Message } from '../../raft/types.ts';
+import { NetworkPeerTransport, encodeFrame, validateMessage, PROTOCOL_VERSION } from './network-transport.ts';
+
+function logger() {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, log: new Logger({ write: (l) => void lines.push(JSON.parse(l) as Record<string, unknown>) }, realClock) };
+}
+
+async function receiver(clusterId = 'c1') {
+  const { lines, log } = logger();
+  const t = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'b', clusterId });
+  await t.listen([{ host: '127.0.0.1', port: 0 }]);
+  const got: Message[] = [];
+  t.onMessage((m) => got.push(m));
+  return { t, got, lines, port: t.addresses[0]!.port };
+}
+
+const wait = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+test('messages travel between two transports, bytes intact', async () => {
+  const r = await receiver();
+  const { log } = logger();
+  const a = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'a', clusterId: 'c1' });
+  a.addPeer('b', [`http://127.0.0.1:${r.port}`]);
+  const m = emptyMessage('MsgApp', 'a', 'b');
+  m.term = 3;
+  m.entries = [{ term: 3, index: 7, type: 'normal', data: new Uint8Array([0, 1, 255]) }];
+  a.send([m]);
+  await wait(() => r.got.length > 0);
+  assert.deepEqual(r.got[0], m);
+  a.close();
+  r.t.close();
+});
+
+test('malformed frames are logged and dropped; the stream keeps working', async () => {
+  const r = await receiver();
+  const s = net.connect(r.port, '127.0.0.1');
+  await new Promise((res) => s.once('connect', res));
+  s.write(encodeFrame({ v: PROTOCOL_VERSION, kind: 'raft', clusterId: 'c1', from: 'a', to: 'b' }));
+  s.write(encodeFrame({ type: 'MsgBogus', to: 'b', from: 'a' }));
+  const bad = Buffer.from('{not json');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(bad.length);
+  s.write(Buffer.concat([head, bad]));
+  s.write(encodeFrame(emptyMessage('MsgHeartbeat', 'a', 'b')));
+  await wait(() => r.got.length > 0);
+  assert.equal(r.got.length, 1);
+  assert.equal(r.got[0]!.type, 'MsgHeartbeat');
+  assert.equal(r.lines.filter((l) => l['msg'] === 'failed to decode raft message').length, 2);
+  s.destroy();
+  r.t.close();
+});
+
+test('a peer of another cluster is refused with etcd\'s log line', async () => {
+  const r = await receiver('c1');
+  const { log } = logger();
+  const a = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'a', clusterId: 'other' });
+  a.addPeer('b', [`http://127.0.0.1:${r.port}`]);
+  a.send([emptyMessage('MsgHeartbeat', 'a', 'b')]);
+  await wait(() => r.lines.some((l) => l['msg'] === 'request cluster ID mismatch'));
+  const line = r.lines.find((l) => l['msg'] === 'request cluster ID mismatch')!;
+  assert.equal(line['remote-peer-cluster-id'], 'other');
+  assert.equal(line['local-member-cluster-id'], 'c1');
+  assert.equal(r.got.length, 0);
+  a.close();
+  r.t.close();
+});
+
+test('validateMessage rejects wrong field types', () => {
+  assert.throws(() => validateMessage({ ...emptyMessage('MsgApp', 'a', 'b'), term: -1 }), /bad term/);
+  assert.throws(() => validateMessage({ ...emptyMessage('MsgApp', 'a', 'b'), entries: [{ term: 1 }] }), /bad entries/);
+  assert.throws(() => validateMessage({ ...emptyMessage('MsgApp', 'a', 'b'), to: 'XYZ' }), /bad from\/to/);
+  assert.throws(() => validateMessage(null), /not an object/);
+});
