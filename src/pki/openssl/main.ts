@@ -5,6 +5,7 @@ import { isFsError } from '../../platform/filesystem.ts';
 import { OpensslFailure } from '../errors.ts';
 import { UsageError } from './args.ts';
 import type { OpensslContext, OpensslRunOptions, SubcommandHandler } from './context.ts';
+import { ecparam } from './ecparam.ts';
 import { genpkey, genrsa } from './genkey.ts';
 import { keyCommand } from './keycmd.ts';
 import { dgst, rand, version } from './misc.ts';
@@ -17,6 +18,7 @@ export type { OpensslRunOptions } from './context.ts';
 
 const COMMANDS: Record<string, SubcommandHandler> = {
   dgst: (c, a) => dgst(c, a),
+  ecparam,
   genpkey,
   genrsa,
   help: async (c) => {

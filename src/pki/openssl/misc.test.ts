@@ -143,3 +143,17 @@ test('-addext replaces the config\'s extension in place; a repeated -addext is r
   const dup = await h.run(['req', '-new', '-key', 'k.key', '-subj', '/CN=z', '-addext', 'subjectAltName=DNS:a', '-addext', 'subjectAltName=DNS:b']);
   assert.deepEqual([dup.code, dup.stderr], [1, 'Duplicate extension: subjectAltName=DNS:b\nreq: Use -help for summary.\n']);
 });
+
+test('ecparam -genkey and req -newkey ec with -pkeyopt', async () => {
+  const h = new OpensslHarness();
+  const r = await h.run('ecparam -genkey -name prime256v1 -out ec.key');
+  assert.equal(r.code, 0);
+  assert.match(h.read('ec.key'), /^-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n-----BEGIN EC PRIVATE KEY-----\n/);
+  assert.equal((await h.run('req -x509 -key ec.key -subj /CN=ec -out ec.crt')).code, 0);
+  const n = await h.run('req -x509 -newkey ec -pkeyopt ec_paramgen_curve:secp384r1 -nodes -keyout e2.key -subj /CN=e2 -out e2.crt');
+  assert.equal(n.code, 0, n.stderr);
+  assert.match((await h.run('x509 -in e2.crt -noout -text')).stdout, /Public-Key: \(384 bit\)[\s\S]*NIST CURVE: P-384/);
+  const bad = await h.run('ecparam -genkey -name foo');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^unable to generate key\n.*:error:0800008D:elliptic curve routines:group_new_from_name:invalid curve:/);
+});

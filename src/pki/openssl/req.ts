@@ -107,10 +107,12 @@ async function subjectFromConfig(ctx: OpensslContext, conf: OpensslConfig, secti
   return rdns;
 }
 
-async function newKey(ctx: OpensslContext, spec: string | undefined, conf: OpensslConfig, section: string): Promise<PrivateKey> {
-  const defBits = Number(conf.get(section, 'default_bits') ?? '2048') || 2048;
+async function newKey(ctx: OpensslContext, spec: string | undefined, conf: OpensslConfig, section: string, pkeyopts: string[]): Promise<PrivateKey> {
+  const opt = (name: string) => pkeyopts.map((o) => o.split(':')).find((kv) => kv[0] === name)?.slice(1).join(':');
+  const defBits = Number(opt('rsa_keygen_bits') ?? conf.get(section, 'default_bits') ?? '2048') || 2048;
   const s = spec ?? 'rsa';
-  const [alg, param] = s.includes(':') ? [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)] : /^\d+$/.test(s) ? ['rsa', s] : [s, undefined];
+  const [alg, given] = s.includes(':') ? [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)] : /^\d+$/.test(s) ? ['rsa', s] : [s, undefined];
+  const param = given ?? (alg!.toLowerCase() === 'ec' ? opt('ec_paramgen_curve') : undefined);
   let key: PrivateKey;
   switch (alg!.toLowerCase()) {
     case 'rsa': {
@@ -121,7 +123,11 @@ async function newKey(ctx: OpensslContext, spec: string | undefined, conf: Opens
       break;
     }
     case 'ec':
-      key = generateEcKey(param ?? 'prime256v1');
+      try {
+        key = generateEcKey(param ?? 'prime256v1');
+      } catch {
+        throw new OpensslFailure([`Error setting ec_paramgen_curve:${param} parameter:`]);
+      }
       break;
     case 'ed25519':
       key = generateEd25519Key();
@@ -150,7 +156,7 @@ export async function req(ctx: OpensslContext, args: string[]): Promise<number> 
   const keyPath = value(p, 'key');
   if (keyPath !== undefined) key = await loadPrivateKey(ctx, keyPath, 'private key', value(p, 'passin'));
   else if (wantNew) {
-    key = await newKey(ctx, value(p, 'newkey'), conf, section);
+    key = await newKey(ctx, value(p, 'newkey'), conf, section, values(p, 'pkeyopt'));
     const keyout = value(p, 'keyout') ?? conf.get(section, 'default_keyfile');
     const encrypt = !(flag(p, 'nodes') || flag(p, 'noenc') || configBool(conf.get(section, 'encrypt_key') ?? conf.get(section, 'encrypt_rsa_key')) === false);
     let pem = privateKeyPem(key);
