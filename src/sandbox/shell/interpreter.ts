@@ -2,13 +2,14 @@
 // programs on the host. Every await point checks for Ctrl-C and the CPU budget.
 import { BrokenPipeError, Pipe, type InputStream, type OutputStream } from '../io.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
-import { SIGNAL_NUMBERS, type RunningProcess, type SignalName } from '../types.ts';
+import type { SignalName } from '../types.ts';
 import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.ts';
 import { BUILTINS, INTERNAL_BUILTINS, type Builtin } from './builtins/index.ts';
-import { arith, expandPattern, expandRedirectTarget, expandString, expandWords, type ExpandContext } from './expand.ts';
+import { arith, expandPattern, expandString, expandWords, type ExpandContext } from './expand.ts';
 import { ShellSyntaxError, parse, plainText } from './parser.ts';
 import { patternMatches } from './pattern.ts';
-import { openInputFile, openOutputFile, withLeftover } from './redirect.ts';
+import { applyRedirects } from './redirect.ts';
+import { runBackground, runProgram } from './run-program.ts';
 import type { ShellRuntime } from './runtime.ts';
 import { ExitSignal, InterruptSignal, LoopSignal, ReturnSignal, ShellError, ShellState } from './state.ts';
 import type { ScriptRunner } from './spawner.ts';
@@ -44,7 +45,7 @@ export class Interpreter {
     }
   }
 
-  private expandCtx(io: IO): ExpandContext {
+  expandContext(io: IO): ExpandContext {
     return {
       state: this.state,
       fs: this.fs,
@@ -124,8 +125,8 @@ export class Interpreter {
     return status;
   }
 
-  private async runAndOr(ao: AndOr, io: IO): Promise<number> {
-    if (ao.background) return this.runBackground(ao, io);
+  async runAndOr(ao: AndOr, io: IO): Promise<number> {
+    if (ao.background) return runBackground(this, ao, io);
     let status: number;
     const all = [ao.first, ...ao.rest.map((r) => r.pipeline)];
     this.condDepth += ao.rest.length ? 1 : 0;
@@ -269,7 +270,7 @@ export class Interpreter {
             return cmd.until ? c !== 0 : c === 0;
           }, () => this.runScript(cmd.body, rio));
         case 'for': {
-          const items = cmd.items ? await expandWords(this.expandCtx(rio), cmd.items) : [...this.state.positional];
+          const items = cmd.items ? await expandWords(this.expandContext(rio), cmd.items) : [...this.state.positional];
           let i = 0;
           return this.loop(async () => {
             if (i >= items.length) return false;
@@ -287,7 +288,7 @@ export class Interpreter {
           }, () => this.runScript(cmd.body, rio));
         }
         case 'case': {
-          const ctx = this.expandCtx(rio);
+          const ctx = this.expandContext(rio);
           const subject = await expandString(ctx, cmd.subject);
           let status = 0;
           let fallthrough = false;
@@ -309,7 +310,7 @@ export class Interpreter {
           return status;
         }
         case 'arith-cmd': {
-          const v = arith(this, await expandString(this.expandCtx(rio), cmd.expr, { tilde: false }));
+          const v = arith(this, await expandString(this.expandContext(rio), cmd.expr, { tilde: false }));
           return v !== 0n ? 0 : 1;
         }
         case 'cond': {
@@ -322,7 +323,7 @@ export class Interpreter {
   }
 
   private async expandCondWords(words: import('./ast.ts').Word[], io: IO): Promise<string[]> {
-    const ctx = this.expandCtx(io);
+    const ctx = this.expandContext(io);
     const out: string[] = [];
     for (let i = 0; i < words.length; i++) {
       const prev = out[out.length - 1];
@@ -386,66 +387,7 @@ export class Interpreter {
     return fn(rio);
   }
 
-  async applyRedirects(redirects: Redirect[], io: IO): Promise<IO> {
-    const fds: (InputStream | OutputStream | undefined)[] = [io.stdin, io.stdout, io.stderr];
-    const ctx = this.expandCtx(io);
-    const out = (fd: number): OutputStream | undefined => {
-      const s = fds[fd];
-      return s && 'write' in s ? s : undefined;
-    };
-    for (const r of redirects) {
-      switch (r.kind) {
-        case 'file': {
-          const name = await expandRedirectTarget(ctx, r.target);
-          if (r.op === '<') fds[r.fd] = openInputFile(this.fs, this.state.cwd, name);
-          else if (r.op === '<>') fds[r.fd] = openInputFile(this.fs, this.state.cwd, name);
-          else fds[r.fd] = this.openOutput(name, r.op === '>>', r.op === '>', io);
-          break;
-        }
-        case 'both': {
-          const name = await expandRedirectTarget(ctx, r.target);
-          const s = this.openOutput(name, r.op === '&>>', true, io);
-          fds[1] = s;
-          fds[2] = s;
-          break;
-        }
-        case 'dup': {
-          const t = await expandString(ctx, r.target);
-          if (t === '-') {
-            fds[r.fd] = r.op === '>&' ? { isTTY: false, write: () => {} } : { isTTY: false, read: async () => null };
-            break;
-          }
-          if (!/^\d+$/.test(t)) throw new ShellError(`${t}: ambiguous redirect`);
-          const src = fds[Number(t)];
-          if (!src) throw new ShellError(`${t}: Bad file descriptor`);
-          fds[r.fd] = src;
-          break;
-        }
-        case 'heredoc': {
-          let text = r.quoted ? r.body.parts.map((p) => (p.type === 'sq' ? p.text : '')).join('') : await expandString(ctx, r.body, { tilde: false });
-          if (r.stripTabs && !r.quoted) text = text.replace(/^\t+/gm, '');
-          fds[r.fd] = inputOf(text);
-          break;
-        }
-        case 'herestring':
-          fds[r.fd] = inputOf((await expandString(ctx, r.target)) + '\n');
-          break;
-      }
-    }
-    const stdin = fds[0];
-    return {
-      stdin: stdin && 'read' in stdin ? stdin : io.stdin,
-      stdout: out(1) ?? io.stdout,
-      stderr: out(2) ?? io.stderr,
-    };
-  }
 
-  private openOutput(name: string, append: boolean, clobberCheck: boolean, io: IO): OutputStream {
-    if (name === '/dev/stdout') return io.stdout;
-    if (name === '/dev/stderr') return io.stderr;
-    if (name === '/dev/tty') return io.stderr.isTTY ? io.stderr : io.stdout;
-    return openOutputFile(this.fs, this.state.cwd, name, { append, umask: this.state.umask, noclobber: clobberCheck && this.state.options.noclobber });
-  }
 
   private async commandSubst(body: Script, io: IO): Promise<string> {
     const sub = this.subshell();
@@ -482,7 +424,7 @@ export class Interpreter {
     await this.rt.step();
     this.rt.line = cmd.line;
     this.state.lineno = cmd.line;
-    const ctx = this.expandCtx(io);
+    const ctx = this.expandContext(io);
     this.lastSubstStatus = undefined;
     let argv: string[];
     try {
@@ -573,7 +515,7 @@ export class Interpreter {
     try {
       const s = parse(text);
       const c = s.items[0]?.first.commands[0];
-      if (c?.type === 'simple') return expandWords(this.expandCtx(io), c.words);
+      if (c?.type === 'simple') return expandWords(this.expandContext(io), c.words);
     } catch {
       /* a broken alias runs as its text */
     }
@@ -603,148 +545,24 @@ export class Interpreter {
     }
   }
 
+
+
+
+
   /** Finds and starts a program; waits for it in the foreground. */
-  async runProgram(argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {
-    const started = this.startProgram(argv, env, io, opts);
-    if (typeof started === 'number') return started;
-    const rp = await started;
-    if (typeof rp === 'number') return rp;
-    this.rt.foreground.add(rp);
-    try {
-      const status = await this.rt.waitExternal(rp.exited);
-      if (status === 130 && this.rt.interactive) this.rt.interrupt(130);
-      else if (this.rt.interactive && FATAL_SIGNAL_TEXT[status - 128] && !this.rt.isInterrupted) {
-        // bash reports a foreground job killed by a signal ("Killed", "Terminated").
-        await io.stderr.write(FATAL_SIGNAL_TEXT[status - 128] + '\n');
-      }
-      return status;
-    } finally {
-      this.rt.foreground.delete(rp);
-    }
+  runProgram(argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {
+    return runProgram(this, argv, env, io, opts);
   }
 
-  /** Resolves argv[0] and starts it; a number is an exit status (not found, not executable). */
-  startProgram(argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<RunningProcess | number> | number {
-    const name = argv[0]!;
-    const host = this.rt.host;
-    const res = host.resolveProgram(name, { path: this.state.get('PATH') ?? '', cwd: this.state.cwd, cred: this.state.cred });
-    if (!res.ok) {
-      const msg =
-        res.error === 'ENOENT'
-          ? name.includes('/')
-            ? `${name}: No such file or directory`
-            : `${name}: command not found`
-          : res.error === 'EACCES'
-            ? `${name}: Permission denied`
-            : `${name}: Is a directory`;
-      return this.error(io, msg).then(() => (res.error === 'ENOENT' ? 127 : 126));
-    }
-    let rp: RunningProcess | undefined;
-    const guard = (s: OutputStream): OutputStream => ({
-      isTTY: s.isTTY,
-      write: async (c) => {
-        try {
-          await s.write(c);
-        } catch (e) {
-          if (e instanceof BrokenPipeError) rp?.kill('SIGPIPE');
-          throw e;
-        }
-      },
-    });
-    // The controlling terminal stays the session's even when output is redirected.
-    const tty = this.rt.tty;
-    rp = host.start({
-      command: res.command,
-      argv,
-      env,
-      cwd: this.state.cwd,
-      cred: this.state.cred,
-      stdin: withLeftover(io.stdin),
-      stdout: guard(io.stdout),
-      stderr: guard(io.stderr),
-      ppid: this.state.pid,
-      ...(tty ? { tty } : {}),
-      ...(opts.detached ? { detached: true } : {}),
-    });
-    return Promise.resolve(rp);
+  applyRedirects(redirects: Redirect[], io: IO): Promise<IO> {
+    return applyRedirects(this, redirects, io);
   }
 
-  /** `cmd &`: starts the job and returns at once with status 0. */
-  private async runBackground(ao: AndOr, io: IO): Promise<number> {
-    await this.rt.step();
-    const bgIO: IO = { stdin: this.rt.interactive ? { isTTY: false, read: async () => null } : io.stdin, stdout: io.stdout, stderr: io.stderr };
-    const single = ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.negated ? ao.first.commands[0]! : undefined;
-    let procs: RunningProcess[];
-    let done: Promise<number>;
-    const simpleExternal = single?.type === 'simple' && single.words.length > 0 ? await this.externalArgv(single, bgIO) : undefined;
-    if (simpleExternal && single?.type === 'simple') {
-      const { argv, env } = simpleExternal;
-      let rio: IO;
-      try {
-        rio = await this.applyRedirects(single.redirects, bgIO);
-      } catch (e) {
-        if (e instanceof ShellError) {
-          await this.error(io, e.message);
-          return 1;
-        }
-        throw e;
-      }
-      const started = await this.startProgram(argv, env, rio);
-      if (typeof started === 'number') {
-        // bash still makes a job of it; it ends at once with 127.
-        procs = [];
-        done = Promise.resolve(started);
-      } else {
-        procs = [started];
-        done = started.exited;
-      }
-    } else {
-      // The subshell gets its own runtime so Ctrl-C in the terminal does not reach it.
-      const sub = new Interpreter(this.state.clone(), this.rt.forBackground());
-      const host = this.rt.host;
-      const rp = host.start({
-        command: {
-          name: 'bash',
-          summary: 'subshell',
-          run: async (pctx) => {
-            pctx.signal.addEventListener('abort', () => sub.rt.interrupt(128 + (SIGNAL_NUMBERS[pctx.signal.reason as SignalName] ?? 15)));
-            try {
-              return await sub.runAndOr({ ...ao, background: false }, bgIO);
-            } catch (e) {
-              if (e instanceof ExitSignal || e instanceof InterruptSignal) return e.status;
-              throw e;
-            }
-          },
-        },
-        argv: [this.rt.name.replace(/^-/, '')],
-        env: this.state.exportedEnv(),
-        cwd: this.state.cwd,
-        cred: this.state.cred,
-        stdin: bgIO.stdin,
-        stdout: bgIO.stdout,
-        stderr: bgIO.stderr,
-        ppid: this.state.pid,
-        ...(this.rt.tty ? { tty: this.rt.tty } : {}),
-      });
-      procs = [rp];
-      done = rp.exited;
-    }
-    const job = this.rt.jobs.add(procs, ao.text, done);
-    this.state.lastBgPid = job.pids[job.pids.length - 1];
-    if (this.rt.interactive) await io.stderr.write(`[${job.id}] ${job.pids[job.pids.length - 1] ?? ''}\n`);
-    return 0;
-  }
-
-  /** argv and env when a simple command runs a program (not a builtin or function). */
-  private async externalArgv(cmd: SimpleCommand, io: IO): Promise<{ argv: string[]; env: Record<string, string> } | undefined> {
-    const first = plainText(cmd.words[0]!);
-    if (first === undefined || BUILTINS.has(first) || this.state.functions.has(first) || this.state.aliases.has(first)) return undefined;
-    const ctx = this.expandCtx(io);
-    const argv = await expandWords(ctx, cmd.words);
-    if (argv.length === 0) return undefined;
-    const env = this.state.exportedEnv();
-    for (const a of cmd.assigns) env[a.name] = await expandString(ctx, a.value);
-    return { argv, env };
+  /** A copy of this shell on another runtime (a background job's subshell). */
+  fork(rt: ShellRuntime): Interpreter {
+    const sub = new Interpreter(this.state.clone(), rt);
+    sub.ioOverride = this.ioOverride;
+    return sub;
   }
 
   /** Sends a signal to a job's processes. */
@@ -756,22 +574,9 @@ export class Interpreter {
 /** Runs a script text in a shell with the given state (for createSpawner's `script`). */
 export const runScriptText: ScriptRunner = (state, rt, text, io) => new Interpreter(state, rt).runText(text, io);
 
-const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2' };
 
 const SPECIAL_BUILTINS = new Set(['export', 'readonly', 'set', 'unset', 'eval', 'source', '.', 'exec', 'exit', 'return', 'shift', ':', 'break', 'continue', 'trap', 'times', 'local', 'declare', 'typeset']);
 
-function inputOf(text: string): InputStream {
-  let done = false;
-  return {
-    isTTY: false,
-    read: async () => {
-      if (done) return null;
-      done = true;
-      const b = enc.encode(text);
-      return b.length ? b : null;
-    },
-  };
-}
 
 function quoteForTrace(s: string): string {
   if (s === '') return "''";

@@ -1,6 +1,9 @@
 // Opening redirection targets through the shell user's view of the disk, with bash's errors.
 import { isFsError, resolvePath, strerror, type FileSystem } from '../../platform/filesystem.ts';
 import { emptyInput, inputFrom, type InputStream, type OutputStream } from '../io.ts';
+import type { Redirect } from './ast.ts';
+import { expandRedirectTarget, expandString } from './expand.ts';
+import type { IO, Interpreter } from './interpreter.ts';
 import { ShellError } from './state.ts';
 
 export interface Fds {
@@ -88,4 +91,70 @@ export function withLeftover(input: InputStream): InputStream {
       return input.read();
     },
   };
+}
+
+/** Applies redirections to a set of streams (left to right, as bash does). */
+export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io: IO): Promise<IO> {
+  const fds: (InputStream | OutputStream | undefined)[] = [io.stdin, io.stdout, io.stderr];
+  const ctx = sh.expandContext(io);
+  const out = (fd: number): OutputStream | undefined => {
+    const s = fds[fd];
+    return s && 'write' in s ? s : undefined;
+  };
+  for (const r of redirects) {
+    switch (r.kind) {
+      case 'file': {
+        const name = await expandRedirectTarget(ctx, r.target);
+        if (r.op === '<') fds[r.fd] = openInputFile(sh.fs, sh.state.cwd, name);
+        else if (r.op === '<>') fds[r.fd] = openInputFile(sh.fs, sh.state.cwd, name);
+        else fds[r.fd] = openOutput(sh, name, r.op === '>>', r.op === '>', io);
+        break;
+      }
+      case 'both': {
+        const name = await expandRedirectTarget(ctx, r.target);
+        const s = openOutput(sh, name, r.op === '&>>', true, io);
+        fds[1] = s;
+        fds[2] = s;
+        break;
+      }
+      case 'dup': {
+        const t = await expandString(ctx, r.target);
+        if (t === '-') {
+          fds[r.fd] = r.op === '>&' ? { isTTY: false, write: () => {} } : { isTTY: false, read: async () => null };
+          break;
+        }
+        if (!/^\d+$/.test(t)) throw new ShellError(`${t}: ambiguous redirect`);
+        const src = fds[Number(t)];
+        if (!src) throw new ShellError(`${t}: Bad file descriptor`);
+        fds[r.fd] = src;
+        break;
+      }
+      case 'heredoc': {
+        let text = r.quoted ? r.body.parts.map((p) => (p.type === 'sq' ? p.text : '')).join('') : await expandString(ctx, r.body, { tilde: false });
+        if (r.stripTabs && !r.quoted) text = text.replace(/^\t+/gm, '');
+        fds[r.fd] = inputOf(text);
+        break;
+      }
+      case 'herestring':
+        fds[r.fd] = inputOf((await expandString(ctx, r.target)) + '\n');
+        break;
+    }
+  }
+  const stdin = fds[0];
+  return {
+    stdin: stdin && 'read' in stdin ? stdin : io.stdin,
+    stdout: out(1) ?? io.stdout,
+    stderr: out(2) ?? io.stderr,
+  };
+}
+
+function openOutput(sh: Interpreter, name: string, append: boolean, clobberCheck: boolean, io: IO): OutputStream {
+  if (name === '/dev/stdout') return io.stdout;
+  if (name === '/dev/stderr') return io.stderr;
+  if (name === '/dev/tty') return io.stderr.isTTY ? io.stderr : io.stdout;
+  return openOutputFile(sh.fs, sh.state.cwd, name, { append, umask: sh.state.umask, noclobber: clobberCheck && sh.state.options.noclobber });
+}
+
+function inputOf(text: string): InputStream {
+  return inputFrom(text);
 }

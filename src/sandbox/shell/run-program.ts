@@ -1,0 +1,157 @@
+// Running programs from the shell: PATH lookup with bash's errors, the process on the
+// host, waiting for it in the foreground, and background jobs (`cmd &`).
+import { BrokenPipeError, type OutputStream } from '../io.ts';
+import { SIGNAL_NUMBERS, type RunningProcess, type SignalName } from '../types.ts';
+import type { AndOr, SimpleCommand } from './ast.ts';
+import { BUILTINS } from './builtins/index.ts';
+import { expandString, expandWords } from './expand.ts';
+import type { IO, Interpreter } from './interpreter.ts';
+import { plainText } from './parser.ts';
+import { applyRedirects, withLeftover } from './redirect.ts';
+import { ExitSignal, InterruptSignal, ShellError } from './state.ts';
+
+const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2' };
+
+/** Finds and starts a program; waits for it in the foreground. */
+export async function runProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {
+  const started = startProgram(sh, argv, env, io, opts);
+  if (typeof started === 'number') return started;
+  const rp = await started;
+  if (typeof rp === 'number') return rp;
+  sh.rt.foreground.add(rp);
+  try {
+    const status = await sh.rt.waitExternal(rp.exited);
+    if (status === 130 && sh.rt.interactive) sh.rt.interrupt(130);
+    else if (sh.rt.interactive && FATAL_SIGNAL_TEXT[status - 128] && !sh.rt.isInterrupted) {
+      // bash reports a foreground job killed by a signal ("Killed", "Terminated").
+      await io.stderr.write(FATAL_SIGNAL_TEXT[status - 128] + '\n');
+    }
+    return status;
+  } finally {
+    sh.rt.foreground.delete(rp);
+  }
+}
+
+/** Resolves argv[0] and starts it; a number is an exit status (not found, not executable). */
+export function startProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<RunningProcess | number> | number {
+  const name = argv[0]!;
+  const host = sh.rt.host;
+  const res = host.resolveProgram(name, { path: sh.state.get('PATH') ?? '', cwd: sh.state.cwd, cred: sh.state.cred });
+  if (!res.ok) {
+    const msg =
+      res.error === 'ENOENT'
+        ? name.includes('/')
+          ? `${name}: No such file or directory`
+          : `${name}: command not found`
+        : res.error === 'EACCES'
+          ? `${name}: Permission denied`
+          : `${name}: Is a directory`;
+    return sh.error(io, msg).then(() => (res.error === 'ENOENT' ? 127 : 126));
+  }
+  let rp: RunningProcess | undefined;
+  const guard = (s: OutputStream): OutputStream => ({
+    isTTY: s.isTTY,
+    write: async (c) => {
+      try {
+        await s.write(c);
+      } catch (e) {
+        if (e instanceof BrokenPipeError) rp?.kill('SIGPIPE');
+        throw e;
+      }
+    },
+  });
+  // The controlling terminal stays the session's even when output is redirected.
+  const tty = sh.rt.tty;
+  rp = host.start({
+    command: res.command,
+    argv,
+    env,
+    cwd: sh.state.cwd,
+    cred: sh.state.cred,
+    stdin: withLeftover(io.stdin),
+    stdout: guard(io.stdout),
+    stderr: guard(io.stderr),
+    ppid: sh.state.pid,
+    ...(tty ? { tty } : {}),
+    ...(opts.detached ? { detached: true } : {}),
+  });
+  return Promise.resolve(rp);
+}
+
+/** `cmd &`: starts the job and returns at once with status 0. */
+export async function runBackground(sh: Interpreter, ao: AndOr, io: IO): Promise<number> {
+  await sh.rt.step();
+  const bgIO: IO = { stdin: sh.rt.interactive ? { isTTY: false, read: async () => null } : io.stdin, stdout: io.stdout, stderr: io.stderr };
+  const single = ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.negated ? ao.first.commands[0]! : undefined;
+  let procs: RunningProcess[];
+  let done: Promise<number>;
+  const simpleExternal = single?.type === 'simple' && single.words.length > 0 ? await externalArgv(sh, single, bgIO) : undefined;
+  if (simpleExternal && single?.type === 'simple') {
+    const { argv, env } = simpleExternal;
+    let rio: IO;
+    try {
+      rio = await applyRedirects(sh, single.redirects, bgIO);
+    } catch (e) {
+      if (e instanceof ShellError) {
+        await sh.error(io, e.message);
+        return 1;
+      }
+      throw e;
+    }
+    const started = await startProgram(sh, argv, env, rio);
+    if (typeof started === 'number') {
+      // bash still makes a job of it; it ends at once with 127.
+      procs = [];
+      done = Promise.resolve(started);
+    } else {
+      procs = [started];
+      done = started.exited;
+    }
+  } else {
+    // The subshell gets its own runtime so Ctrl-C in the terminal does not reach it.
+    const sub = sh.fork(sh.rt.forBackground());
+    const host = sh.rt.host;
+    const rp = host.start({
+      command: {
+        name: 'bash',
+        summary: 'subshell',
+        run: async (pctx) => {
+          pctx.signal.addEventListener('abort', () => sub.rt.interrupt(128 + (SIGNAL_NUMBERS[pctx.signal.reason as SignalName] ?? 15)));
+          try {
+            return await sub.runAndOr({ ...ao, background: false }, bgIO);
+          } catch (e) {
+            if (e instanceof ExitSignal || e instanceof InterruptSignal) return e.status;
+            throw e;
+          }
+        },
+      },
+      argv: [sh.rt.name.replace(/^-/, '')],
+      env: sh.state.exportedEnv(),
+      cwd: sh.state.cwd,
+      cred: sh.state.cred,
+      stdin: bgIO.stdin,
+      stdout: bgIO.stdout,
+      stderr: bgIO.stderr,
+      ppid: sh.state.pid,
+      ...(sh.rt.tty ? { tty: sh.rt.tty } : {}),
+    });
+    procs = [rp];
+    done = rp.exited;
+  }
+  const job = sh.rt.jobs.add(procs, ao.text, done);
+  sh.state.lastBgPid = job.pids[job.pids.length - 1];
+  if (sh.rt.interactive) await io.stderr.write(`[${job.id}] ${job.pids[job.pids.length - 1] ?? ''}\n`);
+  return 0;
+}
+
+/** argv and env when a simple command runs a program (not a builtin or function). */
+async function externalArgv(sh: Interpreter, cmd: SimpleCommand, io: IO): Promise<{ argv: string[]; env: Record<string, string> } | undefined> {
+  const first = plainText(cmd.words[0]!);
+  if (first === undefined || BUILTINS.has(first) || sh.state.functions.has(first) || sh.state.aliases.has(first)) return undefined;
+  const ctx = sh.expandContext(io);
+  const argv = await expandWords(ctx, cmd.words);
+  if (argv.length === 0) return undefined;
+  const env = sh.state.exportedEnv();
+  for (const a of cmd.assigns) env[a.name] = await expandString(ctx, a.value);
+  return { argv, env };
+}
