@@ -2,9 +2,8 @@
 // streams (watch, lease keepalive, snapshot) answer {"result":{...}} objects, one per line.
 // Errors: HTTP status from the gRPC code and {"code":N,"message":"..."} (grpc-gateway v2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EtcdServer } from '../server/etcd-server.ts';
+import type { EtcdServer, WatchHandle } from '../server/etcd-server.ts';
 import { GRPC_CODES, ServerError, toStatus, type GrpcCodeName } from '../server/errors.ts';
-import type { Watcher } from '../mvcc/index.ts';
 import type { WatchResponse } from '../mvcc/types.ts';
 import {
   BadRequestError,
@@ -228,7 +227,7 @@ function streamSnapshot(srv: EtcdServer, res: ServerResponse): void {
  * {"result":{...}}\n. The stream lives until the client goes away, as etcd's does.
  */
 function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse): void {
-  const watchers = new Map<number, Watcher>();
+  const watchers = new Map<number, WatchHandle>();
   let nextId = 0;
   let closed = false;
   res.writeHead(200, GATEWAY_HEADERS);
@@ -245,7 +244,7 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
     if (r.events.length > 0) o['events'] = r.events.map(eventJson);
     return o;
   };
-  const paused = new Set<Watcher>();
+  const paused = new Set<WatchHandle>();
   res.on('drain', () => {
     for (const w of [...paused]) {
       paused.delete(w);
@@ -267,7 +266,7 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
         write({ header: headerJson(srv.header()), watch_id: String(id), created: true, canceled: true, cancel_reason: 'etcdserver: duplicate watch ID provided on the WatchStream' });
         return;
       }
-      const w: Watcher = srv.watch(
+      const w: WatchHandle = srv.watch(
         {
           key,
           rangeEnd: bytes(create, 'range_end'),
@@ -309,7 +308,7 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
       return;
     }
     if (progress) {
-      for (const w of watchers.values()) srv.store.watches.requestProgress(w);
+      for (const w of watchers.values()) w.requestProgress();
     }
   };
   // The body is a sequence of JSON objects (grpc-gateway reads them one after another).

@@ -196,3 +196,48 @@ test('a wall-clock jump does not expire leases', async () => {
   assert.ok(ttl.ttl > 50 && ttl.ttl <= 60, `ttl ${ttl.ttl}`);
   await run(clock, s.stop());
 });
+
+test('a follower that fell behind a compacted log catches up from a snapshot', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(11),
+    network,
+    snapshotCount: 20,
+    snapshotCatchUpEntries: 5,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
+  };
+  const logs: Record<string, string[]> = {};
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const lagging = all.find((s) => !s.isLeader)!;
+  const writer = all.find((s) => s !== lagging)!;
+  const seen: string[] = [];
+  lagging.watch({ key: enc('k'), rangeEnd: enc('l') }, (r) => void seen.push(...r.events.map((e) => dec(e.kv.value)))).start();
+  network.isolate(lagging.memberId);
+  for (let i = 0; i < 80; i++) await run(clock, writer.put({ key: enc(`k${i % 10}`), value: enc(`v${i}`) }));
+  network.heal();
+  await settle(clock, 3000);
+  const local = await run(clock, lagging.range({ key: enc('k'), rangeEnd: enc('l'), serializable: true }));
+  assert.equal(local.count, 10);
+  assert.equal(dec(local.kvs.find((kv) => dec(kv.key) === 'k9')!.value), 'v79');
+  assert.equal(local.header.revision, (await run(clock, writer.range({ key: enc('k0') }))).header.revision);
+  const lagName = ['a', 'b', 'c'].find((n) => servers.get(n) === lagging)!;
+  assert.ok(logs[lagName]!.some((l) => l.includes('"applied snapshot"')), 'caught up through a snapshot, not the log');
+  assert.equal(seen.length, 80, 'a watch on the lagging member survives the snapshot and misses nothing');
+  assert.equal(seen.at(-1), 'v79');
+  // It restarts from what the snapshot gave it.
+  await run(clock, lagging.stop('crash'));
+  disks.get(['a', 'b', 'c'].find((n) => servers.get(n) === lagging)!)!.crash();
+  const name = ['a', 'b', 'c'].find((n) => servers.get(n) === lagging)!;
+  const again = await EtcdServer.start(memberOptions(opts, name, network));
+  await settle(clock, 2000);
+  const after = await run(clock, again.range({ key: enc('k9'), serializable: true }));
+  assert.equal(dec(after.kvs[0]!.value), 'v79');
+  for (const s of [...all.filter((s) => s !== lagging), again]) await run(clock, s.stop());
+});

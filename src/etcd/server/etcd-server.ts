@@ -20,7 +20,7 @@ import type {
   TxnResponse,
   WatchResponse,
 } from '../mvcc/types.ts';
-import type { WatchOptions, Watcher } from '../mvcc/index.ts';
+import type { MvccStore, WatchOptions, Watcher } from '../mvcc/index.ts';
 import { hexToId, idToHex } from '../types/id.ts';
 import { EtcdServerCore, type ApplyResult, type EtcdServerOptions, type ServerHeader } from './server-core.ts';
 import { Errors, toStatus } from './errors.ts';
@@ -46,6 +46,17 @@ export interface StatusResponse {
   isLearner: boolean;
   storageVersion: string;
   dbSizeQuota: number;
+}
+
+/** A watch on this member, as the gateway drives it. */
+export interface WatchHandle {
+  readonly id: number;
+  start(): void;
+  /** The consumer drained: deliver what it missed. */
+  resume(): void;
+  cancel(): void;
+  /** Answers with a progress notification when the watcher is synced. */
+  requestProgress(): boolean;
 }
 
 export interface HealthResult {
@@ -96,9 +107,38 @@ export class EtcdServer extends EtcdServerCore {
     return this.withHeader(this.expect(await this.propose({ compaction: req }), 'compaction'));
   }
 
-  /** Registers a watcher on this member's store; call start() on it to begin delivery. */
-  watch(opts: WatchOptions, sink: (r: WatchResponse) => boolean | void): Watcher {
-    return this.store.watches.watch(opts, sink);
+  /**
+   * Registers a watcher on this member's store; call start() on it to begin delivery. The
+   * handle outlives the store: when a snapshot from the leader replaces the store, the watch
+   * carries on from the revision it had reached (etcd's watchable store does the same).
+   */
+  watch(opts: WatchOptions, sink: (r: WatchResponse) => boolean | void): WatchHandle {
+    let w: Watcher = this.store.watches.watch(opts, sink);
+    let started = false;
+    const handle: WatchHandle = {
+      get id() {
+        return w.id;
+      },
+      start: () => {
+        started = true;
+        w.start();
+      },
+      resume: () => w.resume(),
+      cancel: () => {
+        w.cancel();
+        this.storeListeners.delete(onNewStore);
+      },
+      requestProgress: () => this.store.watches.requestProgress(w),
+    };
+    const onNewStore = (store: MvccStore): void => {
+      if (w.canceled) return;
+      const next = w.nextRevision;
+      w.cancel();
+      w = store.watches.watch({ ...opts, startRevision: next, watchId: w.id }, sink);
+      if (started) w.start();
+    };
+    this.storeListeners.add(onNewStore);
+    return handle;
   }
 
   // ---------------------------------------------------------------- Lease

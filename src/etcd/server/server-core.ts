@@ -346,6 +346,8 @@ export class EtcdServerCore {
     }
   }
   private revoking = new Set<string>();
+  /** Told when a snapshot from the leader replaces the store (watches move over). */
+  protected readonly storeListeners = new Set<(store: MvccStore) => void>();
 
   // ---------------------------------------------------------------- apply
 
@@ -502,6 +504,7 @@ export class EtcdServerCore {
     this.log.info(`${CALLER}:1300`, 'applying snapshot', { 'current-snapshot-index': this.snapshotIndex, 'incoming-leader-snapshot-index': snap.metadata.index });
     this.store = sm.store;
     this.cluster = sm.cluster;
+    for (const f of [...this.storeListeners]) f(sm.store);
     for (const m of this.cluster.list()) if (m.id !== this.memberId) this.transport.addPeer(m.id, m.peerUrls);
     this.appliedIndex = snap.metadata.index;
     this.snapshotIndex = snap.metadata.index;
