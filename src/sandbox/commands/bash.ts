@@ -6,7 +6,9 @@ import type { Command, CommandContext, SignalName } from '../types.ts';
 import { SIGNAL_NUMBERS } from '../types.ts';
 import { Interpreter } from '../shell/interpreter.ts';
 import { ShellRuntime } from '../shell/runtime.ts';
+import { attachTerminalSession } from '../shell/attach.ts';
 import { runStartupFiles, stateFromEnv } from '../shell/startup.ts';
+import { terminalInput } from '../shell/tty.ts';
 import { ExitSignal, InterruptSignal, ShellError } from '../shell/state.ts';
 
 const VERSION_TEXT = `GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)
@@ -37,6 +39,7 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
   let login = ctx.argv[0]?.startsWith('-') ?? false;
   let command: string | undefined;
   let readStdin = false;
+  let forceInteractive = false;
   const setFlags: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -61,7 +64,7 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
         if (f === 'c' && a[0] === '-') command = '';
         else if (f === 'l') login = true;
         else if (f === 's') readStdin = true;
-        else if (f === 'i') continue;
+        else if (f === 'i') forceInteractive = true;
         else if (f === 'o') setFlags.push(a[0] + 'o', args[++i] ?? '');
         else if ('euxfCnvhBH'.includes(f)) setFlags.push(a[0] + f);
         else {
@@ -78,6 +81,21 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
       return 2;
     }
     command = rest.shift()!;
+  }
+  if (command === undefined && (rest.length === 0 || forceInteractive) && !readStdin && terminalInput(ctx.stdin)) {
+    // `bash`, `bash -l`, `sudo -i` on a terminal: an interactive shell with its own line editor.
+    return attachTerminalSession({
+      host: ctx.host,
+      user: ctx.proc.cred.user,
+      ttyName: ctx.proc.tty ?? 'pts/0',
+      env: ctx.env,
+      cwd: ctx.cwd,
+      login,
+      ppid: ctx.proc.pid,
+      stdin: ctx.stdin,
+      stdout: ctx.stdout,
+      signal: ctx.signal,
+    });
   }
   const st = stateFromEnv(ctx.host, ctx.proc.cred, ctx.env, ctx.cwd, ctx.proc.pid);
   st.login = login;
@@ -149,7 +167,8 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
 export const bash: Command = {
   name: 'bash',
   summary: 'GNU Bourne-Again SHell',
-  run: (ctx) => runShell(ctx, 'bash'),
+  // Run as `sh` (the /usr/bin/sh link) it names itself sh in its messages.
+  run: (ctx) => runShell(ctx, basename(ctx.argv[0] ?? 'bash').replace(/^-/, '') === 'sh' ? 'sh' : 'bash'),
 };
 
 export const sh: Command = {

@@ -98,10 +98,10 @@ export class JobTable {
   /** One line as `jobs` prints it. */
   format(job: Job, withPid = false): string {
     const st = JobTable.stateText(job);
-    const pid = withPid ? ` ${job.pids[job.pids.length - 1] ?? ''}` : '';
     // bash prints the state padded to 24 columns; a Done job loses the trailing ' &'.
     const text = job.running ? job.text : job.text.replace(/\s*&$/, '');
-    return `[${job.id}]${this.marker(job)}${pid}  ${st.padEnd(24)}${text}`;
+    if (withPid) return `[${job.id}]${this.marker(job)} ${job.pids[job.pids.length - 1] ?? ''} ${st.padEnd(24)}${text}`;
+    return `[${job.id}]${this.marker(job)}  ${st.padEnd(24)}${text}`;
   }
 
   /** Notices for finished jobs not yet reported, removing them (printed before a prompt). */

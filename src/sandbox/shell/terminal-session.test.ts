@@ -172,6 +172,7 @@ test('background jobs: [1] pid, jobs, Done notice before the next prompt, kill %
   assert.equal(await t.run(''), '[1]+  Done                    sleep 0.01');
   assert.match(await t.run('sleep 100 > /tmp/log 2>&1 &'), /^\[1\] \d+$/);
   assert.equal(await t.run('jobs'), '[1]+  Running                 sleep 100 > /tmp/log 2>&1 &');
+  assert.match(await t.run('jobs -l'), /^\[1\]\+ \d+ Running {17}sleep 100 > \/tmp\/log 2>&1 &$/);
   const killed = (await t.run('kill %1')) + '\n' + (await t.run(''));
   assert.equal(killed.trim(), '[1]+  Terminated              sleep 100 > /tmp/log 2>&1');
   assert.equal(await t.run('kill %1'), '-bash: kill: %1: no such job');
@@ -328,5 +329,20 @@ test('attachTerminalSession: a nested session on another host inside a program (
   t.send('exit 4\r');
   await t.waitFor(/logout\nlearner@node-1:~\$ $/, f3);
   assert.equal(await t.run('echo $?'), '4');
+  t.session.close();
+});
+
+test('typing `bash` at the prompt starts an interactive child shell; exit returns', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  await t.run('export MARK=parent; cd /tmp');
+  const from = t.raw.length;
+  t.send('bash\r');
+  await t.waitFor(/bash\nlearner@node-1:\/tmp\$ $/, from);
+  const f2 = t.raw.length;
+  t.send('echo "$MARK $SHLVL"; MARK=child; exit 5\r');
+  await t.waitFor(/exit\nlearner@node-1:\/tmp\$ $/, f2);
+  assert.match(t.text.slice(-200), /parent 2\n/);
+  assert.equal(await t.run('echo $MARK $?'), 'parent 5');
   t.session.close();
 });
