@@ -25,6 +25,8 @@ let h: OpensslHarness;
 let mtls: Server;
 let mtlsPort = 0;
 let closedPort = 0;
+let byeServer: Server;
+let byePort = 0;
 
 before(async () => {
   h = new OpensslHarness(Date.now());
@@ -50,13 +52,31 @@ before(async () => {
   mtls.on('tlsClientError', () => undefined);
   await new Promise<void>((r) => mtls.listen(0, '127.0.0.1', r));
   mtlsPort = (mtls.address() as AddressInfo).port;
+  // A server that answers and hangs up at once.
+  byeServer = createServer({ cert: h.read('server.crt'), key: h.read('server.key') }, (s) => {
+    s.end('bye\n');
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => byeServer.listen(0, '127.0.0.1', r));
+  byePort = (byeServer.address() as AddressInfo).port;
   const probe = createServer({});
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   closedPort = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
 });
 
-after(() => new Promise<void>((r) => mtls.close(() => r())));
+after(async () => {
+  await new Promise<void>((r) => mtls.close(() => r()));
+  await new Promise<void>((r) => byeServer.close(() => r()));
+});
+
+test('a server that hangs up first: its bytes, then "unexpected eof while reading", status 1', async () => {
+  const open = { isTTY: true, read: () => new Promise<Uint8Array | null>(() => undefined) };
+  const r = await h.run(`s_client -connect 127.0.0.1:${byePort} -CAfile ca.crt`, open);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /Verify return code: 0 \(ok\)\n---\nbye\n$/);
+  assert.match(r.stderr, /verify return:1\n[0-9A-F]{16}:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:..\/ssl\/record\/rec_layer_s3.c:318:\n$/);
+});
 
 test('mutual TLS: the report, verification OK, and the server\'s bytes on stdout', async () => {
   const r = await h.run(`s_client -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt -cert client.crt -key client.key`, 'ping\n');

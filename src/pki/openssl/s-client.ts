@@ -86,7 +86,7 @@ function tlsErrorLine(e: Error & { code?: string }): string {
   if (/wrong version|WRONG_VERSION/i.test(e.message + code)) {
     return `${THREAD_ID}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:354:\n`;
   }
-  return `${THREAD_ID}:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:../ssl/record/rec_layer_s3.c:308:\n`;
+  return `${THREAD_ID}:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:../ssl/record/rec_layer_s3.c:318:\n`;
 }
 
 export async function sClient(ctx: OpensslContext, args: string[]): Promise<number> {
@@ -252,14 +252,39 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
       socket.write(Buffer.from(c));
     }
   })();
-  await Promise.race([stdinDone, closed, new Promise<void>((r) => ctx.signal?.addEventListener('abort', () => r(), { once: true }))]);
+  let interrupted = false;
+  await Promise.race([
+    stdinDone,
+    closed,
+    new Promise<void>((r) =>
+      ctx.signal?.addEventListener(
+        'abort',
+        () => {
+          interrupted = true;
+          r();
+        },
+        { once: true },
+      ),
+    ),
+  ]);
+  if (interrupted) {
+    socket.destroy();
+    return 130;
+  }
   // Give the server a moment to answer what was sent (a reply to the last request, or a TLS alert).
   await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
-  if (serverError) await ctx.err(tlsErrorLine(serverError as Error & { code?: string }));
-  else if (serverClosed && !brief) await ctx.out('closed\n');
-  if (!serverError) await ctx.err('DONE\n');
   socket.end();
   socket.destroy();
   void readStdin;
-  return serverError ? 1 : 0;
+  if (serverError) {
+    await ctx.err(tlsErrorLine(serverError as Error & { code?: string }));
+    return 1;
+  }
+  if (serverClosed) {
+    // The peer went away while we were still reading: what openssl 3 reports for a server that closes first.
+    await ctx.err(tlsErrorLine(new Error('eof')));
+    return 1;
+  }
+  await ctx.err('DONE\n');
+  return 0;
 }

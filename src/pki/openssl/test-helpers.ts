@@ -1,30 +1,15 @@
 // Test support: run our openssl against an in-memory disk and collect its output.
 import { SimClock } from '../../platform/sim-clock.ts';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
-import { FsError, resolvePath, type FileSystem } from '../../platform/filesystem.ts';
+import { resolvePath, type FileSystem } from '../../platform/filesystem.ts';
 import type { Network } from '../../platform/network.ts';
+import type { ByteSource } from './context.ts';
 import { runOpenssl } from './main.ts';
 
 export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-/** A disk where some paths are unreadable, as a root-only 0600 file is for a learner. */
-export function denyReads(fs: FileSystem, denied: (path: string) => boolean): FileSystem {
-  return new Proxy(fs, {
-    get(target, prop, receiver) {
-      if (prop === 'readFile') {
-        return (path: string) => {
-          if (denied(path)) throw new FsError('EACCES', 'open', path);
-          return target.readFile(path);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }
 
 export class OpensslHarness {
@@ -42,7 +27,8 @@ export class OpensslHarness {
     this.fsView = this.fs;
   }
 
-  async run(argv: string[] | string, stdin = ''): Promise<RunResult> {
+  /** stdin: text, or a source of our own (one that never ends models a terminal left open). */
+  async run(argv: string[] | string, stdin: string | ByteSource = ''): Promise<RunResult> {
     const args = typeof argv === 'string' ? splitWords(argv) : argv;
     const out: Uint8Array[] = [];
     const err: Uint8Array[] = [];
@@ -54,14 +40,17 @@ export class OpensslHarness {
       fs: this.fsView,
       net: this.net,
       clock: this.clock,
-      stdin: {
-        isTTY: false,
-        read: async () => {
-          if (sent || stdin === '') return null;
-          sent = true;
-          return new TextEncoder().encode(stdin);
-        },
-      },
+      stdin:
+        typeof stdin !== 'string'
+          ? stdin
+          : {
+              isTTY: false,
+              read: async () => {
+                if (sent || stdin === '') return null;
+                sent = true;
+                return new TextEncoder().encode(stdin);
+              },
+            },
       stdout: { isTTY: false, write: (c) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c) },
       stderr: { isTTY: false, write: (c) => void err.push(typeof c === 'string' ? new TextEncoder().encode(c) : c) },
     });
