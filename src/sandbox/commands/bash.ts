@@ -97,7 +97,7 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
       signal: ctx.signal,
     });
   }
-  const st = stateFromEnv(ctx.host, ctx.proc.cred, ctx.env, ctx.cwd, ctx.proc.pid);
+  const st = stateFromEnv(ctx.host, ctx.proc.cred, ctx.env, ctx.cwd, ctx.proc.pid, ctx.proc.ppid);
   st.login = login;
   const rt = new ShellRuntime({ host: ctx.host, name, ...(ctx.tty ? { tty: { name: ctx.proc.tty ?? 'pts/0', ...ctx.tty } } : {}) });
   rt.beginCommandLine();

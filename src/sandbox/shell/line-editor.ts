@@ -96,16 +96,13 @@ export class LineEditor {
   redraw(): void {
     let out = '';
     if (this.cursorRow > 0) out += `\x1b[${this.cursorRow}A`;
-    out += '\r' + this.prompt + this.text + '\x1b[J';
+    // Clear first: erasing after the text would hit its last character at a wrap boundary.
+    out += '\r\x1b[J' + this.prompt + this.text;
     const plen = visibleLength(this.prompt);
     const end = plen + this.buf.length;
-    let endRow = Math.floor(end / this.cols);
-    if (end > 0 && end % this.cols === 0) {
-      out += '\r\n';
-    } else if (end > 0 && end % this.cols !== 0) {
-      /* cursor is on endRow */
-    }
-    if (end % this.cols !== 0 || end === 0) endRow = Math.floor(end / this.cols);
+    const endRow = Math.floor(end / this.cols);
+    // At an exact multiple of the width the terminal waits to wrap; move to the next row now.
+    if (end > 0 && end % this.cols === 0) out += '\r\n';
     const target = plen + this.cursor;
     const tRow = Math.floor(target / this.cols);
     const tCol = target % this.cols;

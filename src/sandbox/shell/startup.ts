@@ -25,13 +25,13 @@ export function loginEnv(host: Host, cred: Credentials, extra: Record<string, st
 }
 
 /** A fresh shell state from an environment (every variable exported), as bash starts. */
-export function stateFromEnv(host: Host, cred: Credentials, env: Record<string, string>, cwd: string, pid: number): ShellState {
+export function stateFromEnv(host: Host, cred: Credentials, env: Record<string, string>, cwd: string, pid: number, ppid = 1): ShellState {
   const st = new ShellState(host, cred, cwd, pid);
   for (const [k, v] of Object.entries(env)) st.set(k, v, { export: true });
   st.set('PWD', cwd, { export: true });
   if (st.get('IFS') !== undefined) st.unset('IFS');
   st.set('HOSTNAME', host.hostname);
-  st.set('PPID', String(pid > 1 ? pid - 1 : 1));
+  st.set('PPID', String(ppid));
   st.set('UID', String(cred.uid));
   st.set('EUID', String(cred.uid));
   st.set('BASH', '/bin/bash');

@@ -182,7 +182,7 @@ class Session implements TerminalSession {
 
   private async main(cred: import('../types.ts').Credentials, env: Record<string, string>, cwd: string, login: boolean, pid: number): Promise<number> {
     const host = this.opts.host;
-    this.st = stateFromEnv(host, cred, env, cwd, pid);
+    this.st = stateFromEnv(host, cred, env, cwd, pid, this.opts.ppid ?? 1);
     this.st.interactive = true;
     this.st.login = login;
     this.st.set('TTY_NAME', this.opts.ttyName);
