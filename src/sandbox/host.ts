@@ -181,7 +181,15 @@ export class VirtualHost implements Host {
       execve: (command, argv, o) => {
         rec.argv = [...argv];
         for (const s of o?.ignoreSignals ?? []) rec.ignored.add(s);
-        return command.run({ ...ctx, argv: [...argv], env: o?.env ? { ...o.env } : ctx.env, programVersion: undefined });
+        return command.run({
+          ...ctx,
+          argv: [...argv],
+          env: o?.env ? { ...o.env } : ctx.env,
+          stdin: o?.stdin ? guardInput(o.stdin, rec) : ctx.stdin,
+          stdout: o?.stdout ? guardOutput(o.stdout, rec) : ctx.stdout,
+          stderr: o?.stderr ? guardOutput(o.stderr, rec) : ctx.stderr,
+          programVersion: undefined,
+        });
       },
     };
     this.recordEvent('process-start', { pid: rec.pid, ppid: rec.ppid, argv: [...rec.argv], user: rec.cred.user, unit: rec.unit ?? null });

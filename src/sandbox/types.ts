@@ -93,7 +93,11 @@ export interface CommandContext {
    * uses it so `nohup etcd &` leaves one process, named etcd, that ignores SIGHUP.
    * Supplied by the host; absent when a command runs outside one.
    */
-  readonly execve?: (command: Command, argv: string[], opts?: { env?: Record<string, string>; ignoreSignals?: SignalName[] }) => Promise<number>;
+  readonly execve?: (
+    command: Command,
+    argv: string[],
+    opts?: { env?: Record<string, string>; ignoreSignals?: SignalName[]; stdin?: InputStream; stdout?: OutputStream; stderr?: OutputStream },
+  ) => Promise<number>;
 }
 
 export interface Command {

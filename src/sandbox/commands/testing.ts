@@ -55,7 +55,7 @@ export async function run(host: VirtualHost, argv: string | string[], opts: RunO
     env,
     cwd: opts.cwd ?? env.HOME,
     cred,
-    stdin: opts.stdin === undefined ? emptyInput : inputFrom(opts.stdin),
+    stdin: opts.stdin !== undefined ? inputFrom(opts.stdin) : opts.tty ? { isTTY: true, read: async () => null } : emptyInput,
     stdout,
     stderr,
     ppid: 1,
