@@ -106,6 +106,14 @@ const UNARY: Record<string, Unary> = {
     const r = await s.memberRemoveRequest(idField(b, 'ID'));
     return { header: headerJson(r.header), members: r.members.map(memberJson) };
   },
+  '/v3/cluster/member/update': async (s, b) => {
+    const members = await s.memberUpdate(idField(b, 'ID'), strings(b, 'peerURLs', 'peerURLs'));
+    return { header: headerJson(s.header()), members: members.map(memberJson) };
+  },
+  '/v3/cluster/member/promote': async (s, b) => {
+    const members = await s.memberPromote(idField(b, 'ID'));
+    return { header: headerJson(s.header()), members: members.map(memberJson) };
+  },
   '/v3/maintenance/status': (s) => {
     const r = s.status();
     const o: Json = { header: headerJson(r.header), version: r.version, dbSize: String(r.dbSize) };

@@ -122,7 +122,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   logServerStart(log, cfg, version, initialized, o.argv);
   const transport = peers;
   try {
-    touchDataDir(o.fs, dataDirAbs, cfg.dataDir);
+    touchDataDir(o.fs, dataDirAbs, cfg.dataDir, log);
     log.info('storage/backend.go:81', 'opened backend db', { path: `${cfg.dataDir}/member/snap/db`, took: '1.52ms' });
     server = await EtcdServer.start({
       name: cfg.name,
@@ -253,15 +253,28 @@ async function shutdownQuietly(server: EtcdServer | undefined, peers: NetworkPee
 }
 
 /** etcd creates the data dir (0700) before anything else; a permission problem stops it here. */
-function touchDataDir(fs: FileSystem, abs: string, shown: string): void {
+function touchDataDir(fs: FileSystem, abs: string, shown: string, log: Logger): void {
   try {
-    if (!fs.exists(abs)) fs.mkdir(abs, { recursive: true, mode: 0o700 });
+    if (fs.exists(abs)) {
+      const mode = fs.stat(abs).mode & 0o777;
+      if (mode !== 0o700) {
+        log.warn('fileutil/fileutil.go:56', 'check file permission', {
+          error: `directory ${JSON.stringify(shown)} exist, but the permission is ${JSON.stringify('d' + goPerm(mode))}. The recommended permission is "-rwx------" to prevent possible unprivileged access to the data`,
+        });
+      }
+    } else fs.mkdir(abs, { recursive: true, mode: 0o700 });
     const parent = abs.slice(0, abs.lastIndexOf('/')) || '/';
     fs.fsync(parent);
   } catch (e) {
     if (isFsError(e)) throw new Error(`cannot access data directory: mkdir ${shown}: ${e.goMessage().replace(/^.*: /, '')}`);
     throw e;
   }
+}
+
+/** Go's FileMode permission string: rwxr-xr-x. */
+function goPerm(mode: number): string {
+  const bits = 'rwxrwxrwx';
+  return [...bits].map((c, i) => (mode & (1 << (8 - i)) ? c : '-')).join('');
 }
 
 function loadClientTls(fs: FileSystem, cwd: string, cfg: EtcdConfig, dataDirAbs: string, nowMs: number, log: Logger): ClientTlsMaterial {

@@ -241,3 +241,35 @@ test('a follower that fell behind a compacted log catches up from a snapshot', a
   assert.equal(dec(after.kvs[0]!.value), 'v79');
   for (const s of [...all.filter((s) => s !== lagging), again]) await run(clock, s.stop());
 });
+
+test('membership: add a learner, refuse to promote it before it caught up, update peer URLs, remove', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(12),
+    network,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+  };
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const leader = all.find((s) => s.isLeader)!;
+  const added = await run(clock, leader.memberAddRequest(['http://d:2380'], true));
+  assert.equal(added.member.isLearner, true);
+  assert.equal(added.members.length, 4);
+  // Same URLs in the same second: same id (etcd hashes URLs + unix second).
+  await assert.rejects(run(clock, leader.memberAddRequest(['http://d:2380'])), /etcdserver: member ID already exist/);
+  await settle(clock, 1000);
+  await assert.rejects(run(clock, leader.memberAddRequest(['http://d:2380'])), /etcdserver: Peer URLs already exists/);
+  await assert.rejects(run(clock, leader.memberPromote(added.member.id)), /can only promote a learner member which is in sync with leader/);
+  const b = all.find((s) => s.name === 'b')!;
+  const updated = await run(clock, leader.memberUpdate(b.memberId, ['http://b2:2380']));
+  assert.deepEqual(updated.find((m) => m.id === b.memberId)!.peerUrls, ['http://b2:2380']);
+  const afterRemove = await run(clock, leader.memberRemoveRequest(added.member.id));
+  assert.equal(afterRemove.members.length, 3);
+  await assert.rejects(run(clock, leader.memberRemoveRequest(added.member.id)), /etcdserver: member not found/);
+  for (const s of all) await run(clock, s.stop());
+});

@@ -403,8 +403,13 @@ export class EtcdServerCore {
         if (!member) throw new MembershipError('membership: missing member attributes');
         // Adding a voter that is a learner already is a promotion.
         if (!(this.cluster.members.get(member.id)?.isLearner && cc.type === 'ConfChangeAddNode')) this.cluster.validateAdd(member);
-      } else if (cc.type === 'ConfChangeRemoveNode') {
+      } else if (cc.type === 'ConfChangeRemoveNode' || cc.type === 'ConfChangeUpdateNode') {
         this.cluster.validateRemove(cc.nodeId);
+        if (cc.type === 'ConfChangeUpdateNode' && member) {
+          for (const m of this.cluster.members.values()) {
+            if (m.id !== member.id && m.peerUrls.some((u) => member.peerUrls.includes(u))) throw new MembershipError(ErrPeerUrlExists);
+          }
+        }
       }
     } catch (e2) {
       err = e2 as Error;
@@ -426,6 +431,10 @@ export class EtcdServerCore {
         } else if (cc.type === 'ConfChangeAddNode') {
           this.cluster.promote(member.id);
         }
+        if (member.id !== this.memberId) this.transport.addPeer(member.id, member.peerUrls);
+      } else if (cc.type === 'ConfChangeUpdateNode' && member) {
+        this.cluster.updatePeerUrls(member.id, member.peerUrls);
+        this.log.info('membership/cluster.go:520', 'updated member', { 'cluster-id': this.cluster.clusterId, 'local-member-id': this.memberId, 'updated-remote-peer-id': member.id, 'updated-remote-peer-urls': member.peerUrls });
         if (member.id !== this.memberId) this.transport.addPeer(member.id, member.peerUrls);
       } else if (cc.type === 'ConfChangeRemoveNode') {
         this.cluster.remove(cc.nodeId);
@@ -707,6 +716,31 @@ export class EtcdServerCore {
     const reqId = this.ids.next();
     const ctx = new TextEncoder().encode(JSON.stringify({ id, name: '', peerUrls: [], clientUrls: [], isLearner: false, requestId: reqId }));
     const r = await this.proposeConf({ type: 'ConfChangeRemoveNode', nodeId: id, context: ctx }, reqId);
+    return 'confChange' in r ? r.confChange : this.cluster.list();
+  }
+
+  async memberUpdate(id: string, peerUrls: string[]): Promise<Member[]> {
+    const m = this.cluster.members.get(id);
+    if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
+    const reqId = this.ids.next();
+    const ctx = new TextEncoder().encode(JSON.stringify({ ...m, peerUrls, requestId: reqId }));
+    const r = await this.proposeConf({ type: 'ConfChangeUpdateNode', nodeId: id, context: ctx }, reqId);
+    return 'confChange' in r ? r.confChange : this.cluster.list();
+  }
+
+  /** A learner becomes a voter once it has caught up (90% of the leader's log, as etcd asks). */
+  async memberPromote(id: string): Promise<Member[]> {
+    const m = this.cluster.members.get(id);
+    if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
+    if (!m.isLearner) throw Errors.memberNotLearner();
+    if (this.isLeader) {
+      const st = this.node.status();
+      const match = st.progress[id]?.match ?? 0;
+      if (match < 0.9 * st.progress[this.memberId]!.match) throw Errors.learnerNotReady();
+    }
+    const reqId = this.ids.next();
+    const ctx = new TextEncoder().encode(JSON.stringify({ ...m, requestId: reqId }));
+    const r = await this.proposeConf({ type: 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId);
     return 'confChange' in r ? r.confChange : this.cluster.list();
   }
 
