@@ -103,7 +103,7 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
 
   await page.waitForURL(/\/lessons\/01-first-contact$/);
   await page.locator('.xterm').first().waitFor();
-  await waitForTerminal(page, /learner@node-1:~\$ $/);
+  await waitForTerminal(page, /learner@node-1:~\$ ?$/);
   const statuses = await taskStatuses(page);
   assert.deepEqual(Object.values(statuses).filter((s) => s !== 'pending'), [], 'every task starts pending');
   assert.equal(Object.keys(statuses).length, 6);
@@ -115,7 +115,7 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
   await page.keyboard.press('Enter');
   await waitForTerminal(page, /ready to serve client requests/);
   await page.keyboard.press('Control+C');
-  await waitForTerminal(page, /received signal; shutting down[\s\S]*\$ $/);
+  await waitForTerminal(page, /received signal; shutting down[\s\S]*\$ ?$/);
 
   // The Run button on the background command's code block types it into the terminal.
   const runButton = page.locator('.code-block', { hasText: 'etcd > etcd.log 2>&1 &' }).locator('[data-action="run"]');
@@ -142,14 +142,14 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
   // A second tab on the same host watches while the first one writes.
   await page.locator('[data-action="new-tab"]').click();
   await page.locator('.tab[data-tab-id="2"][aria-selected="true"]').waitFor();
-  await waitForTerminal(page, /learner@node-1:~\$ $/);
+  await waitForTerminal(page, /learner@node-1:~\$ ?$/);
   await page.locator('.term-box[data-term-id="2"] .xterm').click();
   await page.keyboard.type('etcdctl watch foo');
   await page.keyboard.press('Enter');
   await page.waitForTimeout(500);
   await page.locator('.tab[data-tab-id="1"]').click();
   await page.locator('.term-box[data-term-id="1"] .xterm').click();
-  await typeLine(page, 'etcdctl put foo hello', /\nOK\n[\s\S]*\$ $/);
+  await typeLine(page, 'etcdctl put foo hello', /\nOK\n[\s\S]*\$ ?$/);
   await page.locator('.tab[data-tab-id="2"]').click();
   await waitForTerminal(page, /PUT\nfoo\nhello/);
   await page.locator('.term-box[data-term-id="2"] .xterm').click();
@@ -183,7 +183,7 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
   await page.locator('.xterm').first().waitFor();
   await page.locator('[data-action="reset"]').click();
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.task')].every((t) => t.dataset.status === 'pending'), undefined, { timeout: 10_000 });
-  await waitForTerminal(page, /learner@node-1:~\$ $/);
+  await waitForTerminal(page, /learner@node-1:~\$ ?$/);
   await page.locator('.xterm').first().click();
   await typeLine(page, 'ls -a');
   const afterReset = await terminalText(page);
