@@ -3,7 +3,7 @@
 // way `openssl x509 -text` prints them.
 import { createHash } from 'node:crypto';
 import { bitString, bool, children, ctx, decodeDer, encode, octets, oid, raw, readOid, seq, smallInt, uint, type Der, type Tlv } from './der.ts';
-import { OpensslFailure, x509v3Error, type ErrorEntry } from './errors.ts';
+import { x509v3Error, type ErrorEntry } from './errors.ts';
 import { formatName, parseNameTlv, type DistinguishedName } from './name.ts';
 import { EXTENSION_NAMES, EXT_KEY_USAGES, KEY_USAGE_BITS, OID } from './oids.ts';
 import type { OpensslConfig } from './config.ts';

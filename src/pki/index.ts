@@ -2,7 +2,7 @@
 // the host, does the client certificate chain to the CA) and etcd's TLS setup.
 import { parseCertificatePem, parseCertificatesPem, type Certificate } from './certificate.ts';
 import { parsePrivateKeyPem, sameKey } from './keys.ts';
-import { verifyCertificate, verifyChain, type VerifyOptions, type VerifyResult } from './verify.ts';
+import { verifyCertificate, type VerifyOptions, type VerifyResult } from './verify.ts';
 
 export { certificateSans, isCa, parseCertificatePem, parseCertificatesPem, parseCsrPem, certificatePem, type Certificate, type CertificateRequest } from './certificate.ts';
 export { verifyChain, verifyCertificate, VERIFY_ERRORS, type VerifyOptions, type VerifyResult, type Purpose } from './verify.ts';
@@ -51,4 +51,3 @@ export function verifyPem(certPem: string, caPem: string, opts: Omit<VerifyOptio
   return verifyCertificate(cert, cas, { ...opts, untrusted: opts.untrustedPem ? parseCertificatesPem(opts.untrustedPem) : [] });
 }
 
-void verifyChain;

@@ -19,15 +19,6 @@ export function realOpenssl(args: string[], files: Record<string, string>, stdin
   }
 }
 
-/** -text output with the hex blocks that differ per key removed: what must match structurally. */
-export function textShape(s: string): string {
-  return s
-    .split('\n')
-    .filter((l) => !/^\s+([0-9a-f]{2}:)+[0-9a-f]{0,2}$/.test(l))
-    .map((l) => l.replace(/([0-9A-F]{2}:){19}[0-9A-F]{2}/g, '<keyid>').replace(/\w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} GMT/g, '<date>'))
-    .join('\n');
-}
-
 /** Like realOpenssl, without blocking the event loop (for talking to a server in this process). */
 export async function realOpensslAsync(args: string[], files: Record<string, string>, stdin = ''): Promise<{ status: number; stdout: string; stderr: string }> {
   const { spawn } = await import('node:child_process');

@@ -11,9 +11,8 @@ import { formatName } from '../name.ts';
 import { signatureAlgorithmByOid } from '../oids.ts';
 import { formatTime } from '../text.ts';
 import { verifyCertificate, VERIFY_ERRORS, type VerifyResult } from '../verify.ts';
-import { flag, parseArgs, value, values } from './args.ts';
+import { flag, parseArgs, value } from './args.ts';
 import type { OpensslContext } from './context.ts';
-import { readStdin } from './files.ts';
 import { loadCertificate, loadCertificateBundle, loadPrivateKey } from './load.ts';
 
 const STRING_OPTS = ['connect', 'host', 'port', 'cert', 'key', 'CAfile', 'CApath', 'servername', 'verify_hostname', 'verify_ip', 'alpn', 'cipher', 'ciphersuites', 'pass', 'verify', 'starttls', 'sess_out', 'sess_in', 'keylogfile', 'cert_chain', 'verifyCAfile', 'chainCAfile'];
@@ -96,7 +95,6 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     [...STRING_OPTS.map((name) => ({ name, kind: 'string' as const })), ...FLAG_OPTS.map((name) => ({ name, kind: 'flag' as const }))],
     { unknown: 'error' },
   );
-  void values;
   const target = splitHostPort(value(p, 'connect') ?? `${value(p, 'host') ?? 'localhost'}:${value(p, 'port') ?? '4433'}`);
   if (!target) throw new OpensslFailure([`s_client: -connect argument or target parameter malformed or ambiguous`]);
   if (!ctx.net) throw connectError(new NetError('ENETUNREACH', 'connect', target));
@@ -275,7 +273,6 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
   socket.end();
   socket.destroy();
-  void readStdin;
   if (serverError) {
     await ctx.err(tlsErrorLine(serverError as Error & { code?: string }));
     return 1;

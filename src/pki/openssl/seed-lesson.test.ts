@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { parseCertificatePem, certificateSans, isCa } from '../certificate.ts';
 import { keyMatchesCert } from '../index.ts';
 import { OpensslHarness } from './test-helpers.ts';
-import { haveRealOpenssl, realOpenssl, textShape } from './real-openssl.ts';
+import { haveRealOpenssl, realOpenssl } from './real-openssl.ts';
 
 const SERVER_CNF = `[ req ]
 default_bits = 2048

@@ -10,10 +10,10 @@ import { formatName, nameHash, type NameStyle } from '../name.ts';
 import { OID, EXTENSION_NAMES } from '../oids.ts';
 import { certificateText, extensionLines, formatTime, serialHex } from '../text.ts';
 import { resolvePath, basename } from '../../platform/filesystem.ts';
-import { DIGESTS, flag, parseArgs, UsageError, value, values, type OptionSpec } from './args.ts';
+import { DIGESTS, flag, parseArgs, UsageError, value, type OptionSpec } from './args.ts';
 import type { OpensslContext } from './context.ts';
 import { readPlain, writeOutput } from './files.ts';
-import { configDigest, extensionsFrom, issue, issueContext, parseSerialArg, validity } from './issue.ts';
+import { extensionsFrom, issue, issueContext, parseSerialArg, validity } from './issue.ts';
 import { loadCertificate, loadCsr, loadPrivateKey, parseConfigText } from './load.ts';
 import { nameStyleOf } from './nameopt.ts';
 
@@ -233,6 +233,5 @@ export async function x509(ctx: OpensslContext, args: string[]): Promise<number>
   }
   if (!flag(p, 'noout')) out += certificatePem(cert);
   if (out) await writeOutput(ctx, value(p, 'out'), out);
-  void values;
   return status;
 }
