@@ -31,8 +31,23 @@ export function makeType(builtins: ReadonlyMap<string, Builtin>): Builtin {
       if (f.includes('P')) mode = 'P';
       if (f.includes('a')) all = true;
     }
-    void all;
     let status = 0;
+    if (all) {
+      for (const name of args) {
+        const found = allLookups(sh, name, builtins);
+        if (found.length === 0) {
+          if (mode === 'normal') await sh.error(io, `type: ${name}: not found`);
+          status = 1;
+        }
+        for (const l of found) {
+          if (mode === 't') await out(io, l.kind + '\n');
+          else if (mode === 'p' || mode === 'P') {
+            if ('path' in l) await out(io, l.path + '\n');
+          } else await out(io, describe(name, l));
+        }
+      }
+      return status;
+    }
     for (const name of args) {
       const l = mode === 'P' ? (() => {
         const r = sh.rt.host.resolveProgram(name, { path: sh.state.get('PATH') ?? '', cwd: sh.state.cwd, cred: sh.state.cred });
@@ -54,6 +69,32 @@ export function makeType(builtins: ReadonlyMap<string, Builtin>): Builtin {
     }
     return status;
   };
+}
+
+function describe(name: string, l: NonNullable<Lookup>): string {
+  if ('path' in l) return `${name} is ${l.path}\n`;
+  if (l.kind === 'alias') return `${name} is aliased to \`${l.text}'\n`;
+  if (l.kind === 'keyword') return `${name} is a shell keyword\n`;
+  if (l.kind === 'function') return `${name} is a function\n${l.text}\n`;
+  return `${name} is a shell builtin\n`;
+}
+
+/** Every meaning of a name, in bash's order (type -a): alias, keyword, function, builtin, each file in PATH. */
+function allLookups(sh: Parameters<Builtin>[0], name: string, builtins: ReadonlyMap<string, Builtin>): NonNullable<Lookup>[] {
+  const st = sh.state;
+  const found: NonNullable<Lookup>[] = [];
+  if (st.aliases.has(name)) found.push({ kind: 'alias', text: st.aliases.get(name)! });
+  if (KEYWORDS.has(name)) found.push({ kind: 'keyword' });
+  const fn = st.functions.get(name);
+  if (fn) found.push({ kind: 'function', text: fn.text });
+  if (builtins.has(name)) found.push({ kind: 'builtin' });
+  if (!name.includes('/')) {
+    for (const dir of (st.get('PATH') ?? '').split(':')) {
+      const r = sh.rt.host.resolveProgram(`${dir || '.'}/${name}`, { path: '', cwd: st.cwd, cred: st.cred });
+      if (r.ok && !found.some((f) => 'path' in f && f.path === r.file)) found.push({ kind: 'file', path: r.file });
+    }
+  }
+  return found;
 }
 
 export function makeCommand(builtins: ReadonlyMap<string, Builtin>): Builtin {
