@@ -1,8 +1,7 @@
-// cut: remove sections from each line (GNU coreutils): -f with -d/-s, -c, -b, --complement, --output-delimiter.
-import { readLines } from '../io.ts';
+// cut (GNU coreutils 9.1): bytes (-b), characters (-c) or fields (-f, with -d and -s)
+// selected by lists like 1,3-5,7-; --complement and --output-delimiter.
 import type { Command } from '../types.ts';
-import { HELP_VERSION, helpOrVersion, lq, parseOrFail, reason, usageError } from './common.ts';
-import { resolvePath } from '../../platform/filesystem.ts';
+import { HELP_VERSION, helpOrVersion, inputLines, lq, parseOrFail, reason } from './common.ts';
 
 const HELP = `Usage: cut OPTION... [FILE]...
 Print selected parts of lines from each FILE to standard output.
@@ -23,23 +22,26 @@ Mandatory arguments to long options are mandatory for short options too.
                             the default is to use the input delimiter
       --help        display this help and exit
       --version     output version information and exit
-
-Each LIST is made up of one range, or many ranges separated by commas.
-Each range is one of: N, N-, N-M, -M (counted from 1).
 `;
 
 type Range = [number, number];
 
-/** Parses a LIST; a string is the error message. */
-export function parseList(list: string, what: 'fields' | 'bytes' | 'characters'): Range[] | string {
+class ListError extends Error {}
+
+function parseList(list: string, kind: string): Range[] {
+  const from1 = kind === 'fields' ? 'fields are numbered from 1' : 'byte/character positions are numbered from 1';
   const out: Range[] = [];
   for (const part of list.split(/[,\s]/)) {
+    if (part === '') throw new ListError(from1);
     const m = /^(\d*)(-?)(\d*)$/.exec(part);
-    if (!m || part === '' || part === '-') return `invalid ${what === 'fields' ? 'field' : 'byte/character'} range`;
+    if (!m || (m[1] === '' && m[3] === '' )) {
+      if (part === '-') throw new ListError(`invalid range with no endpoint: -`);
+      throw new ListError(`invalid ${kind === 'fields' ? 'field value' : 'byte/character position'} ${lq(part)}`);
+    }
     const lo = m[1] ? Number(m[1]) : 1;
     const hi = m[2] ? (m[3] ? Number(m[3]) : Infinity) : lo;
-    if (lo === 0 || (m[3] && Number(m[3]) === 0)) return `${what === 'fields' ? 'fields' : 'byte/character positions'} are numbered from 1`;
-    if (hi < lo) return 'invalid decreasing range';
+    if (lo === 0 || hi === 0) throw new ListError(from1);
+    if (hi < lo) throw new ListError('invalid decreasing range');
     out.push([lo, hi]);
   }
   return out;
@@ -49,58 +51,71 @@ export const cut: Command = {
   name: 'cut',
   summary: 'remove sections from each line of files',
   async run(ctx) {
-    const args = await parseOrFail(ctx, 'cut', { ...HELP_VERSION, bytes: { short: 'b', arg: true }, characters: { short: 'c', arg: true }, delimiter: { short: 'd', arg: true }, fields: { short: 'f', arg: true }, complement: {}, 'only-delimited': { short: 's' }, 'output-delimiter': { arg: true }, n: { short: 'n' } });
+    const args = await parseOrFail(ctx, 'cut', {
+      ...HELP_VERSION,
+      bytes: { short: 'b', arg: true },
+      characters: { short: 'c', arg: true },
+      delimiter: { short: 'd', arg: true },
+      fields: { short: 'f', arg: true },
+      complement: {},
+      'only-delimited': { short: 's' },
+      'output-delimiter': { arg: true },
+      n: { short: 'n' },
+    });
     if (typeof args === 'number') return args;
     if (await helpOrVersion(ctx, args, HELP)) return 0;
-    const modes = (['bytes', 'characters', 'fields'] as const).filter((m) => args.has(m));
-    if (modes.length === 0) return usageError(ctx, 'cut', 'cut: you must specify a list of bytes, characters, or fields');
-    if (modes.length > 1) return usageError(ctx, 'cut', 'cut: only one type of list may be specified');
-    const mode = modes[0]!;
-    const ranges = parseList(args.value(mode)!, mode);
-    if (typeof ranges === 'string') return usageError(ctx, 'cut', `cut: ${ranges}`);
-    const delim = args.value('delimiter') ?? '\t';
-    if (mode !== 'fields' && args.has('delimiter')) return usageError(ctx, 'cut', 'cut: an input delimiter may be specified only when operating on fields');
-    if ([...delim].length !== 1) return usageError(ctx, 'cut', 'cut: the delimiter must be a single character');
-    const outDelim = args.value('output-delimiter') ?? (mode === 'fields' ? delim : '');
-    const complement = args.has('complement');
-    const picked = (i: number) => ranges.some(([lo, hi]) => i >= lo && i <= hi) !== complement;
-    const cutLine = (line: string): string | undefined => {
-      if (mode === 'fields') {
-        if (!line.includes(delim)) return args.has('only-delimited') ? undefined : line;
-        return line.split(delim).filter((_, i) => picked(i + 1)).join(outDelim);
-      }
-      const units = mode === 'bytes' ? [...new TextEncoder().encode(line)].map((b) => String.fromCharCode(b)) : [...line];
-      // Contiguous picks join directly; --output-delimiter goes between separate ranges.
-      let out = '';
-      let prev = -2;
-      units.forEach((u, i) => {
-        if (!picked(i + 1)) return;
-        if (outDelim && prev >= 0 && i !== prev + 1) out += outDelim;
-        out += u;
-        prev = i;
-      });
-      return mode === 'bytes' ? new TextDecoder().decode(Uint8Array.from(out, (c) => c.charCodeAt(0))) : out;
+    const fail = async (msg: string) => {
+      await ctx.stderr.write(`cut: ${msg}\nTry 'cut --help' for more information.\n`);
+      return 1;
     };
+    const kinds = (['bytes', 'characters', 'fields'] as const).filter((k) => args.has(k));
+    if (kinds.length === 0) return fail('you must specify a list of bytes, characters, or fields');
+    if (kinds.length > 1) return fail('only one list may be specified');
+    const kind = kinds[0]!;
+    let ranges: Range[];
+    try {
+      ranges = parseList(args.value(kind)!, kind);
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+    const delim = args.value('delimiter') ?? '\t';
+    if (kind !== 'fields' && args.has('delimiter')) return fail('an input delimiter may be specified only when operating on fields');
+    if (kind !== 'fields' && args.has('only-delimited')) return fail('suppressing non-delimited lines makes sense\n\tonly when operating on fields');
+    if ([...delim].length !== 1) return fail('the delimiter must be a single character');
+    const complement = args.has('complement');
+    const selected = (n: number) => ranges.some(([lo, hi]) => n >= lo && n <= hi) !== complement;
+    const outDelim = args.value('output-delimiter');
     let status = 0;
-    for (const f of args.operands.length ? args.operands : ['-']) {
-      let lines: AsyncIterable<string> | string[];
-      if (f === '-') lines = readLines(ctx.stdin);
-      else {
-        try {
-          const text = new TextDecoder().decode(ctx.fs.readFile(resolvePath(ctx.cwd, f)));
-          lines = text.split('\n');
-          if (lines[lines.length - 1] === '') lines.pop();
-        } catch (e) {
-          await ctx.stderr.write(`cut: ${f}: ${reason(e)}\n`);
-          status = 1;
+    let out = '';
+    for await (const line of inputLines(ctx, args.operands, async (f, e) => {
+      await ctx.stderr.write(`cut: ${f}: ${reason(e)}\n`);
+      status = 1;
+    })) {
+      if (kind === 'fields') {
+        if (!line.includes(delim)) {
+          if (!args.has('only-delimited')) out += line + '\n';
           continue;
         }
+        const parts = line.split(delim);
+        out += parts.filter((_p, i) => selected(i + 1)).join(outDelim ?? delim) + '\n';
+      } else {
+        const units = kind === 'bytes' ? [...new TextEncoder().encode(line)].map((b) => String.fromCharCode(b)) : [...line];
+        let piece = '';
+        let prev = -2;
+        units.forEach((u, i) => {
+          if (!selected(i + 1)) return;
+          if (outDelim !== undefined && prev >= 0 && prev !== i - 1) piece += outDelim;
+          piece += u;
+          prev = i;
+        });
+        out += (kind === 'bytes' ? new TextDecoder().decode(Uint8Array.from(piece, (c) => c.charCodeAt(0))) : piece) + '\n';
       }
-      for await (const l of lines) {
-        const r = cutLine(l);
-        if (r !== undefined) await ctx.stdout.write(r + '\n');
+      if (out.length > 16384) {
+        await ctx.stdout.write(out);
+        out = '';
       }
     }
+    await ctx.stdout.write(out);
     return status;
   },
 };

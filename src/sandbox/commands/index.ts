@@ -55,3 +55,8 @@ export { pgrep, pkill } from './pgrep.ts';
 export { nohup } from './nohup.ts';
 export { setsid } from './setsid.ts';
 export { sudo } from './sudo.ts';
+export { ip } from './ip.ts';
+export { paste } from './paste.ts';
+export { base64 } from './base64.ts';
+export { hexdump } from './hexdump.ts';
+export { sed } from './sed.ts';

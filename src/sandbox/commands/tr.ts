@@ -1,6 +1,8 @@
-// tr: translate, squeeze and delete characters (GNU coreutils): ranges, [:classes:], escapes, -d -s -c.
+// tr (GNU coreutils 9.1): translate, squeeze (-s) and delete (-d) characters; sets with
+// ranges (a-z), classes ([:upper:]), escapes (\n, \t, \\, \NNN), [c*n] repeats, -c complement.
+import { readAll } from '../io.ts';
 import type { Command } from '../types.ts';
-import { HELP_VERSION, helpOrVersion, lq, parseOrFail, usageError } from './common.ts';
+import { HELP_VERSION, helpOrVersion, lq, parseOrFail } from './common.ts';
 
 const HELP = `Usage: tr [OPTION]... STRING1 [STRING2]
 Translate, squeeze, and/or delete characters from standard input,
@@ -15,78 +17,70 @@ characters ARRAY1 and ARRAY2 that control the action.
   -t, --truncate-set1     first truncate ARRAY1 to length of ARRAY2
       --help        display this help and exit
       --version     output version information and exit
-
-ARRAYs are specified as strings of characters.  Most represent themselves.
-Interpreted sequences are: \\NNN (octal), \\\\, \\a, \\b, \\f, \\n, \\r, \\t, \\v,
-CHAR1-CHAR2 (a range), [CHAR*] and [CHAR*REPEAT], [:alnum:], [:alpha:],
-[:blank:], [:cntrl:], [:digit:], [:graph:], [:lower:], [:print:], [:punct:],
-[:space:], [:upper:], [:xdigit:], [=CHAR=].
 `;
 
-const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => String.fromCharCode(a + i));
-const CLASS: Record<string, () => string[]> = {
-  alpha: () => [...range(65, 90), ...range(97, 122)],
-  digit: () => range(48, 57),
-  alnum: () => [...range(48, 57), ...range(65, 90), ...range(97, 122)],
-  upper: () => range(65, 90),
-  lower: () => range(97, 122),
-  space: () => [' ', '\t', '\n', '\v', '\f', '\r'],
-  blank: () => [' ', '\t'],
-  punct: () => range(33, 126).filter((c) => !/[0-9A-Za-z]/.test(c)),
-  print: () => range(32, 126),
-  graph: () => range(33, 126),
-  cntrl: () => [...range(0, 31), '\x7f'],
-  xdigit: () => [...range(48, 57), ...range(65, 70), ...range(97, 102)],
+const CLASSES: Record<string, (c: number) => boolean> = {
+  alpha: (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122),
+  upper: (c) => c >= 65 && c <= 90,
+  lower: (c) => c >= 97 && c <= 122,
+  digit: (c) => c >= 48 && c <= 57,
+  alnum: (c) => CLASSES.alpha!(c) || CLASSES.digit!(c),
+  xdigit: (c) => CLASSES.digit!(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102),
+  space: (c) => c === 32 || (c >= 9 && c <= 13),
+  blank: (c) => c === 32 || c === 9,
+  punct: (c) => c > 32 && c < 127 && !CLASSES.alnum!(c),
+  print: (c) => c >= 32 && c < 127,
+  graph: (c) => c > 32 && c < 127,
+  cntrl: (c) => c < 32 || c === 127,
 };
 
-/** Expands a tr STRING into its array of characters; a string result is an error message. */
-export function expandSet(s: string): string[] | string {
-  const units: string[] = [];
-  for (let i = 0; i < s.length; i++) {
+class SetError extends Error {}
+
+/** Expands a tr set into byte values (class names kept for upper/lower pairing). */
+function expand(s: string): { chars: number[]; classes: string[] } {
+  const chars: number[] = [];
+  const classes: string[] = [];
+  const unescape = (i: number): [number, number] => {
     const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      const n = s[++i]!;
-      const oct = /^[0-7]{1,3}/.exec(s.slice(i));
-      if (oct) {
-        units.push(String.fromCharCode(parseInt(oct[0], 8)));
-        i += oct[0].length - 1;
-      } else units.push({ a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' }[n] ?? n);
-    } else units.push(c);
-  }
-  const out: string[] = [];
-  for (let i = 0; i < units.length; i++) {
-    const rest = units.slice(i).join('');
-    const cls = /^\[:([a-z]+):\]/.exec(rest);
+    if (c !== '\\' || i + 1 >= s.length) return [c.charCodeAt(0), i + 1];
+    const n = s[i + 1]!;
+    const oct = /^[0-7]{1,3}/.exec(s.slice(i + 1));
+    if (oct) return [parseInt(oct[0], 8) & 0xff, i + 1 + oct[0].length];
+    const map: Record<string, number> = { n: 10, t: 9, r: 13, f: 12, v: 11, a: 7, b: 8, '\\': 92 };
+    return [map[n] ?? n.charCodeAt(0), i + 2];
+  };
+  let i = 0;
+  while (i < s.length) {
+    const cls = /^\[:([a-z]+):\]/.exec(s.slice(i));
     if (cls) {
-      const f = CLASS[cls[1]!];
-      if (!f) return `invalid character class ${lq(cls[1]!)}`;
-      out.push(...f());
-      i += cls[0].length - 1;
+      const test = CLASSES[cls[1]!];
+      if (!test) throw new SetError(`invalid character class ${lq(cls[1]!)}`);
+      classes.push(cls[1]!);
+      for (let c = 0; c < 256; c++) if (test(c)) chars.push(c);
+      i += cls[0].length;
       continue;
     }
-    const eq = /^\[=(.)=\]/.exec(rest);
-    if (eq) {
-      out.push(eq[1]!);
-      i += 4;
-      continue;
-    }
-    const rep = /^\[(.)\*(\d*)\]/.exec(rest);
+    const rep = /^\[(\\?.)\*(\d*)\]/.exec(s.slice(i));
     if (rep) {
-      out.push(...Array<string>(rep[2] ? Number(rep[2]) : 0).fill(rep[1]!), ...(rep[2] ? [] : [`\0REPEAT${rep[1]}`]));
-      i += rep[0].length - 1;
+      const [c] = unescape(i + 1);
+      const n = rep[2] ? Number(rep[2]) : -1;
+      chars.push(...Array(n < 0 ? 1 : n).fill(c));
+      if (n < 0) chars.push(-1); // marker: fill to the length of SET1
+      i += rep[0].length;
       continue;
     }
-    if (units[i + 1] === '-' && i + 2 < units.length) {
-      const a = units[i]!.charCodeAt(0);
-      const b = units[i + 2]!.charCodeAt(0);
-      if (b < a) return `range-endpoints of '${units[i]}-${units[i + 2]}' are in reverse collating sequence order`;
-      out.push(...range(a, b));
-      i += 2;
+    const [c, next] = unescape(i);
+    if (s[next] === '-' && next + 1 < s.length) {
+      const [hi, after] = unescape(next + 1);
+      if (hi < c) throw new SetError(`range-endpoints of ${lq(`${String.fromCharCode(c)}-${String.fromCharCode(hi)}`)} are in reverse collating sequence order`);
+      for (let x = c; x <= hi; x++) chars.push(x);
+      i = after;
       continue;
     }
-    out.push(units[i]!);
+    chars.push(c);
+    i = next;
   }
-  return out;
+  return { chars, classes };
 }
 
 export const tr: Command = {
@@ -98,57 +92,58 @@ export const tr: Command = {
     if (await helpOrVersion(ctx, args, HELP)) return 0;
     const del = args.has('delete');
     const squeeze = args.has('squeeze-repeats');
-    const comp = args.has('complement') || args.has('C');
+    const complement = args.has('complement') || args.has('C');
     const ops = args.operands;
-    const need = del && squeeze ? 2 : del || (squeeze && ops.length < 2) ? 1 : 2;
-    if (ops.length === 0) return usageError(ctx, 'tr', 'tr: missing operand');
-    if (ops.length < need) {
-      const why = del && squeeze ? 'Two strings must be given when both deleting and squeezing repeats.' : 'Two strings must be given when translating.';
-      return usageError(ctx, 'tr', `tr: missing operand after ${lq(ops[ops.length - 1]!)}\n${why}`);
-    }
-    if (ops.length > need) {
-      const why = need === 1 && del ? '\nOnly one string may be given when deleting without squeezing repeats.' : '';
-      return usageError(ctx, 'tr', `tr: extra operand ${lq(ops[need]!)}${why}`);
-    }
-    const s1 = expandSet(ops[0]!);
-    const s2 = ops[1] !== undefined ? expandSet(ops[1]) : [];
-    if (typeof s1 === 'string' || typeof s2 === 'string') {
-      await ctx.stderr.write(`tr: ${typeof s1 === 'string' ? s1 : s2}\n`);
+    const fail = async (msg: string) => {
+      await ctx.stderr.write(`tr: ${msg}\nTry 'tr --help' for more information.\n`);
+      return 1;
+    };
+    const translating = !del && ops.length >= 1 && !(squeeze && ops.length === 1);
+    if (ops.length === 0) return fail('missing operand');
+    if (translating && ops.length === 1) return fail(`missing operand after ${lq(ops[0]!)}\nTwo strings must be given when translating.`);
+    const maxOps = del && !squeeze ? 1 : 2;
+    if (ops.length > maxOps) return fail(`extra operand ${lq(ops[maxOps]!)}${del && !squeeze ? '\nOnly one string may be given when deleting without squeezing repeats.' : ''}`);
+    let set1: number[];
+    let set2: number[] = [];
+    try {
+      set1 = expand(ops[0]!).chars.filter((c) => c >= 0);
+      if (ops[1] !== undefined) set2 = expand(ops[1]).chars;
+    } catch (e) {
+      await ctx.stderr.write(`tr: ${(e as Error).message}\n`);
       return 1;
     }
-    const set1 = new Set(s1);
-    const in1 = (c: string) => set1.has(c) !== comp;
-    const map = new Map<string, string>();
-    if (!del && ops.length === 2) {
-      const fill = s2.find((x) => x.startsWith('\0REPEAT'));
-      const plain = s2.filter((x) => !x.startsWith('\0REPEAT'));
-      if (!plain.length && !fill) {
-        await ctx.stderr.write('tr: when not truncating set1, string2 must be non-empty\n');
-        return 1;
-      }
-      if (comp) {
-        // Every character not in SET1 maps to the last of SET2.
-        const last = fill ? fill.slice(7) : plain[plain.length - 1]!;
-        for (let code = 0; code < 256; code++) if (!set1.has(String.fromCharCode(code))) map.set(String.fromCharCode(code), last);
-      } else {
-        s1.forEach((c, i) => map.set(c, plain[i] ?? (fill ? fill.slice(7) : plain[plain.length - 1]!)));
-      }
+    const in1 = new Set(set1);
+    const member1 = (c: number) => in1.has(c) !== complement;
+    if (complement) {
+      set1 = [];
+      for (let c = 0; c < 256; c++) if (!in1.has(c)) set1.push(c);
     }
-    const squeezeSet = new Set(ops.length === 2 && !del ? s2.filter((x) => !x.startsWith('\0')) : s1);
-    const inSqueeze = (c: string) => (ops.length === 2 && !del ? squeezeSet.has(c) : squeezeSet.has(c) !== comp);
-    const dec = new TextDecoder();
-    let prev = '';
-    for (let chunk = await ctx.stdin.read(); chunk !== null; chunk = await ctx.stdin.read()) {
-      let out = '';
-      for (const ch of dec.decode(chunk, { stream: true })) {
-        if (del && in1(ch)) continue;
-        const c = !del && ops.length === 2 ? (comp ? (in1(ch) ? (map.get(ch) ?? map.values().next().value ?? ch) : ch) : (map.get(ch) ?? ch)) : ch;
-        if (squeeze && c === prev && inSqueeze(c)) continue;
-        out += c;
-        prev = c;
-      }
-      await ctx.stdout.write(out);
+    const fill = set2.indexOf(-1);
+    if (fill >= 0) {
+      const before = set2.slice(0, fill - 1);
+      const after = set2.slice(fill + 1);
+      const c = set2[fill - 1]!;
+      set2 = [...before, ...Array(Math.max(0, set1.length - before.length - after.length)).fill(c), ...after];
     }
+    if (translating && set2.length === 0) return fail('when not truncating set1, string2 must be non-empty');
+    const map = new Map<number, number>();
+    if (translating) {
+      const limit = args.has('truncate-set1') ? Math.min(set1.length, set2.length) : set1.length;
+      for (let k = 0; k < limit; k++) map.set(set1[k]!, set2[Math.min(k, set2.length - 1)]!);
+    }
+    const squeezeSet = new Set(translating || del ? set2.filter((c) => c >= 0) : set1);
+    if (!translating && !del && complement) for (let c = 0; c < 256; c++) if (!in1.has(c)) squeezeSet.add(c);
+    const input = await readAll(ctx.stdin);
+    const out: number[] = [];
+    let last = -1;
+    for (const b of input) {
+      if (del && member1(b)) continue;
+      const c = translating ? (member1(b) ? (map.get(b) ?? b) : b) : b;
+      if (squeeze && squeezeSet.has(c) && c === last) continue;
+      out.push(c);
+      last = c;
+    }
+    await ctx.stdout.write(Uint8Array.from(out));
     return 0;
   },
 };

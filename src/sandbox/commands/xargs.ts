@@ -1,9 +1,9 @@
-// xargs: build and run command lines from standard input (GNU findutils): -n -L -I -0 -d -r -t -a.
-import { resolvePath } from '../../platform/filesystem.ts';
-import { DEFAULT_PATH } from '../host.ts';
-import { readAll } from '../io.ts';
+// xargs (GNU findutils 4.9): build command lines from standard input and run them
+// (as children of this process, like GNU xargs with stdin from /dev/null): -n, -L,
+// -I REPLACE, -0, -d, -r, -t, -P (run one at a time here), exit statuses 123/124/125/126/127.
+import { emptyInput, readAllText } from '../io.ts';
 import type { Command } from '../types.ts';
-import { HELP_VERSION, lq, parseOrFail, reason } from './common.ts';
+import { DEFAULT_PATH } from '../host.ts';
 
 const HELP = `Usage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...
 Run COMMAND with arguments INITIAL-ARGS and more arguments read from input.
@@ -13,14 +13,10 @@ mandatory or optional for the corresponding short option.
   -0, --null                   items are separated by a null, not whitespace;
                                  disables quote and backslash processing and
                                  logical EOF processing
-  -a, --arg-file=FILE          read arguments from FILE, not standard input
   -d, --delimiter=CHARACTER    items in input stream are separated by CHARACTER,
                                  not by whitespace; disables quote and backslash
                                  processing and logical EOF processing
   -I R                         same as --replace=R
-  -i, --replace[=R]            replace R in INITIAL-ARGS with names read
-                                 from standard input, split at newlines;
-                                 if R is unspecified, assume {}
   -L, --max-lines=MAX-LINES    use at most MAX-LINES non-blank input lines per
                                  command line
   -n, --max-args=MAX-ARGS      use at most MAX-ARGS arguments per command line
@@ -33,8 +29,8 @@ mandatory or optional for the corresponding short option.
       --version                output version information and exit
 `;
 
-/** Splits xargs input the default way: blanks separate, quotes and backslashes group. */
-export function splitItems(text: string): string[] | string {
+/** Splits input the way xargs does by default: blanks and newlines, with quotes and backslashes. */
+function splitDefault(text: string): { items: string[]; error?: string } {
   const items: string[] = [];
   let cur = '';
   let has = false;
@@ -43,14 +39,14 @@ export function splitItems(text: string): string[] | string {
     if (c === "'" || c === '"') {
       const end = text.indexOf(c, i + 1);
       const nl = text.indexOf('\n', i + 1);
-      if (end < 0 || (nl >= 0 && nl < end)) return `unmatched ${c === "'" ? 'single' : 'double'} quote; by default quotes are special to xargs unless you use the -0 option`;
+      if (end < 0 || (nl >= 0 && nl < end)) return { items, error: `unmatched ${c === "'" ? 'single' : 'double'} quote; by default quotes are special to xargs unless you use the -0 option` };
       cur += text.slice(i + 1, end);
       has = true;
       i = end;
     } else if (c === '\\' && i + 1 < text.length) {
       cur += text[++i];
       has = true;
-    } else if (/\s/.test(c)) {
+    } else if (c === ' ' || c === '\t' || c === '\n') {
       if (has) items.push(cur);
       cur = '';
       has = false;
@@ -60,114 +56,114 @@ export function splitItems(text: string): string[] | string {
     }
   }
   if (has) items.push(cur);
-  return items;
+  return { items };
 }
+
+const shq = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 export const xargs: Command = {
   name: 'xargs',
   summary: 'build and execute command lines from standard input',
   async run(ctx) {
-    const args = await parseOrFail(ctx, 'xargs', {
-      ...HELP_VERSION,
-      null: { short: '0' },
-      'arg-file': { short: 'a', arg: true },
-      delimiter: { short: 'd', arg: true },
-      I: { short: 'I', arg: true },
-      replace: { short: 'i', arg: 'optional' },
-      'max-lines': { short: 'L', arg: true },
-      'max-args': { short: 'n', arg: true },
-      'max-procs': { short: 'P', arg: true },
-      'no-run-if-empty': { short: 'r' },
-      verbose: { short: 't' },
-      'max-chars': { short: 's', arg: true },
-      exit: { short: 'x' },
-      interactive: { short: 'p' },
-    }, { posixly: true });
-    if (typeof args === 'number') return args;
-    if (args.has('help')) {
-      await ctx.stdout.write(HELP);
-      return 0;
+    let maxArgs: number | undefined;
+    let maxLines: number | undefined;
+    let replace: string | undefined;
+    let delim: string | undefined;
+    let noEmpty = false;
+    let verbose = false;
+    const args = ctx.argv.slice(1);
+    let i = 0;
+    const fail = async (msg: string, status = 1) => {
+      await ctx.stderr.write(`xargs: ${msg}\n`);
+      return status;
+    };
+    const num = async (flag: string, v: string | undefined): Promise<number | undefined> => {
+      const n = Number(v);
+      if (v === undefined || !/^\d+$/.test(v) || n < 1) {
+        await fail(`invalid number "${v ?? ''}" for ${flag} option`);
+        return undefined;
+      }
+      return n;
+    };
+    for (; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '--') {
+        i++;
+        break;
+      }
+      if (!a.startsWith('-') || a === '-') break;
+      if (a === '--help') {
+        await ctx.stdout.write(HELP);
+        return 0;
+      }
+      if (a === '--version') {
+        await ctx.stdout.write('xargs (GNU findutils) 4.9.0\n');
+        return 0;
+      }
+      if (a === '-0' || a === '--null') delim = '\0';
+      else if (a === '-r' || a === '--no-run-if-empty') noEmpty = true;
+      else if (a === '-t' || a === '--verbose') verbose = true;
+      else if (a === '-x' || a === '--exit' || a === '-o' || a === '--open-tty') continue;
+      else if (/^-[nLIdPs]/.test(a) || /^--(max-args|max-lines|replace|delimiter|max-procs|max-chars)/.test(a)) {
+        const flag = a.startsWith('--') ? a.split('=')[0]! : a.slice(0, 2);
+        const inline = a.startsWith('--') ? (a.includes('=') ? a.slice(a.indexOf('=') + 1) : undefined) : a.length > 2 ? a.slice(2) : undefined;
+        const v = inline ?? args[++i];
+        if (flag === '-n' || flag === '--max-args') {
+          const n = await num('-n', v);
+          if (n === undefined) return 1;
+          maxArgs = n;
+        } else if (flag === '-L' || flag === '--max-lines') {
+          const n = await num('-L', v);
+          if (n === undefined) return 1;
+          maxLines = n;
+        } else if (flag === '-I' || flag === '--replace') replace = v ?? '{}';
+        else if (flag === '-d' || flag === '--delimiter') {
+          const d = v ?? '';
+          delim = d === '\\n' ? '\n' : d === '\\t' ? '\t' : d === '\\0' ? '\0' : d;
+          if (delim.length !== 1) return fail(`invalid input delimiter specification ${d}: the delimiter must be either a single character or an escape sequence starting with \\.`);
+        }
+      } else return fail(`invalid option -- '${a.slice(1, 2)}'\nUsage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nTry 'xargs --help' for more information.`);
     }
-    if (args.has('version')) {
-      await ctx.stdout.write('xargs (GNU findutils) 4.9.0\n');
-      return 0;
-    }
-    const cmd = args.operands.length ? args.operands : ['echo'];
-    let data: Uint8Array;
-    const file = args.value('arg-file');
-    try {
-      data = file !== undefined ? ctx.fs.readFile(resolvePath(ctx.cwd, file)) : await readAll(ctx.stdin);
-    } catch (e) {
-      await ctx.stderr.write(`xargs: ${file}: ${reason(e)}\n`);
-      return 1;
-    }
-    const text = new TextDecoder().decode(data);
-    const replace = args.value('I') ?? (args.has('replace') ? (args.value('replace') ?? '{}') : undefined);
-    const delim = args.has('null') ? '\0' : args.value('delimiter')?.replace(/^\\n$/, '\n').replace(/^\\t$/, '\t');
+    const command = args.slice(i).length ? args.slice(i) : ['echo'];
+    const text = await readAllText(ctx.stdin);
     let items: string[];
-    let groups: string[][];
+    let lines: string[][] | undefined;
     if (delim !== undefined) {
       items = text.split(delim);
-      if (items[items.length - 1] === '' || (delim !== '\n' && items[items.length - 1] === '\n')) items.pop();
-    } else if (replace !== undefined || args.has('max-lines')) {
-      const lines = text.split('\n').filter((l) => l.trim() !== '');
-      if (replace !== undefined) items = lines.map((l) => l.replace(/^\s+/, ''));
-      else {
-        const perLine = lines.map((l) => splitItems(l));
-        const bad = perLine.find((x) => typeof x === 'string');
-        if (typeof bad === 'string') {
-          await ctx.stderr.write(`xargs: ${bad}\n`);
-          return 1;
-        }
-        const n = Number(args.value('max-lines'));
-        groups = [];
-        for (let i = 0; i < perLine.length; i += n) groups.push((perLine.slice(i, i + n) as string[][]).flat());
-        items = groups.flat();
-      }
+      if (items[items.length - 1] === '' || (delim !== '\n' && items[items.length - 1] === '\n' && false)) items.pop();
+    } else if (replace !== undefined || maxLines !== undefined) {
+      // -I and -L work per input line (leading blanks dropped for -I).
+      const raw = text.split('\n').filter((l, k, all) => l.trim() !== '' || k < all.length - 1).filter((l) => l.trim() !== '');
+      lines = raw.map((l) => (replace !== undefined ? [l.replace(/^[ \t]+/, '')] : splitDefault(l).items));
+      items = lines.flat();
     } else {
-      const r = splitItems(text);
-      if (typeof r === 'string') {
-        await ctx.stderr.write(`xargs: ${r}\n`);
-        return 1;
+      const r = splitDefault(text);
+      if (r.error) {
+        await fail(r.error);
+        if (!r.items.length) return 1;
       }
-      items = r;
+      items = r.items;
     }
-    const maxArgs = args.value('max-args');
-    if (replace !== undefined) groups = items.map((i) => [i]);
-    else if (maxArgs !== undefined) {
-      const n = Number(maxArgs);
-      if (!Number.isInteger(n) || n < 1) {
-        await ctx.stderr.write(`xargs: invalid number ${lq(maxArgs)} for -n option\n`);
-        return 1;
-      }
-      groups = [];
-      for (let i = 0; i < items.length; i += n) groups.push(items.slice(i, i + n));
-    } else if (!args.has('max-lines')) groups = [items];
-    groups ??= [items];
-    if (groups.length === 0 || (groups.length === 1 && groups[0]!.length === 0)) {
-      if (args.has('no-run-if-empty') || replace !== undefined) return 0;
-      groups = [[]];
-    }
-    const r = ctx.host.resolveProgram(cmd[0]!, { path: ctx.env.PATH ?? DEFAULT_PATH, cwd: ctx.cwd, cred: ctx.proc.cred });
-    if (!r.ok) {
-      await ctx.stderr.write(`xargs: ${cmd[0]}: ${r.error === 'ENOENT' ? 'No such file or directory' : 'Permission denied'}\n`);
-      return r.error === 'ENOENT' ? 127 : 126;
-    }
+    const batches: string[][] = [];
+    if (replace !== undefined) for (const l of lines ?? items.map((x) => [x])) batches.push(l);
+    else if (maxLines !== undefined && lines) for (let k = 0; k < lines.length; k += maxLines) batches.push(lines.slice(k, k + maxLines).flat());
+    else if (maxArgs !== undefined) for (let k = 0; k < items.length; k += maxArgs) batches.push(items.slice(k, k + maxArgs));
+    else if (items.length) batches.push(items);
+    if (batches.length === 0 && !noEmpty && replace === undefined) batches.push([]);
     let status = 0;
-    for (const g of groups) {
-      const argv = replace !== undefined ? cmd.map((a) => a.split(replace).join(g[0] ?? '')) : [...cmd, ...g];
-      if (args.has('verbose')) await ctx.stderr.write(argv.join(' ') + '\n');
-      const s = await ctx.spawn.exec(argv, { signal: ctx.signal });
-      if (s === 255) {
-        await ctx.stderr.write(`xargs: ${cmd[0]}: exited with status 255; aborting\n`);
-        return 124;
+    for (const batch of batches) {
+      const argv = replace !== undefined ? command.map((w) => w.split(replace!).join(batch[0] ?? '')) : [...command, ...batch];
+      if (verbose) await ctx.stderr.write(argv.map(shq).join(' ') + '\n');
+      const r = ctx.host.resolveProgram(argv[0]!, { path: ctx.env.PATH ?? DEFAULT_PATH, cwd: ctx.cwd, cred: ctx.proc.cred });
+      if (!r.ok) {
+        if (r.error === 'ENOENT') return fail(`${argv[0]}: No such file or directory`, 127);
+        return fail(`${argv[0]}: Permission denied`, 126);
       }
-      if (s > 128 && s < 128 + 32) {
-        await ctx.stderr.write(`xargs: ${cmd[0]}: terminated by signal ${s - 128}\n`);
-        return 125;
-      }
-      if (s === 127 || s === 126) return s;
+      const s = await ctx.spawn.exec(argv, { stdin: emptyInput });
+      if (s === 255) return fail(`${argv[0]}: exited with status 255; aborting`, 124);
+      if (s > 128 && s !== 255) return fail(`${argv[0]}: terminated by signal ${s - 128}`, 125);
       if (s !== 0) status = 123;
+      if (ctx.signal.aborted) return 130;
     }
     return status;
   },

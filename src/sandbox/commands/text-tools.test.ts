@@ -1,0 +1,126 @@
+// sed, cut, tr, paste, base64, hexdump, xargs compared with the real GNU tools on this
+// machine (a case is skipped when the real tool is missing), plus sandbox-only checks.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { run, testHost } from './testing.ts';
+
+const CASES: [string[], string][] = [
+  [['sed', 's/a/b/'], 'aaa\nxax\n'],
+  [['sed', 's/a/b/g'], 'aaa\nxax\n'],
+  [['sed', 's/a/b/2g'], 'aaaa\n'],
+  [['sed', '-n', '/b/p'], 'a\nb\nc\nb2\n'],
+  [['sed', '-n', '2,3p'], 'l1\nl2\nl3\nl4\n'],
+  [['sed', '/start/,/end/d'], 'a\nstart\nx\nend\nb\n'],
+  [['sed', '-E', 's/([a-z]+) ([a-z]+)/\\2 \\1/'], 'hello world\n'],
+  [['sed', 's/\\(he\\)llo/[\\1&]/'], 'hello\n'],
+  [['sed', '-e', 's/a/A/', '-e', 's/b/B/'], 'ab\n'],
+  [['sed', 's/a/A/;s/b/B/;2d'], 'ab\nab\nab\n'],
+  [['sed', '$d'], '1\n2\n3\n'],
+  [['sed', '1!G;h;$!d'], '1\n2\n3\n'],
+  [['sed', '=' ], 'a\nb\n'],
+  [['sed', '2i\\\ninserted'], 'l1\nl2\nl3\n'],
+  [['sed', '1a appended'], 'l1\nl2\n'],
+  [['sed', '$c changed'], 'l1\nl2\n'],
+  [['sed', 'y/abc/xyz/'], 'aabbcc\n'],
+  [['sed', 's/[[:digit:]]\\+/N/g'], 'a1b22c333\n'],
+  [['sed', '2q'], '1\n2\n3\n'],
+  [['sed', 's/x/y/'], 'no newline at end'],
+  [['sed', '-n', '$='], 'a\nb\nc\n'],
+  [['sed', ':a;N;$!ba;s/\\n/,/g'], 'a\nb\nc\n'],
+  [['sed', 's/.*/\\U&/'], 'shout\n'],
+  [['sed', 's/a/b'], 'a\n'],
+  [['sed', 'k'], 'a\n'],
+  [['sed', '/a/{p'], 'a\n'],
+  [['sed', 's/a/b/q'], 'a\n'],
+  [['cut', '-d:', '-f1,3'], 'root:x:0:0\nuser:x:1000:1000\n'],
+  [['cut', '-d', ' ', '-f2-'], 'a b c d\nnodelim\n'],
+  [['cut', '-s', '-d,', '-f2'], 'a,b\nnodelim\n'],
+  [['cut', '-c', '2-4'], 'abcdef\nxy\n'],
+  [['cut', '-f', '0'], 'x\n'],
+  [['cut', '-d', 'ab', '-f1'], 'x\n'],
+  [['cut'], ''],
+  [['tr', 'a-z', 'A-Z'], 'Hello World\n'],
+  [['tr', '[:lower:]', '[:upper:]'], 'Hello World\n'],
+  [['tr', '-d', '[:space:]'], ' a b\tc\n'],
+  [['tr', '-s', ' '], 'a    b  c\n'],
+  [['tr', '-c', 'a-z\\n', '_'], 'ab1c-d\n'],
+  [['tr', '-cd', '[:alnum:]'], 'a-b_c 1!\n'],
+  [['tr', 'abc', 'x'], 'aabbcc\n'],
+  [['tr', '\\n', ','], 'a\nb\nc\n'],
+  [['tr', 'a'], 'x\n'],
+  [['tr', '-d', 'a', 'b'], 'x\n'],
+  [['tr'], ''],
+  [['paste', '-sd,'], '10.0.0.11\n10.0.0.12\n'],
+  [['paste', '-s', '-d', ':,'], 'a\nb\nc\nd\n'],
+  [['paste', '-sd,'], ''],
+  [['base64'], 'hello world, this is a longer line to check the wrapping of base64 output at 76 columns\n'],
+  [['base64', '-w', '0'], 'hello world\n'],
+  [['base64', '-d'], 'aGVsbG8K\n'],
+  [['base64', '-d'], 'aGVsbG8K!!\n'],
+  [['hexdump', '-C'], 'hello world, this is hexdump\n\0\0\0'],
+  [['hexdump', '-C'], '\0'.repeat(64) + 'tail'],
+  [['hexdump', '-C'], ''],
+  [['hexdump'], 'abcdefghijklmnopqrstu\n'],
+  [['xargs', '-n', '2', 'echo'], 'a b c d e\n'],
+  [['xargs', '-I{}', 'echo', 'item:{}'], 'one\ntwo three\n'],
+  [['xargs'], '  a\n b  c\n'],
+  [['xargs', '-r', 'echo', 'x'], ''],
+  [['xargs', 'echo', 'x'], ''],
+  [['xargs', '-0', 'echo'], 'a b\0c\0'],
+];
+
+const hasReal = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+describe('text tools match the real GNU tools', () => {
+  for (const [argv, input] of CASES) {
+    const name = `${argv.map((a) => JSON.stringify(a)).join(' ')} <<< ${JSON.stringify(input).slice(0, 40)}`;
+    it(name, { skip: hasReal(argv[0]!) ? false : `real ${argv[0]} not installed` }, async () => {
+      const real = spawnSync(argv[0]!, argv.slice(1), { input, env: { PATH: process.env.PATH, LC_ALL: 'C.UTF-8' } });
+      const ours = await run(testHost(), argv, { stdin: input });
+      assert.equal(ours.stdout, real.stdout.toString(), 'stdout');
+      assert.equal(ours.stderr, real.stderr.toString(), 'stderr');
+      assert.equal(ours.status, real.status, 'status');
+    });
+  }
+});
+
+it("the seed's pipeline pieces: ip -o -4 addr show prints iproute2's one-line format", async () => {
+  const h = testHost();
+  const r = await run(h, ['ip', '-o', '-4', 'addr', 'show']);
+  assert.equal(
+    r.stdout,
+    '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n' +
+      '2: eth0    inet 10.0.0.11/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever preferred_lft forever\n',
+  );
+  const full = await run(h, ['ip', 'a']);
+  assert.match(full.stdout, /^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link\/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1\/8 scope host lo\n       valid_lft forever preferred_lft forever\n/);
+  assert.match(full.stdout, /\n    inet 10\.0\.0\.11\/24 brd 10\.0\.0\.255 scope global eth0\n/);
+  assert.equal((await run(h, ['ip', 'route'])).stdout, 'default via 10.0.0.1 dev eth0 \n10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.11 \n');
+  const bad = await run(h, ['ip', 'foo']);
+  assert.equal(bad.stderr, 'Object "foo" is unknown, try "ip help".\n');
+  assert.equal((await run(h, ['ip', 'addr', 'show', 'wlan0'])).stderr, 'Device "wlan0" does not exist.\n');
+});
+
+it('sed -i edits a file in place (with a backup suffix) and needs write permission', async () => {
+  const h = testHost();
+  h.rootFs.writeFile('/home/learner/f', 'name=old\n');
+  h.rootFs.chown('/home/learner/f', 1000, 1000);
+  assert.equal((await run(h, ['sed', '-i.bak', 's/old/new/', 'f'])).status, 0);
+  assert.equal(new TextDecoder().decode(h.rootFs.readFile('/home/learner/f')), 'name=new\n');
+  assert.equal(new TextDecoder().decode(h.rootFs.readFile('/home/learner/f.bak')), 'name=old\n');
+  const r = await run(h, ['sed', '-i', 's/a/b/', '/etc/hostname']);
+  assert.match(r.stderr, /^sed: couldn't open temporary file \/etc\/sed\w*: Permission denied\n$/);
+  assert.equal(r.status, 4);
+  assert.equal((await run(h, ['sed', 'p', 'nofile'])).stderr, "sed: can't read nofile: No such file or directory\n");
+});
+
+it('xargs runs programs found in PATH and reports missing ones', async () => {
+  const h = testHost();
+  const r = await run(h, ['xargs', 'nosuchprog'], { stdin: 'a\n' });
+  assert.equal(r.stderr, 'xargs: nosuchprog: No such file or directory\n');
+  assert.equal(r.status, 127);
+  const f = await run(h, ['xargs', '-n1', 'cat'], { stdin: '/nope /etc/hostname\n' });
+  assert.equal(f.stdout, 'node-1\n');
+  assert.equal(f.status, 123);
+});
