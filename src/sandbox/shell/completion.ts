@@ -43,7 +43,7 @@ export function complete(line: string, st: ShellState): Completion {
   const word = line.slice(start);
   const raw = unescape(word);
   const fs = st.host.fsFor(st.cred);
-  if (commandPosition && !raw.includes('/') && raw !== '' && !raw.startsWith('~')) {
+  if (commandPosition && !raw.includes('/') && !raw.startsWith('~') && !raw.startsWith('.')) {
     const names = new Set<string>();
     for (const n of [...BUILTINS.keys(), ...KEYWORDS, ...st.functions.keys(), ...st.aliases.keys()]) if (n.startsWith(raw)) names.add(n);
     for (const dir of (st.get('PATH') ?? '').split(':')) {

@@ -346,3 +346,22 @@ test('typing `bash` at the prompt starts an interactive child shell; exit return
   assert.equal(await t.run('echo $MARK $?'), 'parent 5');
   t.session.close();
 });
+
+test('Tab Tab on an empty line offers every command, asking first when there are many', async () => {
+  const host = new FakeHost();
+  for (let i = 0; i < 120; i++) host.install(`/usr/local/bin/tool${String(i).padStart(3, '0')}`, { name: 'tool', summary: 'x', run: async () => 0 });
+  const t = new TermHarness(host);
+  await t.session.ready;
+  let from = t.raw.length;
+  t.send('\t\t');
+  await t.waitFor(/Display all \d+ possibilities\? \(y or n\)$/, from);
+  t.send('n');
+  await t.waitFor(/\(y or n\)\nlearner@node-1:~\$ $/, from);
+  from = t.raw.length;
+  t.send('tool11\t\t');
+  const s = await t.waitFor(/tool119\nlearner@node-1:~\$ tool11$/, from);
+  assert.match(s, /tool110 +tool112/);
+  t.send('\x15\r');
+  await t.idle(t.raw.length);
+  t.session.close();
+});

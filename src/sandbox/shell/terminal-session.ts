@@ -72,6 +72,8 @@ export interface TerminalSession {
 }
 
 const HISTORY_MAX = 1000;
+/** readline's completion-query-items: more candidates than this and it asks first. */
+const COMPLETION_QUERY_ITEMS = 100;
 
 export function createTerminalSession(opts: TerminalSessionOptions): TerminalSession {
   return new Session(opts);
@@ -327,6 +329,10 @@ class Session implements TerminalSession {
         let used = 0;
         for (const k of keys) {
           used += k.length;
+          if (this.completionQuery) {
+            this.answerCompletionQuery(k);
+            continue;
+          }
           const ev = this.editor.key(k);
           if (!ev) continue;
           if (ev.type === 'complete') {
@@ -393,12 +399,33 @@ class Session implements TerminalSession {
       return;
     }
     this.editor.finish();
-    this.out.raw(formatColumns(c.display, this.cols));
+    if (c.display.length > COMPLETION_QUERY_ITEMS) {
+      // readline asks before flooding the screen; the answer is the next key.
+      this.out.raw(`Display all ${c.display.length} possibilities? (y or n)`);
+      this.completionQuery = c.display;
+      return;
+    }
+    this.showCandidates(c.display);
+  }
+
+  private completionQuery: string[] | undefined;
+
+  private showCandidates(display: string[] | undefined): void {
+    if (display) this.out.raw(formatColumns(display, this.cols));
     const text = this.editor.text;
     const cursor = this.editor.cursor;
     this.editor.begin(this.editor.prompt, text);
     this.editor.cursor = cursor;
     if (cursor !== text.length) this.editor.redraw();
+  }
+
+  /** The key answering "Display all N possibilities? (y or n)". */
+  private answerCompletionQuery(k: string): void {
+    const list = this.completionQuery!;
+    this.completionQuery = undefined;
+    const yes = k === 'y' || k === 'Y' || k === ' ';
+    this.out.raw('\r\n');
+    this.showCandidates(yes ? list : undefined);
   }
 
   private replaceWord(start: number, typed: string, replacement: string): void {

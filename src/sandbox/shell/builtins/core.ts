@@ -198,6 +198,10 @@ function statusArg(sh: Parameters<Builtin>[0], name: string, a: string | undefin
 }
 
 export const exit: Builtin = async (sh, argv, io) => {
+  if (argv[0] === 'logout' && !sh.state.login) {
+    await sh.error(io, "logout: not login shell: use `exit'");
+    return 1;
+  }
   if (sh.rt.interactive && !sh.state.subshell) await io.stderr.write(sh.state.login ? 'logout\n' : 'exit\n');
   if (argv.length > 2) {
     await sh.error(io, 'exit: too many arguments');
