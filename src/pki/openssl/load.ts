@@ -57,8 +57,19 @@ export async function loadConfig(ctx: OpensslContext, path: string | undefined):
 export async function loadPrivateKey(ctx: OpensslContext, path: string | undefined, what = 'private key', passin?: string): Promise<PrivateKey> {
   const data = await readStored(ctx, path, what);
   const text = data.toString('latin1');
-  const passphrase = isEncryptedPem(text) ? await passphraseFrom(ctx, passin, false) : undefined;
+  const encrypted = isEncryptedPem(text);
+  const passphrase = encrypted ? await passphraseFrom(ctx, passin, false, `Enter pass phrase for ${path ?? '<stdin>'}:`) : undefined;
   const key = parsePrivateKeyPem(text, passphrase) ?? parsePrivateKeyDer(data);
+  if (!key && encrypted) {
+    throw new OpensslFailure(
+      [`Could not read ${what} from ${path ?? '<stdin>'}`],
+      [
+        { code: '1608010C', lib: 'STORE routines', func: 'ossl_store_handle_load_result', reason: 'unsupported', where: '../crypto/store/store_result.c:149', data: '' },
+        { code: '1C800064', lib: 'Provider routines', func: 'ossl_cipher_unpadblock', reason: 'bad decrypt', where: '../providers/implementations/ciphers/ciphercommon_block.c:124', data: '' },
+        { code: '11800074', lib: 'PKCS12 routines', func: 'PKCS12_pbe_crypt_ex', reason: 'pkcs12 cipherfinal error', where: '../crypto/pkcs12/p12_decr.c:88', data: 'maybe wrong password' },
+      ],
+    );
+  }
   if (!key) throw new OpensslFailure([`Could not read ${what} from ${path ?? '<stdin>'}`]);
   return key;
 }

@@ -153,3 +153,20 @@ test('ecparam -genkey and req -newkey ec with -pkeyopt', async () => {
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^unable to generate key\n.*:error:0800008D:elliptic curve routines:group_new_from_name:invalid curve:/);
 });
+
+test('encrypted keys: -aes256 with -passout, read back with -passin or a typed pass phrase; a wrong one fails', async () => {
+  const h = new OpensslHarness();
+  assert.equal((await h.run('genrsa -aes256 -passout pass:secret -out k.key 2048')).code, 0);
+  assert.match(h.read('k.key'), /^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
+  assert.equal((await h.run('rsa -in k.key -passin pass:secret -check -noout')).stdout, 'RSA key ok\n');
+  const typed = await h.run('rsa -in k.key -check -noout', 'secret\n');
+  assert.deepEqual([typed.stdout, typed.stderr], ['RSA key ok\n', 'Enter pass phrase for k.key:']);
+  const wrong = await h.run('rsa -in k.key -passin pass:wrong -check -noout');
+  assert.equal(wrong.code, 1);
+  if (haveRealOpenssl) {
+    const files = { 'k.key': h.read('k.key') };
+    assert.equal(realOpenssl(['rsa', '-in', 'k.key', '-passin', 'pass:secret', '-check', '-noout'], files).stdout, 'RSA key ok\n');
+    const real = realOpenssl(['rsa', '-in', 'k.key', '-passin', 'pass:wrong', '-check', '-noout'], files);
+    assert.equal(wrong.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.replace(/^[0-9A-F]{16}/gm, 'X'));
+  }
+});

@@ -17,7 +17,7 @@ async function readLine(ctx: OpensslContext): Promise<string | undefined> {
   }
 }
 
-export async function passphraseFrom(ctx: OpensslContext, spec: string | undefined, verify: boolean): Promise<string> {
+export async function passphraseFrom(ctx: OpensslContext, spec: string | undefined, verify: boolean, prompt = 'Enter PEM pass phrase:'): Promise<string> {
   if (spec !== undefined) {
     if (spec.startsWith('pass:')) return spec.slice(5);
     if (spec.startsWith('env:')) {
@@ -32,18 +32,20 @@ export async function passphraseFrom(ctx: OpensslContext, spec: string | undefin
     if (spec === 'stdin') return (await readLine(ctx)) ?? '';
     throw new OpensslFailure([`Invalid password argument, missing ':' within the first 5 chars`]);
   }
-  await ctx.err('Enter PEM pass phrase:');
+  // On a terminal the typed line ends with the newline the (silent) echo would show.
+  const nl = ctx.stdin.isTTY ? '\n' : '';
+  await ctx.err(prompt);
   const first = await readLine(ctx);
-  if (first === undefined || first.length < 4) {
-    await ctx.err('\n');
+  if (first === undefined || (verify && first.length < 4)) {
+    await ctx.err(nl);
     throw new OpensslFailure(['Error reading password from BIO', 'Error getting password']);
   }
   if (verify) {
-    await ctx.err('\nVerifying - Enter PEM pass phrase:');
+    await ctx.err(`${nl}Verifying - ${prompt}`);
     const again = await readLine(ctx);
-    await ctx.err('\n');
+    await ctx.err(nl);
     if (again !== first) throw new OpensslFailure(['Verify failure', 'Error reading password from BIO']);
-  } else await ctx.err('\n');
+  } else await ctx.err(nl);
   return first;
 }
 
