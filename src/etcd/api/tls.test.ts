@@ -2,32 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import net from 'node:net';
-import forge from 'node-forge';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
-import { startTestEtcd } from './test-helpers.ts';
-
-interface Pair {
-  cert: string;
-  key: string;
-}
-
-function makeCert(cn: string, opts: { ca?: Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey }; isCa?: boolean; sans?: string[] }): Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey } {
-  const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
-  const c = forge.pki.createCertificate();
-  c.publicKey = keys.publicKey;
-  c.serialNumber = String(Math.floor(Math.random() * 1e9).toString(16)).padStart(8, '1');
-  c.validity.notBefore = new Date(Date.now() - 3600_000);
-  c.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-  c.setSubject([{ name: 'commonName', value: cn }]);
-  c.setIssuer(opts.ca ? opts.ca.obj.subject.attributes : [{ name: 'commonName', value: cn }]);
-  const exts: object[] = [{ name: 'basicConstraints', cA: !!opts.isCa }];
-  if (opts.isCa) exts.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true });
-  else exts.push({ name: 'extKeyUsage', serverAuth: true, clientAuth: true });
-  if (opts.sans) exts.push({ name: 'subjectAltName', altNames: opts.sans.map((s) => (/^[\d.]+$/.test(s) ? { type: 7, ip: s } : { type: 2, value: s })) });
-  c.setExtensions(exts);
-  c.sign(opts.ca ? opts.ca.k : keys.privateKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(c), key: forge.pki.privateKeyToPem(keys.privateKey), obj: c, k: keys.privateKey };
-}
+import { startTestEtcd, makeCert } from './test-helpers.ts';
 
 function request(url: string, opts: https.RequestOptions): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -10,8 +10,8 @@ import { USAGE_LINE, helpText } from '../config/help.ts';
 import { formatGoDuration } from '../config/go-flags.ts';
 import { Logger } from '../log.ts';
 import { EtcdServer } from '../server/etcd-server.ts';
-import { NetworkPeerTransport, fetchClusterInfo } from '../transport/network-transport.ts';
-import { listenClients, bindAddress, fmtAddr, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
+import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '../transport/network-transport.ts';
+import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
 
 export interface TextSink {
@@ -96,6 +96,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   else log.info('etcdmain/etcd.go:122', 'Initialize and start etcd server', { 'data-dir': cfg.dataDir, 'dir-type': 'empty' });
 
   let peers: NetworkPeerTransport | undefined;
+  let peerTls: PeerTlsMaterial | undefined;
   let clients: ClientEndpoints | undefined;
   let server: EtcdServer | undefined;
   const fail = async (msg: string, e: unknown): Promise<number> => {
@@ -111,8 +112,13 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       }
     }
     log.info('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': cfg.listenPeerUrls.map((u) => u.text) });
-    peers = new NetworkPeerTransport({ net: o.net, clock: o.clock, log, memberId: '', clusterId: '', resolve: (h) => o.net.resolve(h) });
-    await peers.listen(cfg.listenPeerUrls.map(bindAddress));
+    peerTls = loadPeerTls(o.fs, o.cwd, cfg, resolvePath(o.cwd, cfg.dataDir), o.clock.now(), log);
+    for (const u of cfg.listenPeerUrls) {
+      if (u.scheme === 'https' && !peerTls) throw new Error(`cannot listen on TLS for ${fmtAddr(bindAddress(u))}: KeyFile and CertFile are not presented`);
+      if (u.scheme === 'http' && peerTls) log.warn('embed/etcd.go:573', 'scheme is HTTP while key and cert files are present; ignoring key and cert files', { 'peer-url': u.text });
+    }
+    peers = new NetworkPeerTransport({ net: o.net, clock: o.clock, log, memberId: '', clusterId: '', resolve: (h) => o.net.resolve(h), ...(peerTls ? { tls: peerTls } : {}) });
+    await peers.listen(cfg.listenPeerUrls.map((u) => ({ ...bindAddress(u), secure: u.scheme === 'https' })));
     log.info('embed/etcd.go:148', 'configuring client listeners', { 'listen-client-urls': cfg.listenClientUrls.map((u) => u.text) });
     clients = await listenClients({ net: o.net, urls: [...cfg.listenClientUrls, ...cfg.listenClientHttpUrls], log, maxRequestBytes: cfg.maxRequestBytes });
   } catch (e) {
@@ -152,7 +158,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
         transport.setIdentity(memberId, clusterId);
         return transport;
       },
-      fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h)),
+      fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h), peerTls),
       resolve: (h) => o.net.resolve(h),
     });
   } catch (e) {
@@ -295,6 +301,36 @@ function loadClientTls(fs: FileSystem, cwd: string, cfg: EtcdConfig, dataDirAbs:
   if (cfg.clientTls.trustedCaFile) material.ca = read(cfg.clientTls.trustedCaFile);
   checkKeyPair(material);
   return material;
+}
+
+/** --peer-cert-file & co (or --peer-auto-tls); undefined when peer TLS is not configured. */
+function loadPeerTls(fs: FileSystem, cwd: string, cfg: EtcdConfig, dataDirAbs: string, nowMs: number, log: Logger): PeerTlsMaterial | undefined {
+  const t = cfg.peerTls;
+  const read = (p: string): Uint8Array => {
+    try {
+      return fs.readFile(resolvePath(cwd, p));
+    } catch (e) {
+      if (isFsError(e)) throw new Error(`open ${p}: ${e.goMessage().replace(/^.*: /, '')}`);
+      throw e;
+    }
+  };
+  let m: PeerTlsMaterial | undefined;
+  if (t.certFile && t.keyFile) {
+    m = { cert: read(t.certFile), key: read(t.keyFile), clientCertAuth: t.clientCertAuth, goError: goTlsError };
+    if (t.trustedCaFile) m.ca = read(t.trustedCaFile);
+    checkKeyPair({ cert: m.cert, key: m.key, clientCertAuth: false });
+  } else if (t.autoTls) {
+    const hosts = cfg.initialAdvertisePeerUrls.map((u) => u.host);
+    const { cert, key } = selfSignedCert(fs, `${dataDirAbs}/fixtures/peer`, hosts, cfg.selfSignedCertValidity, nowMs, log, `${cfg.dataDir}/fixtures/peer`);
+    m = { cert, key, clientCertAuth: false, goError: goTlsError };
+  }
+  if (m) {
+    log.info('embed/etcd.go:544', 'starting with peer TLS', {
+      'tls-info': `cert = ${t.certFile}, key = ${t.keyFile}, client-cert=, client-key=, trusted-ca = ${t.trustedCaFile}, client-cert-auth = ${t.clientCertAuth}, crl-file = `,
+      'cipher-suites': [],
+    });
+  }
+  return m;
 }
 
 /** Go's tls.X509KeyPair errors for unusable PEM files. */

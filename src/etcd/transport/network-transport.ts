@@ -3,6 +3,7 @@
 // says who is talking (protocol version, cluster id, from, to); a peer of another cluster is
 // refused. A malformed frame is logged and dropped; a broken stream is closed and re-dialled.
 import type { Duplex } from 'node:stream';
+import tls from 'node:tls';
 import type { Clock } from '../../platform/clock.ts';
 import { NetError, type Address, type Listener, type Network } from '../../platform/network.ts';
 import type { Entry, Message, MessageType } from '../../raft/types.ts';
@@ -109,6 +110,18 @@ export interface NetworkTransportOptions {
   resolve?: (host: string) => string | undefined;
   /** Answers cluster-info requests from members joining with --initial-cluster-state existing. */
   clusterInfo?: () => { clusterId: string; members: Member[] };
+  /** Peer TLS (--peer-cert-file ...): serves https listen URLs and dials https peer URLs. */
+  tls?: PeerTlsMaterial;
+}
+
+export interface PeerTlsMaterial {
+  cert: Uint8Array;
+  key: Uint8Array;
+  /** --peer-trusted-ca-file; without it (e.g. --peer-auto-tls) peers are not verified. */
+  ca?: Uint8Array;
+  clientCertAuth: boolean;
+  /** Go's wording of a handshake failure (shared with the client endpoint). */
+  goError: (e: Error) => string;
 }
 
 export class NetworkPeerTransport implements PeerTransport {
@@ -128,8 +141,52 @@ export class NetworkPeerTransport implements PeerTransport {
   }
 
   /** Starts accepting peer connections on the listen-peer-urls. */
-  async listen(addrs: Address[]): Promise<void> {
-    for (const a of addrs) this.listeners.push(await this.o.net.listen(a, (s, remote) => this.accept(s, remote)));
+  /** Starts accepting peer connections; `secure` listeners speak TLS (https peer URLs). */
+  async listen(addrs: (Address & { secure?: boolean })[]): Promise<void> {
+    for (const a of addrs) {
+      const secure = !!a.secure && !!this.o.tls;
+      this.listeners.push(await this.o.net.listen({ host: a.host, port: a.port }, (s, remote) => (secure ? this.acceptTls(s, remote) : this.accept(s, remote))));
+    }
+  }
+
+  private tlsServer: tls.Server | undefined;
+  private acceptTls(raw: Duplex, remote: Address): void {
+    const m = this.o.tls!;
+    if (!this.tlsServer) {
+      this.tlsServer = tls.createServer(
+        { cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), requestCert: m.clientCertAuth, rejectUnauthorized: m.clientCertAuth },
+        (t) => this.accept(t, { host: (t as unknown as { _peer?: Address })._peer?.host ?? remote.host, port: remote.port }),
+      );
+      this.tlsServer.on('tlsClientError', (e: Error) => {
+        this.o.log.warn('embed/config_logging.go:189', 'rejected connection on peer endpoint', { 'remote-addr': `${remote.host}:${remote.port}`, 'server-name': '', error: m.goError(e) });
+      });
+    }
+    raw.on('error', () => {});
+    const r = raw as Duplex & Record<string, unknown>;
+    if (r['remoteAddress'] === undefined) Object.defineProperty(r, 'remoteAddress', { value: remote.host, configurable: true });
+    if (r['remotePort'] === undefined) Object.defineProperty(r, 'remotePort', { value: remote.port, configurable: true });
+    for (const f of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) if (typeof r[f] !== 'function') r[f] = () => raw;
+    this.tlsServer.emit('connection', raw);
+  }
+
+  /** Wraps a dialled stream in TLS for an https peer URL. */
+  private secureDial(s: Duplex, host: string): Promise<Duplex> {
+    const m = this.o.tls;
+    if (!m) return Promise.reject(new Error('TLS key/cert (--peer-cert-file, --peer-key-file) must be provided for peer url with HTTPS scheme'));
+    return new Promise((resolve, reject) => {
+      const isIp = /^[\d.]+$/.test(host) || host.includes(':');
+      const t = tls.connect({
+        socket: s,
+        cert: Buffer.from(m.cert),
+        key: Buffer.from(m.key),
+        ...(m.ca ? { ca: Buffer.from(m.ca) } : {}),
+        rejectUnauthorized: !!m.ca,
+        ...(isIp ? {} : { servername: host }),
+        host,
+      });
+      t.once('secureConnect', () => resolve(t));
+      t.once('error', (e) => reject(new Error(m.goError(e))));
+    });
   }
 
   get addresses(): Address[] {
@@ -202,7 +259,8 @@ export class NetworkPeerTransport implements PeerTransport {
         continue;
       }
       try {
-        const s = await this.o.net.connect(addr, { timeoutMs: 1000 });
+        const plain = await this.o.net.connect(addr, { timeoutMs: 1000 });
+        const s = parseUrl(raw).scheme === 'https' ? await this.secureDial(plain, parseUrl(raw).host).catch((e: Error) => (plain.destroy(), Promise.reject(e))) : plain;
         if (this.closed || !this.peers.has(p.id)) {
           s.destroy();
           break;
@@ -316,12 +374,22 @@ export class NetworkPeerTransport implements PeerTransport {
 }
 
 /** Asks running members for the cluster (for --initial-cluster-state existing). */
-export async function fetchClusterInfo(net: Network, peerUrls: string[], resolve?: (h: string) => string | undefined): Promise<{ clusterId: string; members: Member[] }> {
+export async function fetchClusterInfo(net: Network, peerUrls: string[], resolve?: (h: string) => string | undefined, tlsMaterial?: PeerTlsMaterial): Promise<{ clusterId: string; members: Member[] }> {
   let lastErr = 'could not retrieve cluster information from the given URLs';
   for (const raw of peerUrls) {
     try {
       const u = parseUrl(raw);
-      const s = await net.connect({ host: resolve?.(u.host) ?? u.host, port: u.port }, { timeoutMs: 1000 });
+      const plain = await net.connect({ host: resolve?.(u.host) ?? u.host, port: u.port }, { timeoutMs: 1000 });
+      let s: Duplex = plain;
+      if (u.scheme === 'https') {
+        if (!tlsMaterial) throw new Error(`cannot dial ${raw}: no peer TLS configured`);
+        const isIp = /^[\d.]+$/.test(u.host) || u.host.includes(':');
+        s = await new Promise<Duplex>((res, rej) => {
+          const t = tls.connect({ socket: plain, cert: Buffer.from(tlsMaterial.cert), key: Buffer.from(tlsMaterial.key), ...(tlsMaterial.ca ? { ca: Buffer.from(tlsMaterial.ca) } : {}), rejectUnauthorized: !!tlsMaterial.ca, ...(isIp ? {} : { servername: u.host }), host: u.host });
+          t.once('secureConnect', () => res(t));
+          t.once('error', (e) => rej(new Error(tlsMaterial.goError(e))));
+        });
+      }
       const info = await new Promise<{ clusterId: string; members: Member[] }>((res, rej) => {
         const reader = new FrameReader((v) => {
           s.destroy();
