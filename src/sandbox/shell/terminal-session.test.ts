@@ -365,3 +365,12 @@ test('Tab Tab on an empty line offers every command, asking first when there are
   await t.idle(t.raw.length);
   t.session.close();
 });
+
+test('kill -9 $$ ends the session with 137', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  t.send('kill -9 $$\r');
+  await t.waitFor(() => t.exitCode !== undefined);
+  assert.equal(t.exitCode, 137);
+  assert.equal(t.session.state().exited, true);
+});

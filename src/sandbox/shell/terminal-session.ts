@@ -219,6 +219,7 @@ class Session implements TerminalSession {
       }
       if (line.trim() === '') continue;
       this.addHistory(line);
+      if (this.closed || this.isDone()) break;
       this.mode = 'running';
       this.rt.beginCommandLine();
       this.out.resetCount();
@@ -246,10 +247,11 @@ class Session implements TerminalSession {
           this.st.lastStatus = 1;
         }
       }
+      // The shell may have been killed (kill -9 $$) or the session closed meanwhile.
+      if (this.closed || this.isDone()) break;
       this.mode = 'prompt';
       const unread = this.tty.takeUnread();
       if (unread) this.queue = unread + this.queue;
-      if (this.closed) break;
     }
     this.rt.beginCommandLine();
     status = await this.sh.runExitTrap(io, status).catch(() => status);
@@ -296,6 +298,10 @@ class Session implements TerminalSession {
       if (hx.changed) this.out.raw(hx.line.replace(/\n/g, '\r\n') + '\r\n');
       return hx.line;
     }
+  }
+
+  private isDone(): boolean {
+    return this.mode === 'done';
   }
 
   private async promptText(which: 'PS1' | 'PS2'): Promise<string> {
