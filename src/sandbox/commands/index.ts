@@ -60,3 +60,7 @@ export { paste } from './paste.ts';
 export { base64 } from './base64.ts';
 export { hexdump } from './hexdump.ts';
 export { sed } from './sed.ts';
+export { stat } from './stat.ts';
+export { df } from './df.ts';
+export { du } from './du.ts';
+export { find } from './find.ts';
