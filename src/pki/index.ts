@@ -51,3 +51,4 @@ export function verifyPem(certPem: string, caPem: string, opts: Omit<VerifyOptio
   return verifyCertificate(cert, cas, { ...opts, untrusted: opts.untrustedPem ? parseCertificatesPem(opts.untrustedPem) : [] });
 }
 
+export { goVerifyError, type GoVerifyOptions } from './go-errors.ts';
