@@ -170,3 +170,14 @@ test('encrypted keys: -aes256 with -passout, read back with -passin or a typed p
     assert.equal(wrong.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.replace(/^[0-9A-F]{16}/gm, 'X'));
   }
 });
+
+test('-ext that finds nothing says "No extensions in certificate" and still succeeds', async () => {
+  const h = new OpensslHarness();
+  await h.run('req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=ca');
+  await h.run('req -new -newkey rsa:2048 -nodes -keyout c.key -out c.csr -subj /CN=c');
+  await h.run('x509 -req -in c.csr -CA ca.crt -CAkey ca.key -out v1.crt');
+  for (const [f, ext] of [['v1.crt', 'subjectAltName'], ['ca.crt', 'nosuch'], ['ca.crt', 'subjectAltName']] as const) {
+    assert.deepEqual(await h.run(['x509', '-in', f, '-noout', '-ext', ext]), { code: 0, stdout: '', stderr: 'No extensions in certificate\n' });
+  }
+  assert.equal((await h.run('x509 -in ca.crt -noout -ext basicConstraints,nosuch')).stdout, 'X509v3 Basic Constraints: critical\n    CA:TRUE\n');
+});

@@ -22,8 +22,10 @@ const isIp = (h: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':')
 
 function splitHostPort(s: string): { host: string; port: number } | undefined {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^([^:]*):(\d+)$/.exec(s);
-  if (!m) return undefined;
-  return { host: m[1] || 'localhost', port: Number(m[2]) };
+  if (m) return { host: m[1] || 'localhost', port: Number(m[2]) };
+  // A bare host name means the default port, 4433.
+  if (/^[A-Za-z0-9.-]+$/.test(s)) return { host: s, port: 4433 };
+  return undefined;
 }
 
 function connectError(e: unknown): OpensslFailure {
@@ -38,8 +40,8 @@ function connectError(e: unknown): OpensslFailure {
   if (code === 'ENOTFOUND') {
     return new OpensslFailure(
       [],
-      [{ code: '10080002', lib: 'BIO routines', func: 'BIO_lookup_ex', reason: 'system lib', where: '../crypto/bio/bio_addr.c:738', data: 'Name or service not known' }],
-      ['connect:errno=0'],
+      [{ code: '10080002', lib: 'BIO routines', func: 'BIO_lookup_ex', reason: 'system lib', where: '../crypto/bio/bio_addr.c:746', data: 'Name or service not known' }],
+      ['connect:errno=22'],
     );
   }
   const [n, text] = errno[code] ?? [111, 'Connection refused'];
