@@ -174,3 +174,22 @@ test('live: same answers as the installed real etcd', { skip: !haveRealEtcd() &&
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('lease keepalive answers each request on the stream; TTL absent once the lease is gone', async () => {
+  const etcd = await startTestEtcd();
+  try {
+    const grant = JSON.parse((await post(etcd.url, '/v3/lease/grant', JSON.stringify({ TTL: 30 }))).body) as Json;
+    const id = grant['ID'] as string;
+    const r = await post(etcd.url, '/v3/lease/keepalive', `{"ID":"${id}"}\n{"ID":"${id}"}`);
+    const lines = r.body.trim().split('\n').map((l) => (JSON.parse(l) as { result: Json }).result);
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0]!['ID'], id);
+    assert.equal(lines[0]!['TTL'], '30');
+    await post(etcd.url, '/v3/lease/revoke', JSON.stringify({ ID: id }));
+    const gone = await post(etcd.url, '/v3/lease/keepalive', JSON.stringify({ ID: id }));
+    const res = (JSON.parse(gone.body.trim()) as { result: Json }).result;
+    assert.equal(res['TTL'], undefined);
+  } finally {
+    await etcd.stop();
+  }
+});

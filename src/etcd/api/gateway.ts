@@ -192,16 +192,12 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
     serveWatch(srv, req, res);
     return true;
   }
+  if (path === '/v3/lease/keepalive') {
+    serveKeepAlive(srv, req, res);
+    return true;
+  }
   try {
     const body = parseBody(await readBody(req, maxBytes));
-    if (path === '/v3/lease/keepalive') {
-      const r = await srv.leaseKeepAlive(idField(body, 'ID'));
-      const result: Json = { header: headerJson(r.header), ID: leaseIdJson(r.id) };
-      if (r.ttl) result['TTL'] = String(r.ttl);
-      res.writeHead(200, GATEWAY_HEADERS);
-      res.end(JSON.stringify({ result }) + '\n');
-      return true;
-    }
     if (path === '/v3/maintenance/snapshot') {
       streamSnapshot(srv, res);
       return true;
@@ -350,6 +346,45 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
   };
   res.on('close', cleanup);
   req.on('error', cleanup);
+}
+
+/**
+ * POST /v3/lease/keepalive: a stream of {"ID":…} requests, each answered in order with one
+ * {"result":{header, ID, TTL}} line; the response ends when the request body does.
+ */
+function serveKeepAlive(srv: EtcdServer, req: IncomingMessage, res: ServerResponse): void {
+  let buf = '';
+  let chain = Promise.resolve();
+  let failed = false;
+  res.writeHead(200, GATEWAY_HEADERS);
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    buf += chunk;
+    for (;;) {
+      const end = jsonObjectEnd(buf);
+      if (end < 0) break;
+      const text = buf.slice(0, end);
+      buf = buf.slice(end);
+      chain = chain.then(async () => {
+        if (failed) return;
+        try {
+          const r = await srv.leaseKeepAlive(idField(parseBody(text), 'ID'));
+          const result: Json = { header: headerJson(r.header), ID: leaseIdJson(r.id) };
+          if (r.ttl) result['TTL'] = String(r.ttl);
+          res.write(JSON.stringify({ result }) + '\n');
+        } catch (e) {
+          failed = true;
+          sendError(res, e);
+        }
+      });
+    }
+  });
+  req.on('end', () => {
+    void chain.then(() => {
+      if (!res.writableEnded) res.end();
+    });
+  });
+  req.on('error', () => res.destroy());
 }
 
 /** Index just past the first complete top-level JSON object in s, or -1. */
