@@ -181,3 +181,12 @@ test('-ext that finds nothing says "No extensions in certificate" and still succ
   }
   assert.equal((await h.run('x509 -in ca.crt -noout -ext basicConstraints,nosuch')).stdout, 'X509v3 Basic Constraints: critical\n    CA:TRUE\n');
 });
+
+test('req -x509 without -subj asks only for the name, not for request attributes', async () => {
+  const h = new OpensslHarness();
+  await h.run('genrsa -out k.key 2048');
+  const r = await h.run('req -x509 -new -key k.key -out c.crt', 'DE\n\n\n\n\nx\n\n');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /Email Address \[\]:$/);
+  assert.equal((await h.run('x509 -in c.crt -noout -subject')).stdout, 'subject=C = DE, ST = Some-State, O = Internet Widgits Pty Ltd, CN = x\n');
+});

@@ -42,7 +42,7 @@ async function readLine(ctx: OpensslContext, pending: { buf: string }): Promise<
 const makeFailed = (extra: string[] = []) => new OpensslFailure([...extra, 'Error making certificate request']);
 
 /** The name from the config's distinguished_name section: given (prompt = no) or asked for. */
-async function subjectFromConfig(ctx: OpensslContext, conf: OpensslConfig, section: string, batch: boolean): Promise<NameAttribute[][]> {
+async function subjectFromConfig(ctx: OpensslContext, conf: OpensslConfig, section: string, batch: boolean, selfSigned: boolean): Promise<NameAttribute[][]> {
   const dnSect = conf.get(section, 'distinguished_name');
   const entries = dnSect ? conf.section(dnSect) : undefined;
   const prompt = configBool(conf.get(section, 'prompt')) !== false;
@@ -95,7 +95,8 @@ async function subjectFromConfig(ctx: OpensslContext, conf: OpensslConfig, secti
   }
   const attrSect = conf.get(section, 'attributes');
   const attrs = attrSect ? conf.section(attrSect) : undefined;
-  if (!batch && attrs && attrs.some((a) => !/_(default|min|max|value)$/.test(a.name))) {
+  // Attributes belong to a request; a self-signed certificate (-x509) does not ask for them.
+  if (!batch && !selfSigned && attrs && attrs.some((a) => !/_(default|min|max|value)$/.test(a.name))) {
     await ctx.err("\nPlease enter the following 'extra' attributes\nto be sent with your certificate request\n");
     for (const a of attrs) {
       if (/_(default|min|max|value)$/.test(a.name)) continue;
@@ -184,7 +185,7 @@ export async function req(ctx: OpensslContext, args: string[]): Promise<number> 
         throw e;
       }
       for (const w of warnings) await ctx.err(w + '\n');
-    } else rdns = await subjectFromConfig(ctx, conf, section, flag(p, 'batch'));
+    } else rdns = await subjectFromConfig(ctx, conf, section, flag(p, 'batch'), x509);
     subject = buildName(rdns);
   }
 
