@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createServer, type Server } from 'node:tls';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { NetError, type Network } from '../../platform/network.ts';
 import { OpensslHarness } from './test-helpers.ts';
 import { haveRealOpenssl, realOpensslAsync } from './real-openssl.ts';
@@ -26,6 +27,8 @@ let mtls: Server;
 let mtlsPort = 0;
 let closedPort = 0;
 let byeServer: Server;
+let plain: HttpServer;
+let plainPort = 0;
 let byePort = 0;
 
 before(async () => {
@@ -59,6 +62,9 @@ before(async () => {
   });
   await new Promise<void>((r) => byeServer.listen(0, '127.0.0.1', r));
   byePort = (byeServer.address() as AddressInfo).port;
+  plain = createHttpServer((_q, res) => res.end('ok'));
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  plainPort = (plain.address() as AddressInfo).port;
   const probe = createServer({});
   await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
   closedPort = (probe.address() as AddressInfo).port;
@@ -68,6 +74,20 @@ before(async () => {
 after(async () => {
   await new Promise<void>((r) => mtls.close(() => r()));
   await new Promise<void>((r) => byeServer.close(() => r()));
+  await new Promise<void>((r) => plain.close(() => r()));
+});
+
+test('a plain-HTTP port: "wrong version number", no peer certificate, status 1', async () => {
+  const r = await h.run(`s_client -connect 127.0.0.1:${plainPort}`, '\n');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^[0-9A-F]{16}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:..\/ssl\/record\/ssl3_record.c:350:\n$/);
+  assert.match(r.stdout, /^CONNECTED\(00000003\)\n---\nno peer certificate available\n---\nNo client certificate CA names sent\n---\nSSL handshake has read 5 bytes and written \d+ bytes\nVerification: OK\n---\nNew, \(NONE\), Cipher is \(NONE\)\n/);
+  if (haveRealOpenssl) {
+    const real = await realOpensslAsync(['s_client', '-connect', `127.0.0.1:${plainPort}`], {}, '\n');
+    assert.equal(real.status, 1);
+    assert.equal(r.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.replace(/^[0-9A-F]{16}/gm, 'X'));
+    assert.equal(r.stdout.replace(/written \d+ bytes/, 'written N bytes'), real.stdout.replace(/written \d+ bytes/, 'written N bytes'));
+  }
 });
 
 test('a server that hangs up first: its bytes, then "unexpected eof while reading", status 1', async () => {

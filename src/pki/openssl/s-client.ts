@@ -85,7 +85,7 @@ function tlsErrorLine(e: Error & { code?: string }): string {
     return `${THREAD_ID}:error:0A000000:SSL routines:ssl3_read_bytes:${tls13 ? 'tlsv13' : 'sslv3'} alert ${name}:../ssl/record/rec_layer_s3.c:1586:SSL alert number ${num[name] ?? 0}\n`;
   }
   if (/wrong version|WRONG_VERSION/i.test(e.message + code)) {
-    return `${THREAD_ID}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:354:\n`;
+    return `${THREAD_ID}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:\n`;
   }
   return `${THREAD_ID}:error:0A000126:SSL routines:ssl3_read_n:unexpected eof while reading:../ssl/record/rec_layer_s3.c:318:\n`;
 }
@@ -135,6 +135,11 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     maxVersion: flag(p, 'tls1_2') || flag(p, 'no_tls1_3') ? 'TLSv1.2' : 'TLSv1.3',
   });
 
+  // net.Socket hands TLS its native handle (bytes bypass our counters); it counts itself.
+  const counted = () => {
+    const r = raw as Duplex & { bytesRead?: number; bytesWritten?: number };
+    return { read: Math.max(bytesRead, r.bytesRead ?? 0), written: Math.max(bytesWritten, r.bytesWritten ?? 0) };
+  };
   const handshake = await new Promise<Error | undefined>((resolve) => {
     socket.once('secureConnect', () => resolve(undefined));
     socket.once('error', (e) => resolve(e));
@@ -143,7 +148,13 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   if (handshake) {
     socket.destroy();
     await ctx.err(tlsErrorLine(handshake));
-    if (!brief) await ctx.out(`---\nno peer certificate available\n---\nNo client certificate CA names sent\n---\nSSL handshake has read ${bytesRead} bytes and written ${bytesWritten} bytes\nVerification: OK\n---\nNew, (NONE), Cipher is (NONE)\n---\n`);
+    if (!brief) {
+      // What openssl prints when the handshake never completed (a plain-HTTP port, an alert).
+      await ctx.out(
+        `---\nno peer certificate available\n---\nNo client certificate CA names sent\n---\nSSL handshake has read ${Math.min(counted().read, 5)} bytes and written ${counted().written} bytes\nVerification: OK\n---\n` +
+          'New, (NONE), Cipher is (NONE)\nSecure Renegotiation IS NOT supported\nCompression: NONE\nExpansion: NONE\nNo ALPN negotiated\nEarly data was not sent\nVerify return code: 0 (ok)\n---\n',
+      );
+    }
     return 1;
   }
 
@@ -216,7 +227,8 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     out += 'No client certificate CA names sent\n';
     out += `Peer signing digest: SHA256\nPeer signature type: ${sigType}\n`;
     if (tempKeyText) out += `Server Temp Key: ${tempKeyText}\n`;
-    out += `---\nSSL handshake has read ${bytesRead} bytes and written ${bytesWritten} bytes\n`;
+    const c = counted();
+    out += `---\nSSL handshake has read ${c.read} bytes and written ${c.written} bytes\n`;
     out += `Verification${r.ok ? ': OK' : ` error: ${final.error}`}\n---\n`;
     out += `New, ${protocol}, Cipher is ${cipherName}\nServer public key is ${leafKey.bits} bit\n`;
     out += `Secure Renegotiation IS ${protocol === 'TLSv1.3' ? 'NOT ' : ''}supported\nCompression: NONE\nExpansion: NONE\n`;
