@@ -221,6 +221,11 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     o.onReady?.(srv, clients);
   }
   const why = await stopped;
+  if (why === 'signal' && String(o.signal.reason) === 'SIGKILL') {
+    // kill -9: no goodbye, no leadership transfer, nothing more written.
+    await shutdownQuietly(srv, peers, clients);
+    return 137;
+  }
   if (why === 'removed') {
     await shutdownQuietly(srv, peers, clients);
     return 1;
@@ -269,6 +274,14 @@ function touchDataDir(fs: FileSystem, abs: string, shown: string, log: Logger): 
         });
       }
     } else fs.mkdir(abs, { recursive: true, mode: 0o700 });
+    // etcd's IsDirWriteable: create and remove a probe file.
+    try {
+      fs.writeFile(`${abs}/.touch`, '', { mode: 0o644 });
+      fs.unlink(`${abs}/.touch`);
+    } catch (e) {
+      if (isFsError(e)) throw new Error(`cannot access data directory: open ${shown}/.touch: ${e.goMessage().replace(/^.*: /, '')}`);
+      throw e;
+    }
     const parent = abs.slice(0, abs.lastIndexOf('/')) || '/';
     fs.fsync(parent);
   } catch (e) {
