@@ -63,7 +63,9 @@ function goError(e: unknown): string {
 
 export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   const version = o.version ?? DEFAULT_VERSION;
-  const log = new Logger({ write: (l) => void o.stderr.write(l) }, o.clock);
+  // Until the flags are read etcd logs to stderr; then to --log-outputs.
+  let outputs: ((line: string) => void)[] = [(l) => void o.stderr.write(l)];
+  const log = new Logger({ write: (l) => outputs.forEach((w) => w(l)) }, o.clock);
   const parsed = parseEtcdConfig(o.argv.slice(1), o.env, log);
   switch (parsed.kind) {
     case 'help':
@@ -85,6 +87,21 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   }
   const cfg = parsed.config;
   log.setLevel(cfg.logLevel);
+  outputs = cfg.logOutputs
+    .split(',')
+    .filter((x) => x !== '')
+    .map((target): ((line: string) => void) => {
+      if (target === 'default' || target === 'stderr') return (l) => void o.stderr.write(l);
+      if (target === 'stdout') return (l) => void o.stdout.write(l);
+      const path = resolvePath(o.cwd, target);
+      return (l) => {
+        try {
+          o.fs.appendFile(path, l, { mode: 0o600 });
+        } catch {
+          /* an unwritable log file must not stop etcd */
+        }
+      };
+    });
   if (cfg.listenClientHttpUrls.length === 0) log.warn('embed/config.go:1209', 'Running http and grpc server on single port. This is not recommended for production.');
   log.info('etcdmain/etcd.go:64', 'Running: ', { args: o.argv });
   if (cfg.dataDirDefaulted) log.warn('etcdmain/etcd.go:93', "'data-dir' was empty; using default", { 'data-dir': cfg.dataDir });
