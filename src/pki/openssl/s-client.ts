@@ -283,8 +283,11 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     socket.destroy();
     return 130;
   }
-  // Give the server a moment to answer what was sent (a reply to the last request, or a TLS alert).
-  await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
+  // -ign_eof waits for the server to hang up; otherwise give it a moment to answer what was
+  // sent (the reply to a request piped in, or a TLS alert) before closing, as the real
+  // tool's read loop usually catches it.
+  if (flag(p, 'ign_eof') && !serverClosed) await closed;
+  else await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
   socket.end();
   socket.destroy();
   if (serverError) {

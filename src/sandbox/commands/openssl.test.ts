@@ -35,3 +35,36 @@ test('a root-only CA key cannot be used by the learner; root can sign', async ()
   const v = await run(host, 'openssl verify -CAfile /etc/etcd/pki/ca.crt client.crt', opts);
   assert.equal(v.stdout, 'client.crt: OK\n');
 });
+
+test('s_client over the virtual network: a TLS server on the host, in-memory sockets', async () => {
+  const { createServer } = await import('node:tls');
+  const host = testHost();
+  const opts = { cwd: '/home/learner' };
+  for (const argv of [
+    ['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=etcd'],
+    ['openssl', 'req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 's.key', '-out', 's.csr', '-subj', '/CN=server', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    ['openssl', 'x509', '-req', '-in', 's.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-out', 's.crt', '-copy_extensions', 'copy'],
+  ]) {
+    const r = await run(host, argv, opts);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const read = (f: string) => Buffer.from(host.rootFs.readFile(`/home/learner/${f}`)).toString();
+  const server = createServer({ cert: read('s.crt'), key: read('s.key') }, (s) => {
+    s.on('data', (d) => s.write(`echo:${d}`));
+    s.on('error', () => undefined);
+  });
+  const listener = await host.network.listen({ host: '0.0.0.0', port: 2379 }, (sock) => server.emit('connection', sock));
+  try {
+    const r = await run(host, ['openssl', 's_client', '-connect', '127.0.0.1:2379', '-CAfile', 'ca.crt'], { ...opts, stdin: 'hi\n' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^CONNECTED\(00000003\)\n---\nCertificate chain\n 0 s:CN = server\n   i:CN = etcd\n/);
+    assert.match(r.stdout, /SSL handshake has read [1-9]\d* bytes and written [1-9]\d* bytes\nVerification: OK\n/);
+    assert.match(r.stdout, /Verify return code: 0 \(ok\)\n---\necho:hi\n$/);
+    assert.match(r.stderr, /depth=0 CN = server\nverify return:1\nDONE\n$/);
+    const refused = await run(host, ['openssl', 's_client', '-connect', '127.0.0.1:2380'], opts);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /connect:errno=111\n$/);
+  } finally {
+    await listener.close();
+  }
+});
