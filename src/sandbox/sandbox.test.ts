@@ -61,3 +61,20 @@ describe('createSandbox', () => {
     assert.deepEqual(sb.host('node-1').processes().map((x) => x.pid), [1]);
   });
 });
+
+describe('character devices', () => {
+  it('/dev/null swallows writes and reads empty; /dev/zero and /dev/urandom read bytes', async () => {
+    const sb = createSandbox({ hosts: [{ name: 'node-1' }], clock: new SimClock(Date.UTC(2026, 10, 21, 9)) });
+    const h = sb.host('node-1');
+    const learner = h.fsFor(h.users.credentials('learner')!);
+    learner.writeFile('/dev/null', 'gone');
+    assert.equal(learner.readFile('/dev/null').length, 0);
+    assert.ok(learner.readFile('/dev/zero').every((b) => b === 0));
+    assert.equal((await run(h, 'head -c 16 /dev/urandom')).stdout.length > 0, true);
+    assert.equal((await run(h, 'ls -l /dev/null')).stdout, 'crw-rw-rw- 1 root root 1, 3 Nov 21 09:00 /dev/null\n');
+    assert.equal((await run(h, ['cp', '/etc/hostname', '/dev/null'])).status, 0);
+    const image = JSON.parse(JSON.stringify(sb.snapshot()));
+    const again = createSandbox({ hosts: [{ name: 'node-1' }], image });
+    assert.equal(again.host('node-1').rootFs.stat('/dev/null').device?.minor, 3);
+  });
+});

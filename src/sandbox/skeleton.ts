@@ -3,7 +3,7 @@
 // program. etcd and friends are NOT installed: a lesson installs them (or a lab does).
 import type { FileSystem } from '../platform/filesystem.ts';
 import { installProgram, type ProgramRegistry } from './programs.ts';
-import { sandboxFs } from './vfs-view.ts';
+import { sandboxFs, VfsView } from './vfs-view.ts';
 
 export interface SkeletonOptions {
   hostname: string;
@@ -163,13 +163,19 @@ export function buildSkeleton(disk: FileSystem, opts: SkeletonOptions): void {
   fs.symlink('usr/bin', '/bin');
   fs.symlink('usr/sbin', '/sbin');
   fs.symlink('usr/lib', '/lib');
-  for (const d of ['/etc/default', '/etc/systemd/system', '/etc/profile.d', '/etc/skel', '/etc/ssl/certs', '/opt', '/srv', '/mnt', '/media', '/dev', '/var/lib', '/var/log', '/var/cache', '/var/mail', '/var/spool', '/var/www', '/run', '/run/user', '/boot']) dir(d);
+  for (const d of ['/etc/default', '/etc/systemd/system', '/etc/profile.d', '/etc/skel', '/etc/bash_completion.d', '/usr/share/bash-completion/completions', '/etc/ssl/certs', '/opt', '/srv', '/mnt', '/media', '/dev', '/var/lib', '/var/log', '/var/cache', '/var/mail', '/var/spool', '/var/www', '/run', '/run/user', '/boot']) dir(d);
   dir('/etc/sudoers.d', 0o750);
   dir('/root', 0o700);
   dir('/tmp', 0o1777);
   dir('/var/tmp', 0o1777);
   dir('/var/log/journal', 0o2755, 0, 999);
   fs.symlink('/run', '/var/run');
+  if (disk instanceof VfsView) {
+    disk.vfs.mknod('/dev/null', 'null');
+    disk.vfs.mknod('/dev/zero', 'zero');
+    disk.vfs.mknod('/dev/urandom', 'random');
+    disk.vfs.mknod('/dev/random', 'random');
+  }
 
   file('/etc/passwd', PASSWD);
   file('/etc/group', GROUP);

@@ -1,7 +1,7 @@
 // A host's disk as plain JSON, so the server can keep a learner's sandbox across
 // restarts. File bytes are base64; inode numbers and timestamps are kept as they were.
 import type { Clock } from '../platform/clock.ts';
-import { Vfs, type Inode, type VfsLimits } from './vfs.ts';
+import { Vfs, type DeviceKind, type Inode, type VfsLimits } from './vfs.ts';
 
 export interface InodeImage {
   t: 'f' | 'd' | 'l';
@@ -14,6 +14,8 @@ export interface InodeImage {
   ctime: number;
   /** base64 content (files) */
   data?: string;
+  /** character device kind */
+  dev?: DeviceKind;
   /** link target (symlinks) */
   target?: string;
   /** name → child (directories) */
@@ -42,7 +44,7 @@ export function restoreVfs(image: VfsImage, clock: Clock, limits?: VfsLimits): V
 
 function toImage(n: Inode): InodeImage {
   const base = { ino: n.ino, mode: n.mode, uid: n.uid, gid: n.gid, atime: n.atimeMs, mtime: n.mtimeMs, ctime: n.ctimeMs };
-  if (n.type === 'file') return { t: 'f', ...base, data: Buffer.from(n.data).toString('base64') };
+  if (n.type === 'file') return { t: 'f', ...base, data: Buffer.from(n.data).toString('base64'), ...(n.device ? { dev: n.device } : {}) };
   if (n.type === 'symlink') return { t: 'l', ...base, target: n.target };
   const entries: Record<string, InodeImage> = {};
   for (const [name, child] of n.entries) entries[name] = toImage(child);
@@ -51,7 +53,7 @@ function toImage(n: Inode): InodeImage {
 
 function fromImage(i: InodeImage): Inode {
   const base = { ino: i.ino, mode: i.mode, uid: i.uid, gid: i.gid, atimeMs: i.atime, mtimeMs: i.mtime, ctimeMs: i.ctime };
-  if (i.t === 'f') return { type: 'file', ...base, data: new Uint8Array(Buffer.from(i.data ?? '', 'base64')) };
+  if (i.t === 'f') return { type: 'file', ...base, data: new Uint8Array(Buffer.from(i.data ?? '', 'base64')), ...(i.dev ? { device: i.dev } : {}) };
   if (i.t === 'l') return { type: 'symlink', ...base, target: i.target ?? '' };
   const entries = new Map<string, Inode>();
   for (const [name, child] of Object.entries(i.entries ?? {})) {

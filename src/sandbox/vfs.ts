@@ -22,7 +22,13 @@ interface InodeBase {
 export interface FileInode extends InodeBase {
   type: 'file';
   data: Uint8Array;
+  /** A character device (/dev/null, /dev/zero, /dev/urandom): reads and writes do not touch data. */
+  device?: DeviceKind;
 }
+
+export type DeviceKind = 'null' | 'zero' | 'random';
+/** What one read of /dev/zero or /dev/urandom returns (a real read is as long as asked; ours is bounded). */
+const DEVICE_READ_BYTES = 64 * 1024;
 export interface DirInode extends InodeBase {
   type: 'dir';
   entries: Map<string, Inode>;
@@ -41,6 +47,8 @@ export interface VfsStat extends FileStat {
   ctimeMs: number;
   /** 512-byte blocks, as du counts them (4 KiB allocation units). */
   blocks: number;
+  /** Set for character devices: major and minor numbers (ls -l shows "1, 3"). */
+  device?: { major: number; minor: number };
 }
 
 export interface VfsLimits {
@@ -166,6 +174,9 @@ export class Vfs {
     if (n.type === 'dir') throw new FsError('EISDIR', 'read', path);
     if (n.type !== 'file') throw new FsError('EINVAL', 'open', path);
     if (!mayAccess(n, cred, R_OK)) throw new FsError('EACCES', 'open', path);
+    if (n.device === 'null') return new Uint8Array();
+    if (n.device === 'zero') return new Uint8Array(DEVICE_READ_BYTES);
+    if (n.device === 'random') return globalThis.crypto.getRandomValues(new Uint8Array(DEVICE_READ_BYTES));
     return n.data.slice();
   }
 
@@ -176,6 +187,7 @@ export class Vfs {
     if (file?.type === 'dir') throw new FsError('EISDIR', 'open', path);
     if (file && file.type !== 'file') throw new FsError('EINVAL', 'open', path);
     if (file && !mayAccess(file, cred, W_OK)) throw new FsError('EACCES', 'open', path);
+    if (file?.device) return;
     const old = file?.data ?? new Uint8Array();
     const next = opts.append ? concat(old, bytes) : bytes.slice();
     if (next.length > this.limits.fileBytes) throw new FsError('EFBIG', 'write', path);
@@ -219,6 +231,15 @@ export class Vfs {
     const w = this.walk(path, cred, false, 'mkdir');
     if (w.node) throw new FsError('EEXIST', 'mkdir', path);
     this.createDir(w, mode, cred, path);
+  }
+
+  /** mknod for the character devices the sandbox knows (as root, at boot). */
+  mknod(path: string, kind: DeviceKind, mode = 0o666): void {
+    const w = this.walk(path, null, false, 'mknod');
+    if (w.node) throw new FsError('EEXIST', 'mknod', path);
+    const node = this.newInode({ type: 'file', data: new Uint8Array() }, mode, null, path) as FileInode;
+    node.device = kind;
+    this.link(w.dir, w.name, node);
   }
 
   symlink(target: string, path: string, cred: Credentials | null): void {
@@ -410,7 +431,9 @@ export function statOf(n: Inode): VfsStat {
     nlink = 2;
     for (const c of n.entries.values()) if (c.type === 'dir') nlink++;
   }
+  const device = n.type === 'file' && n.device ? { major: 1, minor: n.device === 'null' ? 3 : n.device === 'zero' ? 5 : 9 } : undefined;
   return {
+    ...(device ? { device } : {}),
     type: n.type,
     size,
     mode: n.mode,

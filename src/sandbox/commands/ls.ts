@@ -140,13 +140,13 @@ export const ls: Command = {
     const format = (es: Entry[], withTotal: boolean): string[] => {
       if (long) {
         const rows = es.map((e) => {
-          const size = o.human ? humanSize(e.st.size) : String(e.st.size);
+          const size = e.st.device ? `${e.st.device.major}, ${e.st.device.minor}` : o.human ? humanSize(e.st.size) : String(e.st.size);
           const owner = numeric ? String(e.st.uid) : userName(ctx, e.st.uid);
           const group = numeric ? String(e.st.gid) : groupName(ctx, e.st.gid);
           let name = display(e.name);
           if (e.st.type === 'symlink') name += ` -> ${e.target}`;
           else name += indicator(e);
-          return { ino: String(e.st.ino), mode: modeString(e.st.type, e.st.mode), nlink: String(e.st.nlink), owner, group, size, date: lsDate(e.st.mtimeMs, ctx.clock.now()), name };
+          return { ino: String(e.st.ino), mode: (e.st.device ? 'c' : '') + modeString(e.st.type, e.st.mode).slice(e.st.device ? 1 : 0), nlink: String(e.st.nlink), owner, group, size, date: lsDate(e.st.mtimeMs, ctx.clock.now()), name };
         });
         const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...rows.map((r) => r[k].length));
         const [wi, wl, wo, wg, ws] = [w('ino'), w('nlink'), w('owner'), w('group'), w('size')];
