@@ -286,7 +286,13 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   // -ign_eof waits for the server to hang up; otherwise give it a moment to answer what was
   // sent (the reply to a request piped in, or a TLS alert) before closing, as the real
   // tool's read loop usually catches it.
-  if (flag(p, 'ign_eof') && !serverClosed) await closed;
+  if (flag(p, 'ign_eof') && !serverClosed) {
+    await Promise.race([closed, new Promise<void>((r) => ctx.signal?.addEventListener('abort', () => r(), { once: true }))]);
+    if (ctx.signal?.aborted) {
+      socket.destroy();
+      return 130;
+    }
+  }
   else await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
   socket.end();
   socket.destroy();
