@@ -51,7 +51,9 @@ export function bindAddress(u: ParsedUrl): Address {
   return { host: u.host === 'localhost' ? '127.0.0.1' : u.host, port: u.port };
 }
 
-export const fmtAddr = (a: Address): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+/** An address as Go prints a listener's: a wildcard listen is dual-stack, "[::]:2379". */
+export const fmtAddr = (a: Address): string =>
+  a.host === '0.0.0.0' || a.host === '::' ? `[::]:${a.port}` : a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
 
 /** Go's wording for the TLS failures node reports. */
 export function goTlsError(e: Error & { code?: string }): string {
