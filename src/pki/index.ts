@@ -1,6 +1,7 @@
 // What other parts of the lab use from pki: lab checks (is the CA a CA, do the SANs cover
 // the host, does the client certificate chain to the CA) and etcd's TLS setup.
-import { parseCertificatePem, parseCertificatesPem, type Certificate } from './certificate.ts';
+import { parseCertificatePem, parseCertificatesPem, verifyCertificateSignature, type Certificate } from './certificate.ts';
+import { sameName } from './name.ts';
 import { parsePrivateKeyPem, sameKey } from './keys.ts';
 import { verifyCertificate, type VerifyOptions, type VerifyResult } from './verify.ts';
 
@@ -52,3 +53,8 @@ export function verifyPem(certPem: string, caPem: string, opts: Omit<VerifyOptio
 }
 
 export { goVerifyError, type GoVerifyOptions } from './go-errors.ts';
+
+/** Issued by itself: same subject and issuer, and its own key verifies its signature (what a root CA is). */
+export function isSelfSigned(cert: Certificate): boolean {
+  return sameName(cert.subject, cert.issuer) && verifyCertificateSignature(cert, cert.publicKey);
+}

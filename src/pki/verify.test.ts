@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCertificateDer, parseCertificatePem, certificatePem } from './certificate.ts';
 import { verifyChain, verifyCertificate } from './verify.ts';
-import { keyMatchesCert, tlsSecureContextOptions, verifyPem } from './index.ts';
+import { isSelfSigned, keyMatchesCert, tlsSecureContextOptions, verifyPem } from './index.ts';
 import { OpensslHarness } from './openssl/test-helpers.ts';
 import { haveRealOpenssl, realOpenssl } from './openssl/real-openssl.ts';
 
@@ -81,6 +81,8 @@ test('not yet valid is error 9; helpers for lab checks and TLS setup', async () 
   const h = await chain();
   const ca = parseCertificatePem(h.read('ca.crt'))!;
   assert.equal(verifyChain(ca, [ca], h.clock.now() - 86_400_000).error, 'certificate is not yet valid');
+  assert.equal(isSelfSigned(ca), true);
+  assert.equal(isSelfSigned(parseCertificatePem(h.read('int.crt'))!), false);
   assert.equal(keyMatchesCert(h.read('leaf.key'), h.read('leaf.crt')), true);
   assert.equal(keyMatchesCert(h.read('int.key'), h.read('leaf.crt')), false);
   assert.equal(keyMatchesCert('garbage', h.read('leaf.crt')), false);
