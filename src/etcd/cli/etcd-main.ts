@@ -13,6 +13,7 @@ import { EtcdServer } from '../server/etcd-server.ts';
 import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '../transport/network-transport.ts';
 import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
+import { parseCompactionPolicy } from '../server/compactor.ts';
 
 export interface TextSink {
   write(chunk: string | Uint8Array): void | Promise<void>;
@@ -166,6 +167,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       maxTxnOps: cfg.maxTxnOps,
       preVote: cfg.preVote,
       strictReconfigCheck: cfg.strictReconfigCheck,
+      autoCompaction: parseCompactionPolicy(cfg.autoCompactionMode, cfg.autoCompactionRetention),
       version,
       fs: o.fs,
       clock: o.clock,
@@ -421,7 +423,7 @@ function logServerStart(log: Logger, cfg: EtcdConfig, version: string, initializ
     'corrupt-check-time-interval': '0s',
     'compact-check-time-interval': '1m0s',
     'auto-compaction-mode': cfg.autoCompactionMode,
-    'auto-compaction-retention': '0s',
+    'auto-compaction-retention': cfg.autoCompactionRetention === '0' ? '0s' : /^\d+$/.test(cfg.autoCompactionRetention) && cfg.autoCompactionMode === 'periodic' ? `${cfg.autoCompactionRetention}h0m0s` : cfg.autoCompactionRetention,
     'auto-compaction-interval': '0s',
     'discovery-url': '',
     'discovery-proxy': '',

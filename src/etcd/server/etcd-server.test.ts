@@ -273,3 +273,22 @@ test('membership: add a learner, refuse to promote it before it caught up, updat
   await assert.rejects(run(clock, leader.memberRemoveRequest(added.member.id)), /etcdserver: member not found/);
   for (const s of all) await run(clock, s.stop());
 });
+
+test('auto compaction: revision mode keeps the last N revisions, periodic mode compacts what is older than the retention', async () => {
+  for (const [policy, expectCompacted] of [
+    [{ mode: 'revision', keep: 5 }, 16],
+    [{ mode: 'periodic', retentionMs: 3_600_000 }, 21],
+  ] as const) {
+    const { clock, opts } = single(13);
+    const net = new InMemoryPeerNetwork(clock);
+    const s = await EtcdServer.start({ ...memberOptions(opts, 'default', net), autoCompaction: policy });
+    await run(clock, s.readyNotify());
+    for (let i = 0; i < 20; i++) await run(clock, s.put({ key: enc(`c${i}`), value: enc('x') }));
+    for (let t = 0; t < 130; t++) {
+      clock.advance(60_000);
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(s.store.compactRevision, expectCompacted, policy.mode);
+    await run(clock, s.stop());
+  }
+});

@@ -24,6 +24,7 @@ import { decodeEnvelope, encodeEnvelope, IdGenerator, type ServerRequest } from 
 import { raftLoggerFor } from './raft-logger.ts';
 import { ServerMetrics } from './metrics.ts';
 import { computeMemberId } from '../types/id.ts';
+import { startCompactor, type CompactionPolicy } from './compactor.ts';
 
 export interface EtcdServerOptions {
   name: string;
@@ -55,6 +56,8 @@ export interface EtcdServerOptions {
   /** Builds the peer transport once the member and cluster ids are known. */
   transport: (memberId: string, clusterId: string) => PeerTransport;
   fetchCluster?: (peerUrls: string[]) => Promise<{ clusterId: string; members: Member[] }>;
+  /** --auto-compaction-mode/--auto-compaction-retention, parsed (undefined = off). */
+  autoCompaction?: CompactionPolicy;
   /** Host name resolution for URL checks at bootstrap. */
   resolve?: (host: string) => string | undefined;
   walSegmentBytes?: number;
@@ -226,7 +229,23 @@ export class EtcdServerCore {
     }
     this.drain();
     this.cancelTick = this.clock.every(this.opts.heartbeatMs, () => this.onTick());
+    if (this.opts.autoCompaction) {
+      const self = this;
+      this.cancelCompactor = startCompactor(
+        this.opts.autoCompaction,
+        {
+          get isLeader() {
+            return self.isLeader;
+          },
+          currentRevision: () => this.store.currentRevision,
+          compact: (revision) => this.propose({ compaction: { revision } }),
+        },
+        this.clock,
+        this.log,
+      );
+    }
   }
+  private cancelCompactor: Cancel = () => {};
 
   // ---------------------------------------------------------------- raft driving
 
@@ -816,6 +835,7 @@ export class EtcdServerCore {
     }
     this.stopped = true;
     this.cancelTick();
+    this.cancelCompactor();
     this.reads.stop(Errors.stopped());
     for (const [id, w] of [...this.waiters]) this.settle(id, w, undefined, Errors.stopped());
     this.pending = [];
