@@ -95,9 +95,15 @@ test('certificates made by the real openssl are read and verified by ours', { sk
     'for f in ca.crt ca.key s.crt s.key; do echo "=== $f"; cat $f; done',
   ].join(' && ');
   const { execFileSync } = await import('node:child_process');
-  const { mkdtempSync } = await import('node:fs');
-  const dir = mkdtempSync('/tmp/pki-real-');
-  const dump = execFileSync('/bin/sh', ['-c', script], { cwd: dir }).toString();
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/pki-real-`);
+  let dump: string;
+  try {
+    dump = execFileSync('/bin/sh', ['-c', script], { cwd: dir }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const h = new OpensslHarness(Date.now() + 1000);
   for (const part of dump.split('=== ').slice(1)) {
     const nl = part.indexOf('\n');
