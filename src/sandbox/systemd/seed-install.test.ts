@@ -1,0 +1,110 @@
+// The course's install commands (shared/seeds/001), run verbatim through the shell on a
+// fresh host: download, unpack, install, a system user, the unit from labs.iximiuz.com,
+// systemd — then etcd is active, runs as etcd, and reports the version installed.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { bash } from '../commands/bash.ts';
+import { makeEtcdCommand } from '../commands/etcd.ts';
+import { run } from '../commands/testing.ts';
+import { createRegistry } from '../programs.ts';
+import { builtinPrograms } from '../registry.ts';
+import { createSandbox } from '../sandbox.ts';
+import type { Command } from '../types.ts';
+import { sdNotify } from './notify.ts';
+
+const realEtcd = makeEtcdCommand();
+/**
+ * Until src/sandbox/commands/etcd.ts calls sdNotify itself (see report), tell systemd
+ * "READY=1" when our etcd records its 'etcd-started' event — what etcd's sd_notify does
+ * right after "ready to serve client requests".
+ */
+const etcdWithNotify: Command = {
+  ...realEtcd,
+  run: (ctx) =>
+    realEtcd.run({
+      ...ctx,
+      host: new Proxy(ctx.host, {
+        get(target, prop, recv) {
+          if (prop === 'recordEvent')
+            return (type: string, data?: Record<string, unknown>) => {
+              target.recordEvent(type, data);
+              if (type === 'etcd-started') sdNotify(ctx, 'READY=1');
+            };
+          const v = Reflect.get(target, prop, recv);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      }),
+    }),
+};
+
+function sandbox() {
+  const programs = createRegistry([...builtinPrograms.values(), bash, etcdWithNotify]);
+  return createSandbox({ hosts: [{ name: 'node-1', ip: '10.0.0.11' }], programs });
+}
+
+const INSTALL = (download: string) => `set -e
+ETCD_VERSION=v3.6.4
+${download}
+tar xzvof etcd-\${ETCD_VERSION?}-linux-amd64.tar.gz
+sudo install -m 755 etcd-\${ETCD_VERSION?}-linux-amd64/{etcd,etcdctl,etcdutl} /usr/local/bin
+sudo adduser \\
+--system \\
+--group \\
+--disabled-login \\
+--disabled-password \\
+--home /var/lib/etcd \\
+etcd
+sudo wget -O /etc/systemd/system/etcd.service https://labs.iximiuz.com/content/files/courses/kubernetes-the-very-hard-way-0cbfd997/03-control-plane/01-etcd/__static__/etcd.service?v=1770643331
+sudo systemctl daemon-reload
+sudo systemctl enable --now etcd
+`;
+
+const CURL = 'curl -fsSLO https://github.com/etcd-io/etcd/releases/download/${ETCD_VERSION?}/etcd-${ETCD_VERSION?}-linux-amd64.tar.gz';
+const WGET = 'wget -q https://github.com/etcd-io/etcd/releases/download/${ETCD_VERSION?}/etcd-${ETCD_VERSION?}-linux-amd64.tar.gz';
+
+async function installAndCheck(download: string) {
+  const sb = sandbox();
+  const h = sb.host('node-1');
+  try {
+    const before = await run(h, ['bash', '-c', 'etcd --version']);
+    assert.match(before.stderr, /etcd: command not found\n$/);
+    const r = await run(h, ['bash', '-c', INSTALL(download)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^etcd-v3\.6\.4-linux-amd64\/\n/);
+    assert.match(r.stdout, /Adding system user `etcd' \(UID \d+\) \.\.\./);
+    assert.match(r.stderr, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/etcd\.service \u2192 \/etc\/systemd\/system\/etcd\.service\./);
+    const active = await run(h, ['bash', '-c', 'systemctl is-active etcd']);
+    assert.equal(active.stdout, 'active\n');
+    const p = h.processes().find((x) => x.unit === 'etcd.service');
+    assert.equal(p?.cred.user, 'etcd');
+    const v = await run(h, ['bash', '-c', 'etcd --version']);
+    assert.match(v.stdout, /^etcd Version: 3\.6\.4\n/);
+    const st = h.rootFs.stat('/usr/local/bin/etcdctl');
+    assert.equal(st.mode & 0o777, 0o755);
+    const ipPipe = await run(h, ['bash', '-c', `ip -o -4 addr show | grep 'eth' | awk '{split($4,a,"/"); print a[1]}' | paste -sd,`]);
+    assert.equal(ipPipe.stdout, '10.0.0.11\n');
+  } finally {
+    await sb.dispose();
+  }
+}
+
+it("the seed's install commands work verbatim (download with wget)", { timeout: 60_000 }, () => installAndCheck(WGET));
+
+it(
+  "the seed's install commands work verbatim (curl -fsSLO)",
+  { timeout: 60_000, skip: builtinPrograms.has('curl') ? false : 'waiting for curl (etcdctl/curl engineer)' },
+  () => installAndCheck(CURL),
+);
+
+it(
+  'etcdctl completion bash | sudo tee /etc/bash_completion.d/etcdctl',
+  { skip: builtinPrograms.has('etcdctl') ? false : 'waiting for etcdctl in the registry (etcdctl engineer)' },
+  async () => {
+    const sb = sandbox();
+    const h = sb.host('node-1');
+    const r = await run(h, ['bash', '-c', 'wget -q https://github.com/etcd-io/etcd/releases/download/v3.6.4/etcd-v3.6.4-linux-amd64.tar.gz && tar xzof etcd-v3.6.4-linux-amd64.tar.gz && sudo install -m 755 etcd-v3.6.4-linux-amd64/{etcd,etcdctl,etcdutl} /usr/local/bin && etcdctl completion bash | sudo tee /etc/bash_completion.d/etcdctl >/dev/null']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(h.rootFs.exists('/etc/bash_completion.d/etcdctl'));
+    await sb.dispose();
+  },
+);
