@@ -7,6 +7,7 @@ import { UsageError } from './args.ts';
 import type { OpensslContext, OpensslRunOptions, SubcommandHandler } from './context.ts';
 import { ecparam } from './ecparam.ts';
 import { genpkey, genrsa } from './genkey.ts';
+import { helpFor } from './help.ts';
 import { keyCommand } from './keycmd.ts';
 import { dgst, rand, version } from './misc.ts';
 import { req } from './req.ts';
@@ -72,7 +73,7 @@ export async function runOpenssl(opts: OpensslRunOptions): Promise<number> {
     return 1;
   }
   if (args.includes('-help') || args.includes('--help')) {
-    await ctx.err(`Usage: ${sub} [options]\n\nThis lab's openssl supports the common options of '${sub}' (see 'man openssl-${sub}').\n`);
+    await ctx.err(helpFor(sub) ?? `Usage: ${sub} [options]\n`);
     return 0;
   }
   try {

@@ -190,3 +190,11 @@ test('req -x509 without -subj asks only for the name, not for request attributes
   assert.match(r.stderr, /Email Address \[\]:$/);
   assert.equal((await h.run('x509 -in c.crt -noout -subject')).stdout, 'subject=C = DE, ST = Some-State, O = Internet Widgits Pty Ltd, CN = x\n');
 });
+
+test('-help lists the options this openssl understands, on stderr, status 0', async () => {
+  const h = new OpensslHarness();
+  const r = await h.run('req -help');
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /^Usage: req \[options\]\n\nGeneral options:\n -help +Display this summary\n/);
+  for (const opt of ['-addext val', '-x509', '-newkey val', '-subj val', '-config infile']) assert.ok(r.stderr.includes(` ${opt} `), opt);
+});
