@@ -122,7 +122,8 @@ export class Vfs {
    */
   walk(path: string, cred: Credentials | null, follow: boolean, syscall: string): Walked {
     if (!path.startsWith('/')) throw new FsError('EINVAL', syscall, path);
-    let queue = resolvePath('/', path).split('/').filter(Boolean);
+    // '..' is resolved physically, as the kernel does: /bin/../etc is /usr/etc when /bin -> usr/bin.
+    let queue = path.split('/').filter((p) => p !== '' && p !== '.');
     let cur: DirInode = this.root;
     let curPath: string[] = [];
     const stack: DirInode[] = [];
@@ -141,7 +142,7 @@ export class Vfs {
       const last = queue.length === 0;
       if (child?.type === 'symlink' && (!last || follow)) {
         if (++links > MAX_SYMLINKS) throw new FsError('EINVAL', syscall, path);
-        const target = child.target.split('/').filter(Boolean);
+        const target = child.target.split('/').filter((p) => p !== '' && p !== '.');
         if (child.target.startsWith('/')) {
           cur = this.root;
           curPath = [];
