@@ -2,7 +2,7 @@
 import { createCsr, csrPem, certificatePem, randomSerial, verifyCsrSignature, type Certificate, type CertificateRequest } from '../certificate.ts';
 import type { OpensslConfig } from '../config.ts';
 import { OpensslFailure } from '../errors.ts';
-import { generateEcKey, generateEd25519Key, privateKeyPem, publicKeyPem, rsaModulusHex, spkiDer, type PrivateKey } from '../keys.ts';
+import { generateEcKey, generateEd25519Key, privateKeyPem, publicKeyPem, rsaModulusHex, spkiDer, spkiKeyBits, type PrivateKey } from '../keys.ts';
 import { buildName, formatName, parseSubjectArg, SubjectSyntaxError, attributeTag, type DistinguishedName, type NameAttribute, type NameStyle } from '../name.ts';
 import { nameAttributeByName } from '../oids.ts';
 import { certificateText, csrText } from '../text.ts';
@@ -204,7 +204,7 @@ export async function req(ctx: OpensslContext, args: string[]): Promise<number> 
     cert = issue({ subject, spki, issuerCert: undefined, signingKey: key, serial, notBefore, notAfter, digest, extensions: exts });
   } else if (!csr) {
     const reqSect = value(p, 'reqexts') ?? conf.get(section, 'req_extensions');
-    const exts = extensionsFrom(conf, reqSect, values(p, 'addext'), { subjectPublicKey: undefined }, `Error checking request extension section ${reqSect}`);
+    const exts = extensionsFrom(conf, reqSect, values(p, 'addext'), { subjectPublicKey: spkiKeyBits(spki) }, `Error checking request extension section ${reqSect}`);
     csr = createCsr({ subject, key: key!, digest, extensions: exts });
   }
 
