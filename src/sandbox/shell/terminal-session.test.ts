@@ -278,6 +278,7 @@ test('a program can put the terminal in raw mode (as ssh does) and get keystroke
       const term = terminalInput(ctx.stdin);
       if (!term) return 1;
       term.setRawMode(true);
+      await ctx.stdout.write('raw on\n');
       for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) {
         const s = new TextDecoder().decode(c);
         await ctx.stdout.write(JSON.stringify(s) + '\n');
@@ -290,7 +291,7 @@ test('a program can put the terminal in raw mode (as ssh does) and get keystroke
   await t.session.ready;
   const from = t.raw.length;
   t.send('rawkeys\r');
-  await t.waitFor(() => t.session.state().busy, from);
+  await t.waitFor(/raw on\n$/, from);
   t.send('\x03');
   t.send('\x1b[A');
   t.send('q');

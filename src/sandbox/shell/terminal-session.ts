@@ -79,7 +79,8 @@ export function createTerminalSession(opts: TerminalSessionOptions): TerminalSes
   return new Session(opts);
 }
 
-type Mode = 'starting' | 'prompt' | 'running' | 'done';
+/** 'submitted': Enter was pressed, the line is being checked (busy, but keys still queue for the editor). */
+type Mode = 'starting' | 'prompt' | 'submitted' | 'running' | 'done';
 
 class Session implements TerminalSession {
   private mode: Mode = 'starting';
@@ -94,6 +95,8 @@ class Session implements TerminalSession {
   private continued: string[] = [];
   /** Keystrokes not yet handled (type-ahead while the editor is busy, pastes). */
   private queue = '';
+  /** Keys typed while a submitted line is being checked. */
+  private held = '';
   private processing = false;
   private exitCode: number | undefined;
   private closed = false;
@@ -223,6 +226,11 @@ class Session implements TerminalSession {
       this.mode = 'running';
       this.rt.beginCommandLine();
       this.out.resetCount();
+      if (this.held) {
+        const keys = this.held;
+        this.held = '';
+        this.tty.typed(keys);
+      }
       try {
         await this.sh.runText(line, io);
         // A foreground program ended by Ctrl-C: bash moves to a fresh line.
@@ -266,6 +274,8 @@ class Session implements TerminalSession {
       const prompt = await this.promptText(this.continued.length ? 'PS2' : 'PS1');
       this.out.flush();
       this.mode = 'prompt';
+      this.queue += this.held;
+      this.held = '';
       const text = await new Promise<string | null>((resolve) => {
         this.lineDone = resolve;
         this.editor.begin(prompt);
@@ -321,6 +331,11 @@ class Session implements TerminalSession {
       this.tty.typed(data);
       return;
     }
+    if (this.mode === 'submitted') {
+      // Typed after Enter, before we know whether the line runs or continues.
+      this.held += data;
+      return;
+    }
     this.queue += data;
     this.pump();
   }
@@ -359,6 +374,7 @@ class Session implements TerminalSession {
           // Keystrokes after the line are type-ahead: a program may read them, else the next prompt gets them.
           this.queue = this.queue.slice(used);
           if (ev.type === 'line') {
+            this.mode = 'submitted';
             if (this.queue && !this.needsMoreLines(ev.text)) {
               this.tty.queueRaw(this.queue);
               this.queue = '';
@@ -549,7 +565,7 @@ class Session implements TerminalSession {
 
   state(): TerminalSessionState {
     return {
-      busy: this.mode === 'running',
+      busy: this.mode === 'running' || this.mode === 'submitted',
       exited: this.mode === 'done',
       exitCode: this.exitCode,
       cwd: this.st?.cwd ?? this.opts.cwd ?? '/',
