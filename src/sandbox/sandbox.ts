@@ -7,6 +7,7 @@ import { EventLog, type SandboxEvent } from './events.ts';
 import { VirtualHost } from './host.ts';
 import { installCaBundle, installInternetSites } from './internet/sites.ts';
 import { managerFor } from './systemd/manager.ts';
+import { registerSshHost } from './commands/ssh.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
 import type { ProgramRegistry } from './programs.ts';
 import { builtinPrograms } from './registry.ts';
@@ -77,6 +78,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     }
     const host = new VirtualHost({ hostname: spec.name, clock, vfs, network: network.addHost(spec.name, spec.ip), programs, events, limits });
     hosts.set(spec.name, host);
+    registerSshHost(host.network, host);
     host.recordEvent('boot', { ip: spec.ip, restored: Boolean(saved) });
     // A restored disk may have enabled units: they come up with the host, as after a reboot.
     if (saved) void managerFor(host).boot();

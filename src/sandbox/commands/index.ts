@@ -71,3 +71,4 @@ export { md5sum, sha1sum, sha256sum, sha512sum } from './checksum.ts';
 export { getent } from './getent.ts';
 export { mktemp } from './mktemp.ts';
 export { nproc } from './nproc.ts';
+export { ssh } from './ssh.ts';
