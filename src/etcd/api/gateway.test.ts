@@ -193,3 +193,35 @@ test('lease keepalive answers each request on the stream; TTL absent once the le
     await etcd.stop();
   }
 });
+
+test('quota exceeded: NOSPACE alarm, writes refused, /health says so; delete + defrag + disarm recovers', async () => {
+  const etcd = await startTestEtcd(['--quota-backend-bytes', '65536']);
+  try {
+    const big = Buffer.alloc(8000, 'x').toString('base64');
+    let last = { status: 200, body: '' };
+    for (let i = 0; i < 20 && last.status === 200; i++) last = await post(etcd.url, '/v3/kv/put', JSON.stringify({ key: b64(`big${i}`), value: big }));
+    assert.equal(last.status, 429);
+    assert.deepEqual(JSON.parse(last.body), { code: 8, message: 'etcdserver: mvcc: database space exceeded' });
+    for (let i = 0; i < 100 && !(await post(etcd.url, '/v3/maintenance/alarm', '{"action":"GET"}')).body.includes('NOSPACE'); i++) await new Promise((r) => setTimeout(r, 10));
+    const list = JSON.parse((await post(etcd.url, '/v3/maintenance/alarm', '{"action":"GET"}')).body) as Json;
+    assert.deepEqual(list['alarms'], [{ memberID: '10276657743932975437', alarm: 'NOSPACE' }]);
+    const h = await fetch(etcd.url + '/health');
+    assert.equal(h.status, 503);
+    assert.equal(await h.text(), '{"health":"false","reason":"ALARM NOSPACE"}\n');
+    const small = await post(etcd.url, '/v3/kv/put', JSON.stringify({ key: b64('tiny'), value: b64('1') }));
+    assert.equal(small.status, 429, 'even a small put is refused while the alarm is raised');
+    const status = JSON.parse((await post(etcd.url, '/v3/maintenance/status', '{}')).body) as Json;
+    assert.deepEqual(status['errors'], ['memberID:10276657743932975437 alarm:NOSPACE ']);
+    // The runbook: delete, compact, defragment, disarm.
+    assert.equal((await post(etcd.url, '/v3/kv/deleterange', JSON.stringify({ key: b64('big'), range_end: b64('bih') }))).status, 200);
+    const rev = (JSON.parse((await post(etcd.url, '/v3/kv/range', JSON.stringify({ key: b64('x') }))).body) as { header: { revision: string } }).header.revision;
+    assert.equal((await post(etcd.url, '/v3/kv/compaction', JSON.stringify({ revision: rev }))).status, 200);
+    assert.equal((await post(etcd.url, '/v3/maintenance/defragment', '{}')).status, 200);
+    const disarm = JSON.parse((await post(etcd.url, '/v3/maintenance/alarm', JSON.stringify({ action: 'DEACTIVATE', memberID: '10276657743932975437', alarm: 'NOSPACE' }))).body) as Json;
+    assert.deepEqual(disarm['alarms'], [{ memberID: '10276657743932975437', alarm: 'NOSPACE' }]);
+    assert.equal((await post(etcd.url, '/v3/kv/put', JSON.stringify({ key: b64('tiny'), value: b64('1') }))).status, 200);
+    assert.equal((await fetch(etcd.url + '/health')).status, 200);
+  } finally {
+    await etcd.stop();
+  }
+});

@@ -139,7 +139,14 @@ const UNARY: Record<string, Unary> = {
     return o;
   },
   '/v3/maintenance/defragment': (s) => ({ header: headerJson(s.defragment().header) }),
-  '/v3/maintenance/alarm': (s) => ({ header: headerJson(s.header()) }),
+  '/v3/maintenance/alarm': async (s, b) => {
+    const action = enumOf(b['action'], ['GET', 'ACTIVATE', 'DEACTIVATE'] as const, 'action');
+    const alarm = enumOf(b['alarm'], ['NONE', 'NOSPACE', 'CORRUPT'] as const, 'alarm');
+    const r = await s.alarm(action, idField(b, 'memberID', 'memberID'), alarm);
+    const o: Json = { header: headerJson(r.header) };
+    if (r.alarms.length > 0) o['alarms'] = r.alarms.map((a) => ({ memberID: leaseIdJson(a.memberId), alarm: a.alarm }));
+    return o;
+  },
   '/v3/maintenance/transfer-leadership': async (s, b) => {
     await s.moveLeader(idField(b, 'targetID', 'targetID'));
     return { header: headerJson(s.header()) };
@@ -149,6 +156,14 @@ const UNARY: Record<string, Unary> = {
 UNARY['/v3/kv/lease/revoke'] = UNARY['/v3/lease/revoke']!;
 UNARY['/v3/kv/lease/timetolive'] = UNARY['/v3/lease/timetolive']!;
 UNARY['/v3/kv/lease/leases'] = UNARY['/v3/lease/leases']!;
+
+/** An enum field: absent = the zero value, a name, or its number. */
+function enumOf<T extends string>(v: unknown, names: readonly T[], field: string): T {
+  if (v === undefined || v === null) return names[0]!;
+  if (typeof v === 'number' && names[v] !== undefined) return names[v];
+  if (typeof v === 'string' && (names as readonly string[]).includes(v)) return v as T;
+  throw new BadRequestError(`proto: invalid value for enum field ${field}: ${JSON.stringify(v)}`);
+}
 
 async function timeToLive(s: EtcdServer, b: Json): Promise<Json> {
   const r = await s.leaseTimeToLive({ id: idField(b, 'ID'), keys: bool(b, 'keys') });

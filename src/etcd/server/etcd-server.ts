@@ -24,7 +24,8 @@ import type { MvccStore, WatchOptions, Watcher } from '../mvcc/index.ts';
 import { hexToId, idToHex } from '../types/id.ts';
 import { EtcdServerCore, type ApplyResult, type EtcdServerOptions, type ServerHeader } from './server-core.ts';
 import { Errors, toStatus } from './errors.ts';
-import type { Member } from './membership.ts';
+import type { AlarmMember, Member } from './membership.ts';
+import type { AlarmType } from './request.ts';
 
 export type { EtcdServerOptions, ServerHeader } from './server-core.ts';
 export type { Member } from './membership.ts';
@@ -195,7 +196,7 @@ export class EtcdServer extends EtcdServerCore {
 
   status(): StatusResponse {
     const leader = this.leader;
-    const errors: string[] = [];
+    const errors: string[] = this.cluster.alarms.map((a) => `memberID:${hexToId(a.memberId).toString(10)} alarm:${a.alarm} `);
     if (leader === '') errors.push(Errors.noLeader().message);
     const me = this.cluster.members.get(this.memberId);
     return {
@@ -228,8 +229,23 @@ export class EtcdServer extends EtcdServerCore {
     return { header: this.header() };
   }
 
+  /**
+   * etcd's Alarm call: GET lists the raised alarms; ACTIVATE/DEACTIVATE go through raft.
+   * A memberId of '' and alarm NONE match every member and alarm.
+   */
+  async alarm(action: 'GET' | 'ACTIVATE' | 'DEACTIVATE', memberId = '', alarm: AlarmType = 'NONE'): Promise<{ header: ServerHeader; alarms: AlarmMember[] }> {
+    if (action === 'GET') {
+      const alarms = this.cluster.alarms.filter((a) => (memberId === '' || a.memberId === memberId) && (alarm === 'NONE' || a.alarm === alarm));
+      return { header: this.header(), alarms };
+    }
+    const r = await this.propose({ alarm: { action, memberId, alarm } });
+    return { header: this.header(), alarms: 'alarms' in r ? r.alarms : [] };
+  }
+
   /** /health as etcd 3.6 computes it: alarms, then leader, then a range through raft. */
   async health(serializable = false): Promise<HealthResult> {
+    const alarm = this.cluster.alarms[0];
+    if (alarm) return { health: false, reason: `ALARM ${alarm.alarm}` };
     if (!serializable && this.leader === '') return { health: false, reason: 'RAFT NO LEADER' };
     try {
       await this.range({ key: new Uint8Array([0]), keysOnly: true, limit: 1, serializable });

@@ -25,10 +25,17 @@ export const ErrIdExists = 'membership: ID exists';
 export const ErrIdNotFound = 'membership: ID not found';
 export const ErrPeerUrlExists = 'membership: peerURL exists';
 
+export interface AlarmMember {
+  memberId: string;
+  alarm: 'NOSPACE' | 'CORRUPT';
+}
+
 export class RaftCluster {
   clusterId = '';
   readonly members = new Map<string, Member>();
   readonly removed = new Set<string>();
+  /** Raised alarms (replicated through raft, kept in snapshots like etcd's alarm bucket). */
+  alarms: AlarmMember[] = [];
 
   /** The cluster as --initial-cluster describes it, with ids derived from the token. */
   static fromUrlsMap(token: string, map: Map<string, ParsedUrl[]>): RaftCluster {
@@ -99,13 +106,14 @@ export class RaftCluster {
     if (m) m.isLearner = false;
   }
 
-  toJSON(): { clusterId: string; members: Member[]; removed: string[] } {
-    return { clusterId: this.clusterId, members: this.list(), removed: [...this.removed].sort() };
+  toJSON(): { clusterId: string; members: Member[]; removed: string[]; alarms?: AlarmMember[] } {
+    return { clusterId: this.clusterId, members: this.list(), removed: [...this.removed].sort(), alarms: this.alarms };
   }
 
-  static fromJSON(j: { clusterId: string; members: Member[]; removed: string[] }): RaftCluster {
+  static fromJSON(j: { clusterId: string; members: Member[]; removed: string[]; alarms?: AlarmMember[] }): RaftCluster {
     const c = new RaftCluster();
     c.clusterId = j.clusterId;
+    c.alarms = j.alarms ?? [];
     for (const m of j.members) c.add(m);
     for (const r of j.removed) c.removed.add(r);
     return c;

@@ -8,7 +8,11 @@ import { idToHex, hexToId } from '../types/id.ts';
 export type ServerOnlyRequest =
   | { leaseRenew: { id: string } }
   /** A member announces its name and client URLs once started (etcd's "publish"). */
-  | { memberAttr: { id: string; name: string; clientUrls: string[] } };
+  | { memberAttr: { id: string; name: string; clientUrls: string[] } }
+  /** etcd's AlarmRequest (ACTIVATE / DEACTIVATE); memberId '' and alarm NONE match all. */
+  | { alarm: { action: 'ACTIVATE' | 'DEACTIVATE'; memberId: string; alarm: AlarmType } };
+
+export type AlarmType = 'NONE' | 'NOSPACE' | 'CORRUPT';
 
 export type ServerRequest = ApplyRequest | ServerOnlyRequest;
 

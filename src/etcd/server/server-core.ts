@@ -12,13 +12,14 @@ import { RawNode, ErrProposalDropped, type Status } from '../../raft/raw-node.ts
 import { decodeConfChange } from '../../raft/conf-change.ts';
 import type { MvccOptions, MvccStore } from '../mvcc/index.ts';
 import { minLeaseTtlSeconds } from '../mvcc/index.ts';
-import type { ApplyResponse } from '../mvcc/types.ts';
+import type { ApplyRequest, ApplyResponse, TxnRequest } from '../mvcc/types.ts';
 import type { Logger } from '../log.ts';
 import type { PeerTransport } from '../transport/peer-transport.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import { bootstrapMember, decodeStateMachine, encodeStateMachine, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
 import { Errors, ServerError } from './errors.ts';
-import { RaftCluster, MembershipError, ErrIdExists, ErrIdNotFound, ErrIdRemoved, ErrPeerUrlExists, type Member } from './membership.ts';
+import { ErrNoSpace } from '../mvcc/errors.ts';
+import { RaftCluster, type AlarmMember, MembershipError, ErrIdExists, ErrIdNotFound, ErrIdRemoved, ErrPeerUrlExists, type Member } from './membership.ts';
 import { ReadIndexer } from './read-index.ts';
 import { decodeEnvelope, encodeEnvelope, IdGenerator, type ServerRequest } from './request.ts';
 import { raftLoggerFor } from './raft-logger.ts';
@@ -78,7 +79,7 @@ interface ProposalWaiter {
   startedAt: number;
 }
 
-export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] };
+export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] } | { alarms: AlarmMember[] };
 
 const CALLER = 'etcdserver/server.go';
 
@@ -397,6 +398,8 @@ export class EtcdServerCore {
       } else if ('memberAttr' in req) {
         this.cluster.updateAttributes(req.memberAttr.id, req.memberAttr.name, req.memberAttr.clientUrls);
         result = { memberAttr: true };
+      } else if ('alarm' in req) {
+        result = { alarms: this.applyAlarm(req.alarm) };
       } else {
         result = this.store.apply(req, env.nowMs, e.index);
       }
@@ -404,6 +407,21 @@ export class EtcdServerCore {
     } catch (err) {
       if (w) this.settle(env.id, w, undefined, err as Error);
     }
+  }
+
+  private applyAlarm(a: { action: 'ACTIVATE' | 'DEACTIVATE'; memberId: string; alarm: string }): AlarmMember[] {
+    const matches = (m: AlarmMember) => (a.memberId === '' || m.memberId === a.memberId) && (a.alarm === 'NONE' || m.alarm === a.alarm);
+    if (a.action === 'ACTIVATE' && (a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT')) {
+      if (!this.cluster.alarms.some((m) => m.memberId === a.memberId && m.alarm === a.alarm)) {
+        this.cluster.alarms.push({ memberId: a.memberId, alarm: a.alarm });
+        this.log.warn(`${CALLER}:2360`, 'alarm raised', { alarm: a.alarm, from: a.memberId });
+      }
+      return this.cluster.alarms.filter(matches);
+    }
+    const gone = this.cluster.alarms.filter(matches);
+    this.cluster.alarms = this.cluster.alarms.filter((m) => !matches(m));
+    for (const m of gone) this.log.warn(`${CALLER}:2380`, 'alarm disarmed', { alarm: m.alarm, from: m.memberId });
+    return gone;
   }
 
   private applyConfChange(e: Entry): void {
@@ -549,11 +567,17 @@ export class EtcdServerCore {
     const id = this.ids.next();
     const data = encodeEnvelope({ id, nowMs: this.leaseNow(), req });
     try {
-      if (!('leaseRenew' in req) && !('memberAttr' in req)) {
+      if (!('leaseRenew' in req) && !('memberAttr' in req) && !('alarm' in req)) {
         this.store.checkRequestSize(req);
+        // With NOSPACE raised, only requests that free space get through (etcd's capped applier).
+        if (this.cluster.alarms.some((a) => a.alarm === 'NOSPACE') && takesSpace(req)) throw new ErrNoSpace();
         this.store.checkQuota(req);
       }
     } catch (e) {
+      if (e instanceof ErrNoSpace && !this.cluster.alarms.some((a) => a.alarm === 'NOSPACE')) {
+        this.log.warn('etcdserver/v3_server.go:1016', 'exceeded backend quota', { 'quota-size-bytes': this.store.quotaBackendBytes, 'quota-size': humanQuota(this.store.quotaBackendBytes) });
+        void this.propose({ alarm: { action: 'ACTIVATE', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => {});
+      }
       return Promise.reject(e);
     }
     return this.track(id, () => {
@@ -847,6 +871,12 @@ export class EtcdServerCore {
     this.transport.close();
     for (const cb of this.stoppedCallbacks) cb(reason);
   }
+}
+
+/** Requests etcd's capped applier refuses while NOSPACE is raised: puts (also inside txns) and lease grants. */
+function takesSpace(req: ApplyRequest): boolean {
+  const ops = (t: TxnRequest): boolean => [...(t.success ?? []), ...(t.failure ?? [])].some((op) => 'requestPut' in op || ('requestTxn' in op && ops(op.requestTxn)));
+  return 'put' in req || 'leaseGrant' in req || ('txn' in req && ops(req.txn));
 }
 
 /** The proposer's request id, carried in the conf change context next to the member. */
