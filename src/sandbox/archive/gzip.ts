@@ -23,7 +23,7 @@ export function gzip(data: Uint8Array, opts: { mtime?: number; level?: number } 
 
 /** Decompresses, throwing GzipError the way gzip -d fails on bad input. */
 export function gunzip(data: Uint8Array, opts: { maxOutputLength?: number } = {}): Uint8Array {
-  if (!isGzip(data)) throw new GzipError(data.length < 2 && data.length > 0 && data[0] === 0x1f ? 'eof' : 'not-gzip');
+  if (!isGzip(data)) throw new GzipError(data.length === 0 || (data.length === 1 && data[0] === 0x1f) ? 'eof' : 'not-gzip');
   try {
     return new Uint8Array(gunzipSync(data, { maxOutputLength: opts.maxOutputLength ?? 256 * 1024 * 1024 }));
   } catch (e) {

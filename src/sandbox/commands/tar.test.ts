@@ -66,9 +66,15 @@ it('tar fails in GNU tar’s words', async () => {
   r = await run(h, ['tar', 'xf', 'x.tar.gz']);
   assert.equal(r.stderr, 'tar: x.tar.gz: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n');
   r = await run(h, ['tar', 'xzf', '/tmp/bad.tgz']);
-  assert.equal(r.stderr, 'gzip: stdin: not in gzip format\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n');
+  assert.equal(r.stderr, '\ngzip: stdin: not in gzip format\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n');
   assert.equal(r.status, 2);
   r = await run(h, ['tar', 'xf', '/tmp/bad.tgz']);
+  assert.equal(r.stderr, 'tar: This does not look like a tar archive\n\ngzip: stdin: not in gzip format\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n');
+  h.rootFs.writeFile('/tmp/empty.tar.gz', '');
+  r = await run(h, ['tar', 'xzvof', '/tmp/empty.tar.gz']);
+  assert.equal(r.stderr, '\ngzip: stdin: unexpected end of file\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n');
+  h.rootFs.writeFile('/tmp/plain.tar', 'just text, not an archive\n'.repeat(40));
+  r = await run(h, ['tar', 'xf', '/tmp/plain.tar']);
   assert.equal(r.stderr, 'tar: This does not look like a tar archive\ntar: Exiting with failure status due to previous errors\n');
   r = await run(h, ['tar', 'xzf']);
   assert.equal(r.stderr, "tar: Old option 'f' requires an argument.\nTry 'tar --help' or 'tar --usage' for more information.\n");

@@ -288,20 +288,32 @@ class Tar {
         return 2;
       }
     }
-    const compressed = this.o.gzip || (name !== '-' && isGzip(raw));
-    if (!compressed) return raw;
-    try {
-      return gunzip(raw);
-    } catch (e) {
-      if (!(e instanceof GzipError)) throw e;
-      if (!this.o.gzip) {
-        // Auto-detected: GNU tar first says what it made of the bytes.
-        await this.err('This does not look like a tar archive');
-        await this.ctx.stderr.write('\n');
-      }
-      await this.ctx.stderr.write(`gzip: stdin: ${e.message}\ntar: Child returned status 1\ntar: Error is not recoverable: exiting now\n`);
+    const childFailed = async (message: string, status: number) => {
+      // The decompressor's message (gzip starts its errors on a fresh line), then tar's.
+      await this.ctx.stderr.write(`${message}\ntar: Child returned status ${status}\ntar: Error is not recoverable: exiting now\n`);
       return 2;
+    };
+    if (this.o.gzip || isGzip(raw)) {
+      try {
+        return gunzip(raw);
+      } catch (e) {
+        if (!(e instanceof GzipError)) throw e;
+        return childFailed(`\ngzip: stdin: ${e.message}`, 1);
+      }
     }
+    // Not compressed as far as the bytes say; when it is not a tar archive either, GNU tar
+    // guesses a compressor from the file name's suffix and lets it fail.
+    const suffix = /\.(t?gz|taz|tgz)$/.test(name) ? 'gzip' : /\.(bz2|tbz2?|tz2)$/.test(name) ? 'bzip2' : /\.(xz|txz)$/.test(name) ? 'xz' : undefined;
+    if (suffix && readTar(raw).error?.kind === 'not-tar') {
+      await this.err('This does not look like a tar archive');
+      if (suffix === 'gzip') {
+        const why = raw.length === 0 || (raw.length === 1 && raw[0] === 0x1f) ? 'unexpected end of file' : 'not in gzip format';
+        return childFailed(`\ngzip: stdin: ${why}`, 1);
+      }
+      if (suffix === 'bzip2') return childFailed('bzip2: (stdin) is not a bzip2 file.', 2);
+      return childFailed('xz: (stdin): File format not recognized', 1);
+    }
+    return raw;
   }
 
   selected(entry: TarEntry, found: Set<string>): boolean {
