@@ -245,7 +245,7 @@ export function paramValue(st: ShellState, name: string): string | undefined {
     case '!':
       return st.lastBgPid === undefined ? undefined : String(st.lastBgPid);
     case '-':
-      return (st.options.errexit ? 'e' : '') + 'h' + (st.interactive ? 'i' : '') + 'mB' + (st.options.nounset ? 'u' : '') + (st.options.xtrace ? 'x' : '') + 'H';
+      return (st.options.allexport ? 'a' : '') + (st.options.errexit ? 'e' : '') + 'h' + (st.interactive ? 'i' : '') + 'mB' + (st.options.nounset ? 'u' : '') + (st.options.xtrace ? 'x' : '') + 'H';
     case 'RANDOM':
       return String(Math.floor(Math.random() * 32768));
     case 'SECONDS':

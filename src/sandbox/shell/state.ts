@@ -16,6 +16,8 @@ export interface ShellOptions {
   pipefail: boolean;
   noglob: boolean;
   noclobber: boolean;
+  /** set -a: every variable assigned is exported. */
+  allexport: boolean;
 }
 
 /** An error a builtin or expansion reports as "bash: <message>" (already worded). */
@@ -69,7 +71,7 @@ export class ShellState {
   /** Statuses of the last pipeline's stages ($PIPESTATUS). */
   pipeStatus: number[] = [];
   lastBgPid: number | undefined;
-  options: ShellOptions = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, noclobber: false };
+  options: ShellOptions = { errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, noclobber: false, allexport: false };
   umask = 0o022;
   /** When the shell started, on the host clock ($SECONDS). */
   startedAt: number;
@@ -107,9 +109,9 @@ export class ShellState {
     if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
     if (v) {
       v.value = value;
-      if (opts.export) v.exported = true;
+      if (opts.export || this.options.allexport) v.exported = true;
     } else {
-      this.vars.set(name, { value, exported: !!opts.export || this.exportPending.has(name) });
+      this.vars.set(name, { value, exported: !!opts.export || this.options.allexport || this.exportPending.has(name) });
       this.exportPending.delete(name);
     }
   }

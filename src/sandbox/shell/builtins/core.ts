@@ -130,8 +130,8 @@ export const unset: Builtin = async (sh, argv, io) => {
   return status;
 };
 
-const OPTION_NAMES: Record<string, keyof import('../state.ts').ShellOptions> = { errexit: 'errexit', nounset: 'nounset', xtrace: 'xtrace', pipefail: 'pipefail', noglob: 'noglob', noclobber: 'noclobber' };
-const OPTION_LETTERS: Record<string, keyof import('../state.ts').ShellOptions> = { e: 'errexit', u: 'nounset', x: 'xtrace', f: 'noglob', C: 'noclobber' };
+const OPTION_NAMES: Record<string, keyof import('../state.ts').ShellOptions> = { allexport: 'allexport', errexit: 'errexit', noclobber: 'noclobber', noglob: 'noglob', nounset: 'nounset', pipefail: 'pipefail', xtrace: 'xtrace' };
+const OPTION_LETTERS: Record<string, keyof import('../state.ts').ShellOptions> = { a: 'allexport', e: 'errexit', u: 'nounset', x: 'xtrace', f: 'noglob', C: 'noclobber' };
 
 export const set: Builtin = async (sh, argv, io) => {
   const st = sh.state;
