@@ -213,9 +213,7 @@ export function smallBignum(b: Buffer): string {
 
 /** -text of a private key, as `openssl rsa -text` / `openssl pkey -text` print it. */
 export function privateKeyText(k: PrivateKey): string {
-  if (k.type !== 'rsa') {
-    return k.type === 'ec' ? `Private-Key: (${k.bits} bit)\n` : 'ED25519 Private-Key:\n';
-  }
+  if (k.type !== 'rsa') return nonRsaKeyText(k.key, k.bits, true);
   const c = rsaComponents(k.key);
   const out = [`Private-Key: (${k.bits} bit, 2 primes)`];
   const field = (label: string, v: Buffer | undefined) => {
@@ -236,7 +234,7 @@ export function privateKeyText(k: PrivateKey): string {
 /** -text of a public key ("Public-Key: (2048 bit)\nModulus:\n…"). */
 export function publicKeyText(pub: KeyObject): string {
   const { type, bits } = describe(pub);
-  if (type !== 'rsa') return `Public-Key: (${bits} bit)\n`;
+  if (type !== 'rsa') return nonRsaKeyText(pub, bits, false);
   const c = rsaComponents(pub);
   return [`Public-Key: (${bits} bit)`, 'Modulus:', ...bignumLines(c.n!, '    '), `Exponent: ${smallBignum(c.e!)}`].join('\n') + '\n';
 }
@@ -247,4 +245,32 @@ export function rsaModulusHex(pub: KeyObject): string {
   let b = n;
   while (b.length > 1 && b[0] === 0) b = b.subarray(1);
   return b.toString('hex').toUpperCase();
+}
+
+/** Colon hex of raw octets, 15 a line (public points, Ed25519 keys). */
+function octetLines(b: Buffer, indent: string): string[] {
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0'));
+  const lines: string[] = [];
+  for (let i = 0; i < hex.length; i += 15) lines.push(indent + hex.slice(i, i + 15).join(':') + (i + 15 < hex.length ? ':' : ''));
+  return lines;
+}
+
+/** EC and Ed25519 keys as `openssl pkey -text` prints them. */
+function nonRsaKeyText(key: KeyObject, bits: number, withPrivate: boolean): string {
+  const jwk = key.export({ format: 'jwk' }) as Record<string, string | undefined>;
+  const b = (v: string | undefined) => Buffer.from(v ?? '', 'base64url');
+  const out: string[] = [];
+  if (key.asymmetricKeyType === 'ed25519') {
+    out.push(withPrivate ? 'ED25519 Private-Key:' : 'ED25519 Public-Key:');
+    if (withPrivate) out.push('priv:', ...octetLines(b(jwk['d']), '    '));
+    out.push('pub:', ...octetLines(b(jwk['x']), '    '));
+    return out.join('\n') + '\n';
+  }
+  const curve = CURVES.find((c) => c.nodeName === key.asymmetricKeyDetails?.namedCurve);
+  out.push(withPrivate ? `Private-Key: (${bits} bit)` : `Public-Key: (${bits} bit)`);
+  if (withPrivate) out.push('priv:', ...octetLines(b(jwk['d']), '    '));
+  out.push('pub:', ...octetLines(Buffer.concat([Buffer.from([4]), b(jwk['x']), b(jwk['y'])]), '    '));
+  out.push(`ASN1 OID: ${curve?.name ?? key.asymmetricKeyDetails?.namedCurve}`);
+  if (curve?.nist) out.push(`NIST CURVE: ${curve.nist}`);
+  return out.join('\n') + '\n';
 }

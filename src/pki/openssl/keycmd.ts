@@ -49,7 +49,8 @@ export async function keyCommand(ctx: OpensslContext, args: string[], prog: 'rsa
   }
   const key = await loadPrivateKey(ctx, inPath, 'private key', value(p, 'passin'));
   if (prog === 'rsa' && key.type !== 'rsa') throw new OpensslFailure([`Not an RSA key`]);
-  if (flag(p, 'text')) out += flag(p, 'pubout') || flag(p, 'text_pub') ? publicKeyText(key.publicKey) : privateKeyText(key);
+  if (flag(p, 'text_pub')) out += publicKeyText(key.publicKey);
+  else if (flag(p, 'text')) out += flag(p, 'pubout') ? publicKeyText(key.publicKey) : privateKeyText(key);
   if (flag(p, 'modulus')) out += `Modulus=${rsaModulusHex(key.publicKey)}\n`;
   if (flag(p, 'check')) {
     if (prog === 'rsa') out += rsaKeyOk(key) ? 'RSA key ok\n' : 'RSA key not ok\n';

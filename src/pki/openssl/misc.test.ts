@@ -198,3 +198,13 @@ test('-help lists the options this openssl understands, on stderr, status 0', as
   assert.match(r.stderr, /^Usage: req \[options\]\n\nGeneral options:\n -help +Display this summary\n/);
   for (const opt of ['-addext val', '-x509', '-newkey val', '-subj val', '-config infile']) assert.ok(r.stderr.includes(` ${opt} `), opt);
 });
+
+test('pkey -text for EC and Ed25519 keys prints what openssl prints', { skip: !haveRealOpenssl && 'no /usr/bin/openssl' }, async () => {
+  const h = new OpensslHarness();
+  await h.run('genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key');
+  await h.run('genpkey -algorithm ED25519 -out ed.key');
+  const files = { 'ec.key': h.read('ec.key'), 'ed.key': h.read('ed.key') };
+  for (const args of [['pkey', '-in', 'ec.key', '-noout', '-text'], ['pkey', '-in', 'ed.key', '-noout', '-text'], ['pkey', '-in', 'ec.key', '-noout', '-text_pub']]) {
+    assert.equal((await h.run(args)).stdout, realOpenssl(args, files).stdout, args.join(' '));
+  }
+});
