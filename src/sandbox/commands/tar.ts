@@ -344,13 +344,15 @@ class Tar {
       if (!this.selected(e, found)) continue;
       await this.ctx.stdout.write(this.o.verbose ? this.longLine(e) : `${e.name}\n`);
     }
-    return this.finishRead(error, entries.length, found);
+    return this.finishRead(error, entries.length, found, data);
   }
 
-  async finishRead(error: ReturnType<typeof readTar>['error'], count: number, found: Set<string>): Promise<number> {
+  async finishRead(error: ReturnType<typeof readTar>['error'], count: number, found: Set<string>, data: Uint8Array): Promise<number> {
     if (error) {
       if (error.kind === 'not-tar' && count === 0) {
         await this.err('This does not look like a tar archive');
+        // A whole block of something else: GNU tar goes looking for the next header.
+        if (data.length >= 512 && data.subarray(0, 512).some((b) => b !== 0)) await this.err('Skipping to next header');
         this.status = 2;
       } else if (error.kind === 'truncated') {
         return this.fatal('Unexpected EOF in archive');
@@ -435,7 +437,7 @@ class Tar {
         // a directory we could not create was reported already
       }
     }
-    return this.finishRead(error, entries.length, found);
+    return this.finishRead(error, entries.length, found, data);
   }
 
   private exists(path: string, follow = true): boolean {
