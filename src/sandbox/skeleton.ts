@@ -210,7 +210,8 @@ export function buildSkeleton(disk: FileSystem, opts: SkeletonOptions): void {
     const d = SBIN.has(name) ? '/usr/sbin' : '/usr/bin';
     installProgram(fs, `${d}/${name}`, name);
   }
-  if (opts.programs.has('bash')) fs.symlink('bash', '/usr/bin/sh');
+  // Debian's /bin/sh is dash; here it is the shell's sh personality, or bash itself.
+  if (opts.programs.has('bash') && !opts.programs.has('sh')) fs.symlink('bash', '/usr/bin/sh');
 }
 
 /** A stable 32-hex-digit id per host name (systemd's machine-id format). */

@@ -72,3 +72,4 @@ export { getent } from './getent.ts';
 export { mktemp } from './mktemp.ts';
 export { nproc } from './nproc.ts';
 export { ssh } from './ssh.ts';
+export { bash, sh } from './bash.ts';
