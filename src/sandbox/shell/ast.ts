@@ -44,6 +44,10 @@ export interface Assignment {
   name: string;
   value: Word;
   append: boolean;
+  /** name=(w1 w2 …): an indexed array. */
+  array?: Word[];
+  /** name[index]=value: one element (the index is arithmetic). */
+  index?: string;
 }
 
 export interface SimpleCommand {

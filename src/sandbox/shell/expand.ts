@@ -270,17 +270,22 @@ async function expandParam(ctx: ExpandContext, e0: ParamExpr, inDq: boolean): Pr
     e = { ...e, name: target, indirect: false };
   }
   if (e.index !== undefined) {
-    const list = e.name === 'PIPESTATUS' ? st.pipeStatus.map(String) : paramValue(st, e.name) === undefined ? [] : [paramValue(st, e.name)!];
+    const arr = st.vars.get(e.name)?.array;
+    const list: (string | undefined)[] = e.name === 'PIPESTATUS' ? st.pipeStatus.map(String) : arr ? arr : paramValue(st, e.name) === undefined ? [] : [paramValue(st, e.name)!];
     if (e.index === '@' || e.index === '*') {
-      if (e.length) return [{ text: String(list.length), quoted: inDq, split: !inDq }];
+      const set = list.filter((x): x is string => x !== undefined);
+      if (e.length) return [{ text: String(set.length), quoted: inDq, split: !inDq }];
+      if (e.index === '*' && inDq) return [{ text: set.join((st.get('IFS') ?? ' ').charAt(0)), quoted: true, split: false }];
       const segs: Seg[] = [];
-      list.forEach((v, i) => {
+      set.forEach((v, i) => {
         if (i > 0) segs.push({ brk: true });
         segs.push({ text: v, quoted: inDq, split: !inDq });
       });
       return segs;
     }
-    const v = list[Number(arith(ctx, e.index))];
+    let idx = Number(arith(ctx, e.index));
+    if (idx < 0) idx += list.length;
+    const v = list[idx];
     if (e.length) return [{ text: String(v?.length ?? 0), quoted: inDq, split: !inDq }];
     return v === undefined ? [] : [{ text: v, quoted: inDq, split: !inDq }];
   }

@@ -445,7 +445,19 @@ export class Interpreter {
     }
     const assigns: [string, string, boolean][] = [];
     try {
-      for (const a of cmd.assigns) assigns.push([a.name, await expandString(ctx, a.value), a.append]);
+      for (const a of cmd.assigns) {
+        if (a.array || a.index !== undefined) {
+          // Arrays are assigned at once, before the command (bash allows them only without one).
+          if (a.array) this.state.setArray(a.name, await expandWords(ctx, a.array), { append: a.append });
+          else {
+            const i = Number(arith(this, await expandString(ctx, { parts: [{ type: 'lit', text: a.index! }] })));
+            const v = await expandString(ctx, a.value);
+            this.state.setElement(a.name, i, a.append ? (this.state.vars.get(a.name)?.array?.[i] ?? '') + v : v);
+          }
+          continue;
+        }
+        assigns.push([a.name, await expandString(ctx, a.value), a.append]);
+      }
     } catch (e) {
       if (e instanceof ShellError) {
         await this.error(io, e.message);

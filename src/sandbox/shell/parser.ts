@@ -491,6 +491,22 @@ class Parser {
         if (a) {
           this.take();
           this.lastEnd = t.end;
+          const open = this.peek();
+          if (a.value.parts.length === 0 && a.index === undefined && this.isOp(open, '(') && open.start === t.end) {
+            // name=( words ): an array, words may span lines.
+            this.take();
+            a.array = [];
+            for (;;) {
+              this.skipNewlines();
+              const w = this.take();
+              if (this.isOp(w, ')')) {
+                this.lastEnd = w.end;
+                break;
+              }
+              if (w.t !== 'word') throw this.unexpected(w);
+              a.array.push(w.word);
+            }
+          }
           cmd.assigns.push(a);
           continue;
         }
@@ -520,9 +536,11 @@ class Parser {
 function asAssignment(w: Word): Assignment | undefined {
   const first = w.parts[0];
   if (!first || first.type !== 'lit') return undefined;
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first.text);
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]*)\])?(\+?)=/.exec(first.text);
   if (!m) return undefined;
   const restText = first.text.slice(m[0].length);
   const parts = [...(restText ? [{ type: 'lit' as const, text: restText }] : []), ...w.parts.slice(1)];
-  return { name: m[1]!, value: { parts }, append: m[2] === '+' };
+  const a: Assignment = { name: m[1]!, value: { parts }, append: m[3] === '+' };
+  if (m[2] !== undefined) a.index = m[2];
+  return a;
 }

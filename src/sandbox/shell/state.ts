@@ -4,9 +4,12 @@ import type { Credentials, Host } from '../types.ts';
 import type { FunctionDef } from './ast.ts';
 
 export interface Variable {
+  /** The value; for an array, its element 0 (as $name reads it). */
   value: string;
   exported: boolean;
   readonly?: boolean;
+  /** An indexed array's elements (holes are undefined). */
+  array?: (string | undefined)[];
 }
 
 export interface ShellOptions {
@@ -116,6 +119,29 @@ export class ShellState {
     }
   }
 
+  /** Sets an indexed array (or one element of it). */
+  setArray(name: string, values: string[], opts: { append?: boolean } = {}): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
+    const base = opts.append ? (v?.array ?? (v ? [v.value] : [])) : [];
+    const array = [...base, ...values];
+    if (v) {
+      v.array = array;
+      v.value = array[0] ?? '';
+    } else this.vars.set(name, { value: array[0] ?? '', exported: this.options.allexport, array });
+  }
+
+  setElement(name: string, index: number, value: string): void {
+    const v = this.vars.get(name);
+    if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
+    const array = v?.array ?? (v ? [v.value] : []);
+    array[index] = value;
+    if (v) {
+      v.array = array;
+      v.value = array[0] ?? '';
+    } else this.vars.set(name, { value: array[0] ?? '', exported: false, array });
+  }
+
   unset(name: string): void {
     const v = this.vars.get(name);
     if (v?.readonly) throw new ShellError(`unset: ${name}: cannot unset: readonly variable`);
@@ -136,7 +162,7 @@ export class ShellState {
   /** A fork: everything copied, nothing shared but the host. */
   clone(): ShellState {
     const s = new ShellState(this.host, this.cred, this.cwd, this.pid);
-    for (const [k, v] of this.vars) s.vars.set(k, { ...v });
+    for (const [k, v] of this.vars) s.vars.set(k, v.array ? { ...v, array: [...v.array] } : { ...v });
     s.positional = [...this.positional];
     s.arg0 = this.arg0;
     s.functions = new Map(this.functions);
