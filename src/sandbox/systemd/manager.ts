@@ -24,6 +24,8 @@ export type Result = 'success' | 'exit-code' | 'signal' | 'core-dump' | 'timeout
 
 export interface MainExit {
   pid: number;
+  /** The command line as run (after $VAR expansion). */
+  argv: string[];
   code: 'exited' | 'killed';
   status: number;
   startedAt: number;
@@ -457,7 +459,7 @@ export class ServiceManager {
     if (u.process !== proc) return;
     const sigNum = status > 128 ? status - 128 : 0;
     const killed = sigNum > 0 && SIGNAL_BY_NUMBER[sigNum] !== undefined;
-    const exit: MainExit = { pid: proc.info.pid, code: killed ? 'killed' : 'exited', status: killed ? sigNum : status, startedAt, endedAt: this.host.clock.now() };
+    const exit: MainExit = { pid: proc.info.pid, argv: [...proc.info.argv], code: killed ? 'killed' : 'exited', status: killed ? sigNum : status, startedAt, endedAt: this.host.clock.now() };
     u.lastExit = exit;
     u.process = undefined;
     u.mainPid = undefined;

@@ -57,7 +57,7 @@ export function bullet(u: Unit): string {
 
 export function activeLine(u: Unit, now: number): string {
   let s = `${u.activeState} (${u.subState})`;
-  if (u.result !== 'success' && (u.activeState === 'failed' || u.subState === 'auto-restart')) s += ` (Result: ${u.result})`;
+  if (u.result !== 'success') s += ` (Result: ${u.result})`;
   if (u.stateSince !== undefined) s += ` since ${timestamp(u.stateSince)}; ${relative(u.stateSince, now)}`;
   return s;
 }
@@ -73,14 +73,12 @@ export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10): 
   else out.push(`     Loaded: loaded (${u.path}; ${m.unitFileState(u)}; preset: enabled)`);
   out.push(`     Active: ${activeLine(u, now)}`);
   const ended = u.lastExit && !u.process;
-  if (ended && u.activeEnterAt !== undefined && u.lastExit!.endedAt >= u.activeEnterAt && (u.activeState === 'inactive' || u.activeState === 'failed')) {
-    out.push(`   Duration: ${timespan(u.lastExit!.endedAt - u.lastExit!.startedAt)}`);
-  }
   if (cfg?.documentation.length) cfg.documentation.forEach((d, i) => out.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));
   if (ended && u.lastExit) {
     const e = u.lastExit;
-    const how = `code=${e.code}, status=${describeExit(e)}`;
-    out.push(`    Process: ${e.pid} ExecStart=${cfg?.execStart?.raw ?? ''} (${how})`);
+    // status shows signals by name ("code=killed, signal=TERM"), the journal by number and name.
+    const how = e.code === 'killed' ? `code=killed, signal=${describeExit(e).split('/')[1]}` : `code=exited, status=${describeExit(e)}`;
+    out.push(`    Process: ${e.pid} ExecStart=${e.argv.join(' ')} (${how})`);
     out.push(`   Main PID: ${e.pid} (${how})`);
   }
   const procs = host.processes().filter((p) => p.unit === u.name);
