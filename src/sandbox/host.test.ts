@@ -208,3 +208,37 @@ describe('the default spawner', () => {
     assert.equal(out.text(), 'from child\n');
   });
 });
+
+describe('ctx.net', () => {
+  it('refuses ports below 1024 to non-root processes, and lets another host connect to a process listener', async () => {
+    const sb = testSandbox([{ name: 'node-1', ip: '10.0.0.11' }, { name: 'node-2', ip: '10.0.0.12' }]);
+    const h1 = sb.host('node-1');
+    const results: string[] = [];
+    const server: Command = {
+      name: 'server',
+      summary: '',
+      async run(ctx) {
+        await assert.rejects(ctx.net.listen({ host: '0.0.0.0', port: 80 }, () => {}), (e: unknown) => e instanceof NetError && e.code === 'EACCES');
+        await ctx.net.listen({ host: '0.0.0.0', port: 8080 }, (s, remote) => {
+          results.push(remote.host);
+          s.end('hi');
+        });
+        await new Promise((r) => ctx.signal.addEventListener('abort', r));
+        return 0;
+      },
+    };
+    const p = start(h1, server);
+    for (let i = 0; i < 20 && !h1.network.listening().length; i++) await new Promise((r) => setImmediate(r));
+    const sock = await sb.host('node-2').network.connect({ host: 'node-1', port: 8080 });
+    const got = await new Promise<string>((resolve) => {
+      let b = '';
+      sock.on('data', (d: Buffer) => (b += d.toString()));
+      sock.on('end', () => resolve(b));
+    });
+    assert.equal(got, 'hi');
+    assert.deepEqual(results, ['10.0.0.12']);
+    p.kill('SIGTERM');
+    assert.equal(await p.exited, 0);
+    assert.deepEqual(h1.network.listening(), []);
+  });
+});
