@@ -375,3 +375,15 @@ test('kill -9 $$ ends the session with 137', async () => {
   assert.equal(t.exitCode, 137);
   assert.equal(t.session.state().exited, true);
 });
+
+test('read -s does not echo what is typed; read -p shows its prompt', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  const from = t.raw.length;
+  t.send('read -s -p "Password: " pw; echo; echo "got ${#pw} chars"\r');
+  await t.waitFor(/Password: $/, from);
+  t.send('hunter2\r');
+  const s = await t.waitFor(/got 7 chars\nlearner@node-1:~\$ $/, from);
+  assert.doesNotMatch(s, /hunter2/);
+  t.session.close();
+});

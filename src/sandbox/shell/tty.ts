@@ -13,6 +13,8 @@ const dec = new TextDecoder();
  */
 export interface TerminalInput extends InputStream {
   setRawMode(raw: boolean): void;
+  /** Turns echo of typed characters off/on (passwords, `read -s`), as `stty -echo` does. */
+  setEcho(on: boolean): void;
   readonly size: { cols: number; rows: number };
   /** Called after the terminal was resized (ssh forwards it, like SIGWINCH). */
   onResize: ((cols: number, rows: number) => void) | undefined;
@@ -34,6 +36,16 @@ export class TtyInput implements TerminalInput {
   setRawMode(raw: boolean): void {
     this.raw = raw;
     this.onRawChange?.(raw);
+  }
+
+  private echoOn = true;
+
+  setEcho(on: boolean): void {
+    this.echoOn = on;
+  }
+
+  private show(s: string): void {
+    if (this.echoOn) this.echo(s);
   }
   private lines: string[] = [];
   /** Text typed on the current line, not yet sent (Enter or Ctrl-D sends it). */
@@ -75,14 +87,14 @@ export class TtyInput implements TerminalInput {
     for (const ch of data) {
       switch (ch) {
         case '\x03':
-          this.echo('^C');
+          this.show('^C');
           // The terminal discards pending input on an interrupt.
           this.editing = '';
           this.lines = [];
           this.onSignal('SIGINT');
           break;
         case '\x1c':
-          this.echo('^\\');
+          this.show('^\\');
           this.editing = '';
           this.onSignal('SIGQUIT');
           break;
@@ -95,7 +107,7 @@ export class TtyInput implements TerminalInput {
           break;
         case '\r':
         case '\n':
-          this.echo('\r\n');
+          this.show('\r\n');
           this.lines.push(this.editing + '\n');
           this.editing = '';
           this.wake();
@@ -104,17 +116,17 @@ export class TtyInput implements TerminalInput {
         case '\b':
           if (this.editing) {
             this.editing = [...this.editing].slice(0, -1).join('');
-            this.echo('\b \b');
+            this.show('\b \b');
           }
           break;
         case '\x15':
-          this.echo('\b \b'.repeat([...this.editing].length));
+          this.show('\b \b'.repeat([...this.editing].length));
           this.editing = '';
           break;
         default:
-          if (ch === '\x1b') this.echo('^[');
-          else if (ch.charCodeAt(0) < 0x20 && ch !== '\t') this.echo('^' + String.fromCharCode(ch.charCodeAt(0) + 64));
-          else this.echo(ch);
+          if (ch === '\x1b') this.show('^[');
+          else if (ch.charCodeAt(0) < 0x20 && ch !== '\t') this.show('^' + String.fromCharCode(ch.charCodeAt(0) + 64));
+          else this.show(ch);
           this.editing += ch;
       }
     }
@@ -132,6 +144,7 @@ export class TtyInput implements TerminalInput {
   /** What nobody read: goes back to the line editor as type-ahead. */
   takeUnread(): string {
     this.raw = false;
+    this.echoOn = true;
     const s = this.lines.map((l) => l.replace(/\n$/, '\r')).join('') + this.editing;
     this.lines = [];
     this.editing = '';

@@ -1,5 +1,6 @@
 // echo, printf and read, as bash's builtins behave.
 import { readLine } from '../redirect.ts';
+import { terminalInput } from '../tty.ts';
 import { ShellError } from '../state.ts';
 import { isName, out, type Builtin } from './types.ts';
 
@@ -209,19 +210,24 @@ export const read: Builtin = async (sh, argv, io) => {
       }
     }
   }
-  void silent;
   if (prompt && io.stdin.isTTY) await io.stderr.write(prompt);
+  const term = silent ? terminalInput(io.stdin) : undefined;
+  term?.setEcho(false);
   let line = '';
   let eof = false;
-  for (;;) {
-    const r = await readLine(io.stdin, delim);
-    eof = r.eof;
-    if (!raw && r.line.endsWith('\\') && !r.eof) {
-      line += r.line.slice(0, -1);
-      continue;
+  try {
+    for (;;) {
+      const r = await readLine(io.stdin, delim);
+      eof = r.eof;
+      if (!raw && r.line.endsWith('\\') && !r.eof) {
+        line += r.line.slice(0, -1);
+        continue;
+      }
+      line += r.line;
+      break;
     }
-    line += r.line;
-    break;
+  } finally {
+    term?.setEcho(true);
   }
   if (!raw) line = line.replace(/\\(.)/g, '$1');
   const names = args.length ? args : ['REPLY'];
