@@ -73,3 +73,4 @@ export { mktemp } from './mktemp.ts';
 export { nproc } from './nproc.ts';
 export { ssh } from './ssh.ts';
 export { bash, sh } from './bash.ts';
+export { scp } from './scp.ts';

@@ -67,3 +67,26 @@ it('interactive ssh opens a login shell on node-2; exit comes back; its backgrou
   term.close();
   await sb.dispose();
 });
+
+it('scp copies files between hosts with the remote user’s permissions', async () => {
+  const sb = lab();
+  const h1 = sb.host('node-1');
+  const h2 = sb.host('node-2');
+  h1.rootFs.writeFile('/home/learner/ca.crt', 'CERT\n');
+  h1.rootFs.chown('/home/learner/ca.crt', 1000, 1000);
+  let r = await run(h1, ['scp', 'ca.crt', 'node-2:/tmp/']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(new TextDecoder().decode(h2.rootFs.readFile('/tmp/ca.crt')), 'CERT\n');
+  assert.equal(h2.rootFs.stat('/tmp/ca.crt').uid, 1000);
+  r = await run(h1, ['scp', 'node-2:/etc/hostname', 'from2']);
+  assert.equal(new TextDecoder().decode(h1.rootFs.readFile('/home/learner/from2')), 'node-2\n');
+  r = await run(h1, ['scp', 'ca.crt', 'node-2:/etc/']);
+  assert.equal(r.stderr, 'scp: /etc/ca.crt: Permission denied\n');
+  assert.equal(r.status, 1);
+  r = await run(h1, ['scp', 'node-2:/nope', '.']);
+  assert.equal(r.stderr, 'scp: /nope: No such file or directory\n');
+  r = await run(h1, ['scp', 'x', 'node-9:/tmp']);
+  assert.equal(r.stderr, 'ssh: Could not resolve hostname node-9: Name or service not known\nscp: Connection closed\n');
+  assert.equal(r.status, 255);
+  await sb.dispose();
+});

@@ -95,7 +95,7 @@ function parse(argv: string[]): Opts | string {
 }
 
 /** The lab host behind `name`, or the message ssh prints. */
-function reach(ctx: CommandContext, name: string, port: number): Host | string {
+export function reachHost(ctx: CommandContext, name: string, port: number): Host | string {
   const ip = ctx.net.resolve(name);
   if (ip === undefined) return `ssh: Could not resolve hostname ${name}: Name or service not known`;
   const here = (ctx.host as { network?: HostNetwork }).network;
@@ -129,7 +129,7 @@ export const ssh: Command = {
       await ctx.stderr.write(o);
       return 255;
     }
-    const target = reach(ctx, o.dest, o.port);
+    const target = reachHost(ctx, o.dest, o.port);
     if (typeof target === 'string') {
       await ctx.stderr.write(`${target}\n`);
       return 255;
