@@ -107,7 +107,7 @@ describe('Host.start and signals', () => {
     const host = sb.host('node-1');
     const p = start(host, waiter({ stubborn: true, listenPort: 2379 }));
     for (let i = 0; i < 10 && !host.network.listening().length; i++) await Promise.resolve();
-    assert.deepEqual(host.network.listening(), [{ host: '0.0.0.0', port: 2379 }]);
+    assert.deepEqual(host.network.listening(), [{ host: '0.0.0.0', port: 2379, pid: p.info.pid }]);
     p.kill('SIGKILL');
     await p.exited;
     assert.deepEqual(host.network.listening(), []);

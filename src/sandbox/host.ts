@@ -160,7 +160,7 @@ export class VirtualHost implements Host {
       detached: opts.detached ?? false,
     });
     if (opts.tty && !opts.detached) this.ttys.set(rec.pid, opts.tty);
-    const net = this.network.forProcess(opts.cred);
+    const net = this.network.forProcess(opts.cred, rec.pid);
     rec.cleanups.push(() => net.close());
     const stdout = guardOutput(opts.stdout, rec);
     const ctx: CommandContext = {

@@ -23,6 +23,8 @@ export type Firewall = (flow: Flow) => FirewallVerdict;
 interface ListenerEntry {
   bind: string;
   port: number;
+  /** The process that listens, when opened through a ProcessNetwork. */
+  pid?: number;
   onConnection: (socket: Duplex, remote: Address) => void;
   sockets: Set<VirtualSocket>;
 }
@@ -128,7 +130,7 @@ export class HostNetwork implements Network {
     return isWildcard(ip) || isLoopback(ip) || ip === this.ip;
   }
 
-  async listen(addr: Address, onConnection: (socket: Duplex, remote: Address) => void): Promise<Listener> {
+  async listen(addr: Address, onConnection: (socket: Duplex, remote: Address) => void, owner?: { pid: number }): Promise<Listener> {
     const bind = addr.host === 'localhost' ? '127.0.0.1' : addr.host === '::' ? '0.0.0.0' : addr.host || '0.0.0.0';
     if (!this.owns(bind)) throw new NetError('EADDRNOTAVAIL', 'listen', addr);
     let port = addr.port;
@@ -137,7 +139,7 @@ export class HostNetwork implements Network {
     for (const l of this.listeners.values()) {
       if (l.port === port && (l.bind === bind || isWildcard(l.bind) || isWildcard(bind))) throw new NetError('EADDRINUSE', 'listen', { host: addr.host, port });
     }
-    const entry: ListenerEntry = { bind, port, onConnection, sockets: new Set() };
+    const entry: ListenerEntry = { bind, port, onConnection, sockets: new Set(), ...(owner ? { pid: owner.pid } : {}) };
     const key = `${bind}:${port}`;
     this.listeners.set(key, entry);
     let closed = false;
@@ -176,14 +178,14 @@ export class HostNetwork implements Network {
     return client;
   }
 
-  /** Ports in use here, for ss/netstat-like views and checks ("is something listening on 2379?"). */
-  listening(): { host: string; port: number }[] {
-    return [...this.listeners.values()].map((l) => ({ host: l.bind, port: l.port }));
+  /** Ports in use here, for ss-like views and checks ("is etcd listening on 2379?"); pid when a process owns it. */
+  listening(): { host: string; port: number; pid?: number }[] {
+    return [...this.listeners.values()].map((l) => ({ host: l.bind, port: l.port, ...(l.pid !== undefined ? { pid: l.pid } : {}) }));
   }
 
   /** A Network for one process: it may not bind ports below 1024 unless root, and all it opened closes with close(). */
-  forProcess(cred: Credentials): ProcessNetwork {
-    return new ProcessNetwork(this, cred);
+  forProcess(cred: Credentials, pid?: number): ProcessNetwork {
+    return new ProcessNetwork(this, cred, pid);
   }
 
   listenerFor(ip: string, port: number): ListenerEntry | undefined {
@@ -231,6 +233,7 @@ export class ProcessNetwork implements Network {
   constructor(
     private readonly host: HostNetwork,
     private readonly cred: Credentials,
+    private readonly pid?: number,
   ) {}
 
   resolve(hostname: string): string | undefined {
@@ -239,7 +242,7 @@ export class ProcessNetwork implements Network {
 
   async listen(addr: Address, onConnection: (socket: Duplex, remote: Address) => void): Promise<Listener> {
     if (addr.port > 0 && addr.port < 1024 && this.cred.uid !== 0) throw new NetError('EACCES', 'listen', addr);
-    const l = await this.host.listen(addr, onConnection);
+    const l = await this.host.listen(addr, onConnection, this.pid !== undefined ? { pid: this.pid } : undefined);
     if (this.closed) {
       await l.close();
       throw new NetError('EADDRNOTAVAIL', 'listen', addr);
