@@ -65,6 +65,8 @@ export class ShellState {
   lastStatus = 0;
   /** shopt options that are on. */
   shopts = new Set<string>(['checkwinsize', 'cmdhist', 'expand_aliases', 'extquote', 'interactive_comments', 'progcomp', 'promptvars', 'sourcepath', 'hostcomplete']);
+  /** pushd/popd: directories below the current one. */
+  dirStack: string[] = [];
   /** Where getopts is inside a group of options (-abc). */
   getoptsState = { optind: 1, pos: 1 };
   /** trap actions by signal name ('EXIT', 'INT' …). */
@@ -174,6 +176,7 @@ export class ShellState {
     s.shopts = new Set(this.shopts);
     s.umask = this.umask;
     s.startedAt = this.startedAt;
+    s.dirStack = [...this.dirStack];
     s.funcDepth = this.funcDepth;
     s.history = this.history;
     s.interactive = false;

@@ -3,6 +3,7 @@ import * as core from './core.ts';
 import { echo, printf, read } from './echo-printf.ts';
 import { bg, disown, fg, jobs, kill, wait } from './jobs.ts';
 import { exec, hash, history, makeCommand, makeHelp, makeType } from './misc.ts';
+import { dirs, popd, pushd } from './dirs.ts';
 import { getopts } from './getopts.ts';
 import { shopt, trap } from './shopt-trap.ts';
 import { test } from './test.ts';
@@ -52,6 +53,9 @@ const table = new Map<string, Builtin>([
   ['hash', hash],
   ['shopt', shopt],
   ['getopts', getopts],
+  ['pushd', pushd],
+  ['popd', popd],
+  ['dirs', dirs],
   ['trap', trap],
 ]);
 table.set('type', makeType(table));
