@@ -56,6 +56,8 @@ export interface SimpleCommand {
   words: Word[];
   redirects: Redirect[];
   line: number;
+  /** `local a=(…)`, `declare -a a=(…)`: arrays given to a declaration builtin, set after it runs. */
+  declArrays?: { name: string; words: Word[]; append: boolean }[];
 }
 
 export interface Subshell {

@@ -492,7 +492,9 @@ export class Interpreter {
         try {
           if (fn) return await this.callFunction(fn, argv, rio);
           try {
-            return await builtin!(this, argv, rio);
+            const status = await builtin!(this, argv, rio);
+            for (const d of cmd.declArrays ?? []) this.state.setArray(d.name, await expandWords(this.expandContext(rio), d.words), { append: d.append });
+            return status;
           } catch (e) {
             if (e instanceof ShellError) {
               await this.error(rio, e.message);

@@ -4,6 +4,8 @@ import { Lexer, REDIRECT_OPS, ShellSyntaxError, type Token } from './lexer.ts';
 
 export { ShellSyntaxError } from './lexer.ts';
 
+const DECLARATION_BUILTINS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in', '{', '}', '!', 'function', 'select', '[[', ']]', 'time']);
 
 export interface ParseOptions {
@@ -514,6 +516,24 @@ class Parser {
       this.take();
       this.lastEnd = t.end;
       cmd.words.push(t.word);
+      const decl = cmd.words.length > 1 ? asAssignment(t.word) : undefined;
+      const next = this.peek();
+      if (decl && decl.value.parts.length === 0 && DECLARATION_BUILTINS.has(plainText(cmd.words[0]!) ?? '') && this.isOp(next, '(') && next.start === t.end) {
+        this.take();
+        const words: Word[] = [];
+        for (;;) {
+          this.skipNewlines();
+          const w = this.take();
+          if (this.isOp(w, ')')) {
+            this.lastEnd = w.end;
+            break;
+          }
+          if (w.t !== 'word') throw this.unexpected(w);
+          words.push(w.word);
+        }
+        (cmd.declArrays ??= []).push({ name: decl.name, words, append: decl.append });
+        continue;
+      }
       if (cmd.words.length === 1 && cmd.assigns.length === 0 && this.isOp(this.peek(), '(')) {
         // name() compound-command
         const open = this.take();

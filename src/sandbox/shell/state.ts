@@ -114,6 +114,8 @@ export class ShellState {
     if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
     if (v) {
       v.value = value;
+      // name=value on an array sets its element 0, as in bash.
+      if (v.array) v.array[0] = value;
       if (opts.export || this.options.allexport) v.exported = true;
     } else {
       this.vars.set(name, { value, exported: !!opts.export || this.options.allexport || this.exportPending.has(name) });
