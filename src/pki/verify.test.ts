@@ -107,3 +107,16 @@ test('a CA:TRUE certificate without keyCertSign: errors 79 and 32, as openssl 3.
     assert.equal(realOpenssl(['verify', '-CAfile', 'ca.crt', '-untrusted', 'ik.crt', 'ok.crt'], { 'ca.crt': h.read('ca.crt'), 'ik.crt': h.read('ik.crt'), 'ok.crt': h.read('ok.crt') }).stderr, expected);
   }
 });
+
+test('-CApath and the system store (/etc/ssl/certs) hold trusted CAs too', async () => {
+  const h = await chain();
+  h.fs.mkdir('/etc/ssl/certs', { recursive: true });
+  h.fs.writeFile('/etc/ssl/certs/root.pem', h.read('ca.crt'));
+  assert.equal((await h.run('verify -untrusted int.crt leaf.crt')).stdout, 'leaf.crt: OK\n');
+  assert.equal((await h.run('verify -no-CApath -untrusted int.crt leaf.crt')).code, 2);
+  h.fs.mkdir('/work/cas', { recursive: true });
+  h.fs.writeFile('/work/cas/9a1b2c3d.0', h.read('int.crt'));
+  const notAnchor = await h.run('verify -no-CApath -CApath cas leaf.crt');
+  assert.equal(notAnchor.stderr, 'CN = intermediate\nerror 2 at 1 depth lookup: unable to get issuer certificate\nerror leaf.crt: verification failed\n');
+  assert.equal((await h.run('verify -no-CApath -CApath cas -partial_chain leaf.crt')).stdout, 'leaf.crt: OK\n');
+});

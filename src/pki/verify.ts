@@ -34,6 +34,8 @@ export interface VerifyOptions {
   /** Check the leaf's SANs (or CN when it has no DNS SANs) for this host name. */
   hostname?: string;
   ip?: string;
+  /** Accept a trusted certificate that is not self-signed as the end of the chain (-partial_chain). */
+  partialChain?: boolean;
 }
 
 export interface VerifyResult {
@@ -146,10 +148,14 @@ export function verifyCertificate(leaf: Certificate, trusted: Certificate[], opt
       anchored = true;
       break;
     }
+    if (opts.partialChain && isTrusted(cur)) {
+      anchored = true;
+      break;
+    }
     const fromTrusted = trusted.find((t) => couldIssue(t, cur) && !chain.includes(t));
     if (fromTrusted) {
       chain.push(fromTrusted);
-      if (selfIssued(fromTrusted)) {
+      if (selfIssued(fromTrusted) || opts.partialChain) {
         anchored = true;
         break;
       }
@@ -163,11 +169,8 @@ export function verifyCertificate(leaf: Certificate, trusted: Certificate[], opt
       chain.push(fromUntrusted);
       continue;
     }
-    // An intermediate that is itself trusted ends the chain (partial chains are not allowed by default).
-    if (isTrusted(cur) && chain.length > 1) {
-      anchored = true;
-      break;
-    }
+    // A trusted intermediate whose own issuer is missing: "unable to get issuer certificate"
+    // (only -partial_chain lets it end the chain).
     return fail(chain.length === 1 ? 20 : 2, chain.length - 1);
   }
   if (!anchored) return fail(20, chain.length - 1);

@@ -154,3 +154,39 @@ function derCsr(data: Buffer): CertificateRequest | undefined {
     return undefined;
   }
 }
+
+/** Certificates in a directory (-CApath; /etc/ssl/certs by default). Unreadable entries are skipped, as lookups by hash skip them. */
+export function loadCertificateDir(ctx: OpensslContext, dir: string): Certificate[] {
+  const full = resolvePath(ctx.cwd, dir);
+  let names: string[];
+  try {
+    names = ctx.fs.readdir(full);
+  } catch {
+    return [];
+  }
+  const out: Certificate[] = [];
+  for (const n of names) {
+    try {
+      out.push(...parseCertificatesPem(Buffer.from(ctx.fs.readFile(`${full}/${n}`)).toString('latin1')));
+    } catch {
+      // a directory, a dangling link, no permission: not a certificate for us
+    }
+  }
+  return out;
+}
+
+/** Trusted certificates: -CAfile, -CApath, and the system store unless -no-CAfile/-no-CApath. */
+export async function loadTrustStore(ctx: OpensslContext, opts: { caFiles: string[]; caPaths: string[]; noCAfile: boolean; noCApath: boolean }): Promise<Certificate[]> {
+  const out: Certificate[] = [];
+  for (const f of opts.caFiles) out.push(...(await loadCertificateBundle(ctx, f)));
+  for (const d of opts.caPaths) out.push(...loadCertificateDir(ctx, d));
+  if (!opts.noCAfile && opts.caFiles.length === 0 && ctx.fs.exists('/usr/lib/ssl/cert.pem')) {
+    try {
+      out.push(...parseCertificatesPem(Buffer.from(ctx.fs.readFile('/usr/lib/ssl/cert.pem')).toString('latin1')));
+    } catch {
+      // unreadable system bundle: as if absent
+    }
+  }
+  if (!opts.noCApath && opts.caPaths.length === 0) out.push(...loadCertificateDir(ctx, '/etc/ssl/certs'));
+  return out;
+}

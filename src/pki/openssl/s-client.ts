@@ -13,7 +13,7 @@ import { formatTime } from '../text.ts';
 import { verifyCertificate, VERIFY_ERRORS, type VerifyResult } from '../verify.ts';
 import { flag, parseArgs, value } from './args.ts';
 import type { OpensslContext } from './context.ts';
-import { loadCertificate, loadCertificateBundle, loadPrivateKey } from './load.ts';
+import { loadCertificate, loadPrivateKey, loadTrustStore } from './load.ts';
 
 const STRING_OPTS = ['connect', 'host', 'port', 'cert', 'key', 'CAfile', 'CApath', 'servername', 'verify_hostname', 'verify_ip', 'alpn', 'cipher', 'ciphersuites', 'pass', 'verify', 'starttls', 'sess_out', 'sess_in', 'keylogfile', 'cert_chain', 'verifyCAfile', 'chainCAfile'];
 const FLAG_OPTS = ['showcerts', 'brief', 'quiet', 'noservername', 'tls1_2', 'tls1_3', 'no_tls1_3', 'no_tls1_2', 'verify_return_error', 'state', 'debug', 'msg', 'prexit', 'crlf', 'ign_eof', 'no_ign_eof', 'reconnect', 'nbio', 'status', 'no-CAfile', 'no-CApath', 'no-CAstore', 'ipv4', 'ipv6'];
@@ -101,7 +101,12 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   if (!target) throw new OpensslFailure([`s_client: -connect argument or target parameter malformed or ambiguous`]);
   if (!ctx.net) throw connectError(new NetError('ENETUNREACH', 'connect', target));
   const caFile = value(p, 'CAfile');
-  const trusted = caFile !== undefined ? await loadCertificateBundle(ctx, caFile) : [];
+  const trusted = await loadTrustStore(ctx, {
+    caFiles: caFile !== undefined ? [caFile] : [],
+    caPaths: value(p, 'CApath') !== undefined ? [value(p, 'CApath')!] : [],
+    noCAfile: flag(p, 'no-CAfile'),
+    noCApath: flag(p, 'no-CApath'),
+  });
   const certPath = value(p, 'cert');
   const clientCert = certPath !== undefined ? await loadCertificate(ctx, certPath, 'certificate') : undefined;
   const clientKey = certPath !== undefined ? await loadPrivateKey(ctx, value(p, 'key') ?? certPath, 'private key', value(p, 'pass')) : undefined;

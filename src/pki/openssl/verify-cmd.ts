@@ -5,7 +5,7 @@ import { verifyCertificate, type Purpose } from '../verify.ts';
 import type { Certificate } from '../certificate.ts';
 import { flag, parseArgs, UsageError, value, values } from './args.ts';
 import type { OpensslContext } from './context.ts';
-import { loadCertificate, loadCertificateBundle } from './load.ts';
+import { loadCertificate, loadCertificateBundle, loadTrustStore } from './load.ts';
 
 const PURPOSES: Record<string, Purpose> = { sslserver: 'sslserver', sslclient: 'sslclient', any: 'any' };
 
@@ -40,8 +40,12 @@ export async function verify(ctx: OpensslContext, args: string[]): Promise<numbe
     purpose = PURPOSES[purposeName];
     if (!purpose) throw new UsageError([`verify: Invalid purpose ${purposeName}`, 'verify: Use -help for summary.']);
   }
-  const trusted: Certificate[] = [];
-  for (const f of [...values(p, 'CAfile'), ...values(p, 'trusted')]) trusted.push(...(await loadCertificateBundle(ctx, f)));
+  const trusted: Certificate[] = await loadTrustStore(ctx, {
+    caFiles: [...values(p, 'CAfile'), ...values(p, 'trusted')],
+    caPaths: values(p, 'CApath'),
+    noCAfile: flag(p, 'no-CAfile') || values(p, 'trusted').length > 0,
+    noCApath: flag(p, 'no-CApath') || values(p, 'trusted').length > 0,
+  });
   const untrusted: Certificate[] = [];
   for (const f of values(p, 'untrusted')) untrusted.push(...(await loadCertificateBundle(ctx, f)));
   const attime = value(p, 'attime');
@@ -67,6 +71,7 @@ export async function verify(ctx: OpensslContext, args: string[]): Promise<numbe
       purpose,
       hostname: value(p, 'verify_hostname'),
       ip: value(p, 'verify_ip'),
+      partialChain: flag(p, 'partial_chain'),
     });
     if (r.ok) {
       await ctx.out(`${label}: OK\n`);
