@@ -58,7 +58,8 @@ export function goVerifyError(cert: Certificate, roots: Certificate[], opts: GoV
     const e = goHostnameError(cert, opts.serverName);
     if (e) return e;
   }
-  const r = verifyCertificate(cert, roots, { now: opts.now, untrusted: opts.intermediates ?? [] });
+  // Go treats every certificate in Roots as an anchor, self-signed or not.
+  const r = verifyCertificate(cert, roots, { now: opts.now, untrusted: opts.intermediates ?? [], partialChain: true });
   if (!r.ok) {
     if (r.code === 79 || r.code === 32) return 'x509: certificate signed by unknown authority (possibly because of "x509: invalid signature: parent certificate cannot sign this kind of certificate" while trying to verify candidate authority certificate "' + (r.cert.subject.rdns.flat().find((a) => a.oid === '2.5.4.3')?.value ?? '') + '")';
     if (r.code === 10 || r.code === 9) {
