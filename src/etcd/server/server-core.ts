@@ -271,8 +271,23 @@ export class EtcdServerCore {
     } catch (e) {
       this.log.warn('etcdserver/raft.go:252', 'failed to process raft message', { error: (e as Error).message });
     }
-    this.drain();
+    this.drainSoon();
   }
+
+  /**
+   * Handles Ready after the current task: proposals and messages that arrive together end
+   * up in one Ready (one WAL write, one fsync, one message per peer), as etcd's raft loop
+   * batches them. A microtask keeps it deterministic under the simulation.
+   */
+  private drainSoon(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => {
+      this.drainScheduled = false;
+      if (!this.stopped) this.drain();
+    });
+  }
+  private drainScheduled = false;
 
   /** Handles every Ready raft has, persisting before sending, applying in order. */
   private drain(): void {
@@ -314,7 +329,7 @@ export class EtcdServerCore {
   private onSoftState(lead: string, state: string): void {
     const prev = this.lead;
     if (lead === prev) return;
-    const term = this.node.status().hardState.term;
+    const term = this.node.raft.term;
     this.lead = lead;
     if (lead !== NONE) {
       const msg = prev === NONE ? `raft.node: ${this.memberId} elected leader ${lead} at term ${term}` : `raft.node: ${this.memberId} changed leader from ${prev} to ${lead} at term ${term}`;
@@ -591,7 +606,7 @@ export class EtcdServerCore {
           this.pending.push({ id, data });
         }
       }
-      this.drain();
+      this.drainSoon();
     });
   }
 
@@ -693,7 +708,7 @@ export class EtcdServerCore {
   }
 
   get term(): number {
-    return this.node.status().hardState.term;
+    return this.node.raft.term;
   }
   get leader(): string {
     return this.lead;
@@ -705,7 +720,7 @@ export class EtcdServerCore {
     return this.appliedIndex;
   }
   get committed(): number {
-    return this.node.status().hardState.commit;
+    return this.node.raft.raftLog.committed;
   }
   get requestTimeoutMs(): number {
     return this.reqTimeoutMs;

@@ -74,15 +74,23 @@ export class InMemoryPeerNetwork {
       this.dropped++;
       return;
     }
-    const copy = structuredClone(m);
-    this.clock.after(this.delayMs, () => {
-      const h = this.handlers.get(m.to);
-      if (!h || this.cut.has(`${from}->${m.to}`) || this.down.has(from) || this.down.has(m.to)) {
-        this.dropped++;
-        return;
-      }
-      this.delivered++;
-      h(copy);
-    });
+    // Messages sent in the same moment travel together: one timer delivers the batch, in order.
+    this.inFlight.push({ from, m: structuredClone(m) });
+    if (this.inFlight.length === 1) {
+      this.clock.after(this.delayMs, () => {
+        const batch = this.inFlight;
+        this.inFlight = [];
+        for (const { from: f, m: msg } of batch) {
+          const h = this.handlers.get(msg.to);
+          if (!h || this.cut.has(`${f}->${msg.to}`) || this.down.has(f) || this.down.has(msg.to)) {
+            this.dropped++;
+            continue;
+          }
+          this.delivered++;
+          h(msg);
+        }
+      });
+    }
   }
+  private inFlight: { from: NodeId; m: Message }[] = [];
 }
