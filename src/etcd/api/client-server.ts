@@ -203,6 +203,10 @@ async function route(o: ClientServeOptions, req: IncomingMessage, res: ServerRes
     if (req.method !== 'GET') return goError(res, 405, 'Method Not Allowed', { Allow: 'GET' });
     const h = await s.health(url.searchParams.get('serializable') === 'true');
     const body = JSON.stringify({ health: String(h.health), reason: h.reason });
+    if (h.health) s.metrics.healthSuccess++;
+    else s.metrics.healthFailures++;
+    if (h.reason === 'RAFT NO LEADER') o.log.warn('etcdhttp/health.go:213', 'serving /health false; no leader');
+    else if (h.reason.startsWith('RANGE ERROR:')) o.log.warn('etcdhttp/health.go:229', 'serving /health false; Range fails', { error: h.reason.slice('RANGE ERROR:'.length) });
     if (!h.health) {
       o.log.warn('etcdhttp/health.go:101', '/health error', { output: body, 'status-code': 503 });
       return goError(res, 503, body);

@@ -32,6 +32,8 @@ export function metricsText(s: EtcdServer, startedAtSec: number): string {
     one('etcd_server_version', 'Which version is running. 1 for \'server_version\' label with current version.', 'gauge', 1, { server_version: s.options.version }),
     one('etcd_server_quota_backend_bytes', 'Current backend storage quota size in bytes.', 'gauge', st.dbSizeQuota),
     one('etcd_server_heartbeat_send_failures_total', 'The total number of leader heartbeat send failures (likely overloaded from slow disk).', 'counter', 0),
+    one('etcd_server_health_success', 'The total number of successful health checks', 'counter', s.metrics.healthSuccess),
+    one('etcd_server_health_failures', 'The total number of failed health checks', 'counter', s.metrics.healthFailures),
     one('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', startedAtSec),
   ];
   const out: string[] = [];

@@ -8,4 +8,6 @@ export class ServerMetrics {
   /** Bytes received/sent by the client API, for etcd_network_client_grpc_*_bytes_total. */
   clientBytesReceived = 0;
   clientBytesSent = 0;
+  healthSuccess = 0;
+  healthFailures = 0;
 }
