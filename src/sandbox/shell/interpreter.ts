@@ -390,6 +390,25 @@ export class Interpreter {
 
 
   private async commandSubst(body: Script, io: IO): Promise<string> {
+    // $(< file) reads the file without running anything.
+    const only = body.items.length === 1 && body.items[0]!.rest.length === 0 && !body.items[0]!.background ? body.items[0]!.first : undefined;
+    const c = only && only.commands.length === 1 && !only.negated ? only.commands[0] : undefined;
+    if (c?.type === 'simple' && c.words.length === 0 && c.assigns.length === 0 && c.redirects.length === 1 && c.redirects[0]!.kind === 'file' && c.redirects[0]!.op === '<') {
+      try {
+        const rio = await this.applyRedirects(c.redirects, io);
+        const chunks: Uint8Array[] = [];
+        for (let b = await rio.stdin.read(); b !== null; b = await rio.stdin.read()) chunks.push(b);
+        this.state.lastStatus = 0;
+        this.lastSubstStatus = 0;
+        return new TextDecoder().decode(Buffer.concat(chunks));
+      } catch (e) {
+        if (!(e instanceof ShellError)) throw e;
+        await this.error(io, e.message);
+        this.state.lastStatus = 1;
+        this.lastSubstStatus = 1;
+        return '';
+      }
+    }
     const sub = this.subshell();
     const chunks: string[] = [];
     let size = 0;

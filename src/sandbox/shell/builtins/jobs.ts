@@ -101,6 +101,23 @@ export const kill: Builtin = async (sh, argv, io) => {
     await out(io, SIGNAL_LIST.map(([n, v]) => `${String(v).padStart(2)}) ${n}`).join('\t') + '\n');
     return 0;
   }
+  if (args[0] === '-0' || (args[0] === '-s' && args[1] === '0')) {
+    args = args.slice(args[0] === '-0' ? 1 : 2).filter((a) => a !== '--');
+    let status = 0;
+    // Signal 0: only asks whether the process exists (and may be signalled).
+    for (const t of args) {
+      const pid = t.startsWith('%') ? sh.rt.jobs.find(t)?.pids.at(-1) : Number(t);
+      const p = pid === undefined ? undefined : sh.rt.host.processes().find((x) => x.pid === pid);
+      if (!p) {
+        await sh.error(io, t.startsWith('%') && pid === undefined ? `kill: ${t}: no such job` : `kill: (${t}) - No such process`);
+        status = 1;
+      } else if (sh.state.cred.uid !== 0 && p.cred.uid !== sh.state.cred.uid) {
+        await sh.error(io, `kill: (${t}) - Operation not permitted`);
+        status = 1;
+      }
+    }
+    return status;
+  }
   if (args[0] === '-s' || args[0] === '-n') {
     const s = parseSignal(args[1] ?? '');
     if (!s) {
