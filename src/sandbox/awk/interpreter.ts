@@ -1,19 +1,14 @@
-// Runs a parsed awk program over input records. Values follow POSIX awk: numbers,
-// strings, and "strnums" (field/input text that looks numeric compares as a number).
+// Runs a parsed awk program over input records (values: see values.ts).
 import type { Expr, FunctionDef, LValue, Program, Stmt } from './ast.ts';
 import { formatPrintf, numberToString, type FormatArg } from './format.ts';
 import { unescapeChar } from './lexer.ts';
+import { callBuiltin } from './builtins.ts';
+import { AwkRuntimeError, compareVals, RegexCache, StrNum, toNumber, truthy, type Val } from './values.ts';
 
-/** Text from input (fields, split pieces, -v values): numeric if it looks like a number. */
-class StrNum {
-  constructor(readonly s: string) {}
-}
-type Val = number | string | StrNum;
-type AwkArray = Map<string, Val>;
+export type AwkArray = Map<string, Val>;
 
-const NUMERIC = /^[ \t\n]*[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)[ \t\n]*$/;
 
-export class AwkRuntimeError extends Error {}
+export { AwkRuntimeError };
 
 class NextSignal {}
 class ExitSignal {
@@ -35,17 +30,18 @@ export interface AwkIO {
 }
 
 export class AwkInterpreter {
-  private globals = new Map<string, Val>();
-  private arrays = new Map<string, AwkArray>();
+  readonly globals = new Map<string, Val>();
+  /** The current record ($0). */
+  readonly arrays = new Map<string, AwkArray>();
   private locals: Map<string, Val | AwkArray>[] = [];
   private fields: string[] = [''];
-  private record = '';
+  record = '';
   private nf = 0;
   private ranges = new Map<number, boolean>();
   private openedFiles = new Set<string>();
-  private regexCache = new Map<string, RegExp>();
-  private randSeed = 0;
-  private randState = 0;
+  private regexes = new RegexCache((src) => new AwkRuntimeError(`regular expression compile failed (missing operand)\n${src}`));
+  randSeed = 0;
+  randState = 0;
   private exitCode = 0;
   private out = '';
 
@@ -114,8 +110,8 @@ export class AwkInterpreter {
 
   /** Runs the main rules on one record; returns false when `exit` was called. */
   async processRecord(rec: string): Promise<boolean> {
-    this.globals.set('NR', this.num(this.globals.get('NR') ?? 0) + 1);
-    this.globals.set('FNR', this.num(this.globals.get('FNR') ?? 0) + 1);
+    this.globals.set('NR', toNumber(this.globals.get('NR') ?? 0) + 1);
+    this.globals.set('FNR', toNumber(this.globals.get('FNR') ?? 0) + 1);
     this.setRecord(rec);
     try {
       for (const [idx, r] of this.prog.rules.entries()) {
@@ -152,13 +148,13 @@ export class AwkInterpreter {
 
   private async matches(idx: number, p: Exclude<Program['rules'][number]['pattern'], { k: 'begin' | 'end' }>): Promise<boolean> {
     if (p.k === 'all') return true;
-    if (p.k === 'expr') return this.truthy(await this.eval(p.e));
+    if (p.k === 'expr') return truthy(await this.eval(p.e));
     if (this.ranges.get(idx)) {
-      if (this.truthy(await this.eval(p.to))) this.ranges.set(idx, false);
+      if (truthy(await this.eval(p.to))) this.ranges.set(idx, false);
       return true;
     }
-    if (this.truthy(await this.eval(p.from))) {
-      this.ranges.set(idx, !this.truthy(await this.eval(p.to)));
+    if (truthy(await this.eval(p.from))) {
+      this.ranges.set(idx, !truthy(await this.eval(p.to)));
       return true;
     }
     return false;
@@ -172,7 +168,7 @@ export class AwkInterpreter {
     this.nf = this.fields.length - 1;
   }
 
-  private splitFields(rec: string, fs: string): string[] {
+  splitFields(rec: string, fs: string): string[] {
     if (fs === ' ') return rec.split(/[ \t\n]+/).filter((s) => s !== '');
     if (rec === '') return [];
     if (fs.length === 1 && fs !== '\\') return rec.split(fs);
@@ -201,15 +197,7 @@ export class AwkInterpreter {
 
   // ---- values ----
 
-  private num(v: Val): number {
-    if (typeof v === 'number') return v;
-    const s = typeof v === 'string' ? v : v.s;
-    const m = /^[ \t\n]*([-+]?(?:0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?))/.exec(s);
-    if (!m) return 0;
-    return /^[-+]?0[xX]/.test(m[1]!) ? 0 : Number(m[1]);
-  }
-
-  private str(v: Val): string {
+  str(v: Val): string {
     if (typeof v === 'string') return v;
     if (v instanceof StrNum) return v.s;
     return numberToString(v, this.str(this.globals.get('CONVFMT') ?? '%.6g'));
@@ -220,55 +208,22 @@ export class AwkInterpreter {
     return this.str(v);
   }
 
-  private truthy(v: Val): boolean {
-    if (typeof v === 'number') return v !== 0;
-    if (typeof v === 'string') return v !== '';
-    return NUMERIC.test(v.s) ? this.num(v) !== 0 : v.s !== '';
-  }
-
-  private isNumeric(v: Val): boolean {
-    return typeof v === 'number' || (v instanceof StrNum && NUMERIC.test(v.s));
-  }
-
   private compare(a: Val, b: Val): number {
-    if (this.isNumeric(a) && this.isNumeric(b)) return this.num(a) - this.num(b);
-    const x = this.str(a);
-    const y = this.str(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return compareVals(a, b, (v) => this.str(v));
   }
 
-  private regex(src: string): RegExp {
-    let re = this.regexCache.get(src);
-    if (!re) {
-      const translated = src
-        .replace(/\[:alpha:\]/g, 'a-zA-Z')
-        .replace(/\[:digit:\]/g, '0-9')
-        .replace(/\[:alnum:\]/g, 'a-zA-Z0-9')
-        .replace(/\[:space:\]/g, ' \\t\\n\\r\\f\\v')
-        .replace(/\[:upper:\]/g, 'A-Z')
-        .replace(/\[:lower:\]/g, 'a-z')
-        .replace(/\[:punct:\]/g, '!-\\/:-@\\[-`{-~')
-        .replace(/\[:blank:\]/g, ' \\t')
-        .replace(/\[:xdigit:\]/g, '0-9A-Fa-f');
-      try {
-        re = new RegExp(translated);
-      } catch {
-        throw new AwkRuntimeError(`regular expression compile failed (missing operand)\n${src}`);
-      }
-      if (this.regexCache.size > 500) this.regexCache.clear();
-      this.regexCache.set(src, re);
-    }
-    return re;
+  regex(src: string): RegExp {
+    return this.regexes.get(src);
   }
 
-  private async toRegex(e: Expr): Promise<RegExp> {
+  async toRegex(e: Expr): Promise<RegExp> {
     if (e.k === 'regex') return this.regex(e.src);
     return this.regex(this.str(await this.eval(e)));
   }
 
   // ---- variables ----
 
-  private frame(): Map<string, Val | AwkArray> | undefined {
+  frame(): Map<string, Val | AwkArray> | undefined {
     return this.locals[this.locals.length - 1];
   }
 
@@ -291,7 +246,7 @@ export class AwkInterpreter {
       return;
     }
     if (name === 'NF') {
-      this.nf = Math.max(0, Math.trunc(this.num(v)));
+      this.nf = Math.max(0, Math.trunc(toNumber(v)));
       while (this.fields.length <= this.nf) this.fields.push('');
       this.rebuild();
       return;
@@ -299,7 +254,7 @@ export class AwkInterpreter {
     this.globals.set(name, v);
   }
 
-  private getArray(name: string): AwkArray {
+  getArray(name: string): AwkArray {
     const f = this.frame();
     if (f?.has(name)) {
       let v = f.get(name)!;
@@ -324,18 +279,18 @@ export class AwkInterpreter {
     return parts.join(this.str(this.globals.get('SUBSEP')!));
   }
 
-  private async getL(t: LValue): Promise<Val> {
+  async getL(t: LValue): Promise<Val> {
     if (t.k === 'var') return this.getVar(t.name);
-    if (t.k === 'field') return this.getField(Math.trunc(this.num(await this.eval(t.index))));
+    if (t.k === 'field') return this.getField(Math.trunc(toNumber(await this.eval(t.index))));
     const arr = this.getArray(t.name);
     const key = await this.subscript(t.subs);
     if (!arr.has(key)) arr.set(key, '');
     return arr.get(key)!;
   }
 
-  private async setL(t: LValue, v: Val): Promise<void> {
+  async setL(t: LValue, v: Val): Promise<void> {
     if (t.k === 'var') return this.setVar(t.name, v);
-    if (t.k === 'field') return this.setField(Math.trunc(this.num(await this.eval(t.index))), this.str(v));
+    if (t.k === 'field') return this.setField(Math.trunc(toNumber(await this.eval(t.index))), this.str(v));
     this.getArray(t.name).set(await this.subscript(t.subs), v);
   }
 
@@ -367,11 +322,11 @@ export class AwkInterpreter {
         return this.output(this.sprintf(this.str(fmt!), rest), s.redirect);
       }
       case 'if':
-        if (this.truthy(await this.eval(s.test))) await this.exec(s.then);
+        if (truthy(await this.eval(s.test))) await this.exec(s.then);
         else if (s.else) await this.exec(s.else);
         return;
       case 'while':
-        while (this.truthy(await this.eval(s.test))) {
+        while (truthy(await this.eval(s.test))) {
           await this.io.tick();
           if (await this.loopBody(s.body)) break;
         }
@@ -380,11 +335,11 @@ export class AwkInterpreter {
         do {
           await this.io.tick();
           if (await this.loopBody(s.body)) break;
-        } while (this.truthy(await this.eval(s.test)));
+        } while (truthy(await this.eval(s.test)));
         return;
       case 'for':
         if (s.init) await this.exec(s.init);
-        while (!s.test || this.truthy(await this.eval(s.test))) {
+        while (!s.test || truthy(await this.eval(s.test))) {
           await this.io.tick();
           if (await this.loopBody(s.body)) break;
           if (s.step) await this.exec(s.step);
@@ -405,7 +360,7 @@ export class AwkInterpreter {
       case 'next':
         throw new NextSignal();
       case 'exit':
-        throw new ExitSignal(s.code ? Math.trunc(this.num(await this.eval(s.code))) & 0xff : this.exitCode);
+        throw new ExitSignal(s.code ? Math.trunc(toNumber(await this.eval(s.code))) & 0xff : this.exitCode);
       case 'return':
         throw new ReturnSignal(s.value ? await this.eval(s.value) : '');
       case 'break':
@@ -446,7 +401,7 @@ export class AwkInterpreter {
     this.io.writeFile(path, text, append);
   }
 
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
     if (this.out) {
       const o = this.out;
       this.out = '';
@@ -454,14 +409,14 @@ export class AwkInterpreter {
     }
   }
 
-  private sprintf(fmt: string, vals: Val[]): string {
-    const args: FormatArg[] = vals.map((v) => ({ num: () => this.num(v), str: () => this.str(v) }));
+  sprintf(fmt: string, vals: Val[]): string {
+    const args: FormatArg[] = vals.map((v) => ({ num: () => toNumber(v), str: () => this.str(v) }));
     return formatPrintf(fmt, args);
   }
 
   // ---- expressions ----
 
-  private async eval(e: Expr): Promise<Val> {
+  async eval(e: Expr): Promise<Val> {
     switch (e.k) {
       case 'num':
         return e.v;
@@ -479,16 +434,16 @@ export class AwkInterpreter {
       case 'assign': {
         let v = await this.eval(e.value);
         if (v instanceof StrNum && e.op === '=') v = new StrNum(v.s);
-        if (e.op !== '=') v = this.arith(e.op.slice(0, -1), this.num(await this.getL(e.target)), this.num(v));
+        if (e.op !== '=') v = this.arith(e.op.slice(0, -1), toNumber(await this.getL(e.target)), toNumber(v));
         await this.setL(e.target, v);
         return v;
       }
       case 'cond':
-        return this.truthy(await this.eval(e.test)) ? this.eval(e.then) : this.eval(e.else);
+        return truthy(await this.eval(e.test)) ? this.eval(e.then) : this.eval(e.else);
       case 'and':
-        return this.truthy(await this.eval(e.left)) && this.truthy(await this.eval(e.right)) ? 1 : 0;
+        return truthy(await this.eval(e.left)) && truthy(await this.eval(e.right)) ? 1 : 0;
       case 'or':
-        return this.truthy(await this.eval(e.left)) || this.truthy(await this.eval(e.right)) ? 1 : 0;
+        return truthy(await this.eval(e.left)) || truthy(await this.eval(e.right)) ? 1 : 0;
       case 'match': {
         const s = this.str(await this.eval(e.left));
         const hit = (await this.toRegex(e.re)).test(s);
@@ -500,11 +455,11 @@ export class AwkInterpreter {
         return this.str(await this.eval(e.left)) + this.str(await this.eval(e.right));
       case 'unary': {
         const v = await this.eval(e.arg);
-        if (e.op === '!') return this.truthy(v) ? 0 : 1;
-        return e.op === '-' ? -this.num(v) : this.num(v);
+        if (e.op === '!') return truthy(v) ? 0 : 1;
+        return e.op === '-' ? -toNumber(v) : toNumber(v);
       }
       case 'incr': {
-        const old = this.num(await this.getL(e.target));
+        const old = toNumber(await this.getL(e.target));
         const nv = e.op === '++' ? old + 1 : old - 1;
         await this.setL(e.target, nv);
         return e.prefix ? nv : old;
@@ -519,13 +474,13 @@ export class AwkInterpreter {
           case '>=': return this.compare(l, r) >= 0 ? 1 : 0;
           case '==': return this.compare(l, r) === 0 ? 1 : 0;
           case '!=': return this.compare(l, r) !== 0 ? 1 : 0;
-          default: return this.arith(e.op, this.num(l), this.num(r));
+          default: return this.arith(e.op, toNumber(l), toNumber(r));
         }
       }
       case 'call':
         return this.callUser(e.name, e.args);
       case 'builtin':
-        return this.callBuiltin(e.name, e.args);
+        return callBuiltin(this, e.name, e.args);
     }
   }
 
@@ -563,103 +518,5 @@ export class AwkInterpreter {
     } finally {
       this.locals.pop();
     }
-  }
-
-  private async callBuiltin(name: string, args: Expr[]): Promise<Val> {
-    const ev = async (i: number): Promise<Val> => (args[i] ? this.eval(args[i]!) : '');
-    switch (name) {
-      case 'length': {
-        const a = args[0];
-        if (!a) return this.record.length;
-        if (a.k === 'var' && (this.arrays.has(a.name) || this.frame()?.get(a.name) instanceof Map)) return this.getArray(a.name).size;
-        return this.str(await this.eval(a)).length;
-      }
-      case 'substr': {
-        const s = this.str(await ev(0));
-        const m = Math.round(this.num(await ev(1)));
-        const n = args[2] ? Math.round(this.num(await ev(2))) : Infinity;
-        const start = Math.max(m, 1);
-        const end = Math.min(m + n, s.length + 1);
-        return end > start ? s.slice(start - 1, end - 1) : '';
-      }
-      case 'index':
-        return this.str(await ev(0)).indexOf(this.str(await ev(1))) + 1;
-      case 'split': {
-        const s = this.str(await ev(0));
-        const target = args[1];
-        if (!target || target.k !== 'var') throw new AwkRuntimeError('split: second argument must be an array');
-        const arr = this.getArray(target.name);
-        arr.clear();
-        let parts: string[];
-        if (args[2]?.k === 'regex') parts = s === '' ? [] : s.split(this.regex(args[2].src));
-        else parts = this.splitFields(s, args[2] ? this.str(await ev(2)) : this.str(this.globals.get('FS')!));
-        parts.forEach((p, i) => arr.set(String(i + 1), new StrNum(p)));
-        return parts.length;
-      }
-      case 'sub':
-      case 'gsub': {
-        const re = await this.toRegex(args[0]!);
-        const repl = this.str(await ev(1));
-        const target: LValue = (args[2] as LValue | undefined) ?? { k: 'field', index: { k: 'num', v: 0 } };
-        const s = this.str(await this.getL(target));
-        let count = 0;
-        const g = new RegExp(re.source, name === 'gsub' ? 'g' : '');
-        const result = s.replace(g, (m) => {
-          count++;
-          return repl.replace(/\\\\|\\&|&/g, (x) => (x === '&' ? m : x === '\\&' ? '&' : '\\'));
-        });
-        if (count > 0) await this.setL(target, result);
-        return count;
-      }
-      case 'match': {
-        const s = this.str(await ev(0));
-        const m = (await this.toRegex(args[1]!)).exec(s);
-        this.globals.set('RSTART', m ? m.index + 1 : 0);
-        this.globals.set('RLENGTH', m ? m[0].length : -1);
-        return m ? m.index + 1 : 0;
-      }
-      case 'sprintf': {
-        const vals: Val[] = [];
-        for (const a of args) vals.push(await this.eval(a));
-        const [fmt, ...rest] = vals;
-        return this.sprintf(this.str(fmt ?? ''), rest);
-      }
-      case 'tolower':
-        return this.str(await ev(0)).toLowerCase();
-      case 'toupper':
-        return this.str(await ev(0)).toUpperCase();
-      case 'int':
-        return Math.trunc(this.num(await ev(0)));
-      case 'sqrt':
-        return Math.sqrt(this.num(await ev(0)));
-      case 'exp':
-        return Math.exp(this.num(await ev(0)));
-      case 'log':
-        return Math.log(this.num(await ev(0)));
-      case 'sin':
-        return Math.sin(this.num(await ev(0)));
-      case 'cos':
-        return Math.cos(this.num(await ev(0)));
-      case 'atan2':
-        return Math.atan2(this.num(await ev(0)), this.num(await ev(1)));
-      case 'rand': {
-        // Deterministic like awk's default seed; srand() changes it.
-        this.randState = (Math.imul(this.randState ^ 0x5deece66, 1103515245) + 12345) >>> 0;
-        return this.randState / 4294967296;
-      }
-      case 'srand': {
-        const prev = this.randSeed;
-        this.randSeed = args[0] ? Math.trunc(this.num(await ev(0))) : 0;
-        this.randState = this.randSeed >>> 0;
-        return prev;
-      }
-      case 'close':
-      case 'fflush':
-        await this.flush();
-        return 0;
-      case 'system':
-        throw new AwkRuntimeError('system() is not supported in this sandbox');
-    }
-    throw new AwkRuntimeError(`unknown function ${name}`);
   }
 }
