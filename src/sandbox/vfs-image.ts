@@ -44,7 +44,7 @@ export function restoreVfs(image: VfsImage, clock: Clock, limits?: VfsLimits): V
 
 function toImage(n: Inode): InodeImage {
   const base = { ino: n.ino, mode: n.mode, uid: n.uid, gid: n.gid, atime: n.atimeMs, mtime: n.mtimeMs, ctime: n.ctimeMs };
-  if (n.type === 'file') return { t: 'f', ...base, data: Buffer.from(n.data).toString('base64'), ...(n.device ? { dev: n.device } : {}) };
+  if (n.type === 'file') return { t: 'f', ...base, data: Buffer.from(n.buf.subarray(0, n.size)).toString('base64'), ...(n.device ? { dev: n.device } : {}) };
   if (n.type === 'symlink') return { t: 'l', ...base, target: n.target };
   const entries: Record<string, InodeImage> = {};
   for (const [name, child] of n.entries) entries[name] = toImage(child);
@@ -53,7 +53,10 @@ function toImage(n: Inode): InodeImage {
 
 function fromImage(i: InodeImage): Inode {
   const base = { ino: i.ino, mode: i.mode, uid: i.uid, gid: i.gid, atimeMs: i.atime, mtimeMs: i.mtime, ctimeMs: i.ctime };
-  if (i.t === 'f') return { type: 'file', ...base, data: new Uint8Array(Buffer.from(i.data ?? '', 'base64')), ...(i.dev ? { device: i.dev } : {}) };
+  if (i.t === 'f') {
+    const buf = new Uint8Array(Buffer.from(i.data ?? '', 'base64'));
+    return { type: 'file', ...base, buf, size: buf.length, ...(i.dev ? { device: i.dev } : {}) };
+  }
   if (i.t === 'l') return { type: 'symlink', ...base, target: i.target ?? '' };
   const entries = new Map<string, Inode>();
   for (const [name, child] of Object.entries(i.entries ?? {})) {

@@ -185,3 +185,23 @@ describe('Vfs timestamps and images', () => {
     assert.deepEqual(back.usage(), root.usage());
   });
 });
+
+describe('Vfs appends', () => {
+  it('grows a file by many small appends without losing or reordering bytes (a WAL or a log)', () => {
+    const vfs = new Vfs(new SimClock());
+    const fs = vfs.view(null);
+    const chunk = new Uint8Array(100);
+    for (let i = 0; i < 20_000; i++) {
+      chunk.fill(i % 251);
+      fs.appendFile('/wal', chunk);
+    }
+    const data = fs.readFile('/wal');
+    assert.equal(data.length, 2_000_000);
+    assert.equal(data[150], 1);
+    assert.equal(data[1_999_999], 19_999 % 251);
+    assert.equal(vfs.usage().usedBytes, 2_000_000);
+    fs.writeFile('/wal', 'x');
+    assert.equal(vfs.usage().usedBytes, 1);
+    assert.equal(fs.stat('/wal').size, 1);
+  });
+});

@@ -21,7 +21,9 @@ interface InodeBase {
 }
 export interface FileInode extends InodeBase {
   type: 'file';
-  data: Uint8Array;
+  /** Content is buf[0, size); buf has room to grow so appends (a WAL, a log) are not quadratic. */
+  buf: Uint8Array;
+  size: number;
   /** A character device (/dev/null, /dev/zero, /dev/urandom): reads and writes do not touch data. */
   device?: DeviceKind;
 }
@@ -178,7 +180,7 @@ export class Vfs {
     if (n.device === 'null') return new Uint8Array();
     if (n.device === 'zero') return new Uint8Array(DEVICE_READ_BYTES);
     if (n.device === 'random') return globalThis.crypto.getRandomValues(new Uint8Array(DEVICE_READ_BYTES));
-    return n.data.slice();
+    return n.buf.slice(0, n.size);
   }
 
   writeFile(path: string, data: Uint8Array | string, cred: Credentials | null, opts: { mode?: number; append?: boolean } = {}): void {
@@ -189,26 +191,34 @@ export class Vfs {
     if (file && file.type !== 'file') throw new FsError('EINVAL', 'open', path);
     if (file && !mayAccess(file, cred, W_OK)) throw new FsError('EACCES', 'open', path);
     if (file?.device) return;
-    const old = file?.data ?? new Uint8Array();
-    const next = opts.append ? concat(old, bytes) : bytes.slice();
-    if (next.length > this.limits.fileBytes) throw new FsError('EFBIG', 'write', path);
+    const oldSize = file?.size ?? 0;
+    const nextSize = opts.append ? oldSize + bytes.length : bytes.length;
+    if (nextSize > this.limits.fileBytes) throw new FsError('EFBIG', 'write', path);
     let target: FileInode;
     if (!file) {
       if (!w.name) throw new FsError('EISDIR', 'open', path);
       this.checkCreate(w.dir, cred, path, 'open');
-      this.charge(next.length, path);
+      this.charge(nextSize, path);
       try {
-        target = this.newInode({ type: 'file', data: new Uint8Array() }, opts.mode ?? 0o644, cred, path) as FileInode;
+        target = this.newInode({ type: 'file', buf: new Uint8Array(), size: 0 }, opts.mode ?? 0o644, cred, path) as FileInode;
       } catch (e) {
-        this.usedBytes -= next.length;
+        this.usedBytes -= nextSize;
         throw e;
       }
       this.link(w.dir, w.name, target);
     } else {
-      this.charge(next.length - old.length, path);
+      this.charge(nextSize - oldSize, path);
       target = file;
     }
-    target.data = next;
+    if (opts.append && target.size > 0) {
+      if (target.buf.length < nextSize) {
+        const grown = new Uint8Array(Math.min(Math.max(nextSize, target.buf.length * 2), this.limits.fileBytes));
+        grown.set(target.buf.subarray(0, target.size));
+        target.buf = grown;
+      }
+      target.buf.set(bytes, target.size);
+    } else target.buf = bytes.slice();
+    target.size = nextSize;
     file = target;
     file.mtimeMs = file.ctimeMs = this.clock.now();
   }
@@ -238,7 +248,7 @@ export class Vfs {
   mknod(path: string, kind: DeviceKind, mode = 0o666): void {
     const w = this.walk(path, null, false, 'mknod');
     if (w.node) throw new FsError('EEXIST', 'mknod', path);
-    const node = this.newInode({ type: 'file', data: new Uint8Array() }, mode, null, path) as FileInode;
+    const node = this.newInode({ type: 'file', buf: new Uint8Array(), size: 0 }, mode, null, path) as FileInode;
     node.device = kind;
     this.link(w.dir, w.name, node);
   }
@@ -369,7 +379,7 @@ export class Vfs {
     }
   }
 
-  private newInode<T extends Pick<FileInode, 'type' | 'data'> | Pick<DirInode, 'type' | 'entries'> | Pick<SymlinkInode, 'type' | 'target'>>(
+  private newInode<T extends Pick<FileInode, 'type' | 'buf' | 'size'> | Pick<DirInode, 'type' | 'entries'> | Pick<SymlinkInode, 'type' | 'target'>>(
     body: T,
     mode: number,
     cred: Credentials | null,
@@ -396,7 +406,7 @@ export class Vfs {
 
   private release(node: Inode): void {
     this.usedInodes--;
-    if (node.type === 'file') this.usedBytes -= node.data.length;
+    if (node.type === 'file') this.usedBytes -= node.size;
     else if (node.type === 'symlink') this.usedBytes -= node.target.length;
     else for (const child of node.entries.values()) this.release(child);
   }
@@ -414,7 +424,7 @@ export class Vfs {
     const visit = (n: Inode) => {
       inodes++;
       maxIno = Math.max(maxIno, n.ino);
-      if (n.type === 'file') bytes += n.data.length;
+      if (n.type === 'file') bytes += n.size;
       else if (n.type === 'symlink') bytes += n.target.length;
       else for (const c of n.entries.values()) visit(c);
     };
@@ -426,7 +436,7 @@ export class Vfs {
 }
 
 export function statOf(n: Inode): VfsStat {
-  const size = n.type === 'file' ? n.data.length : n.type === 'symlink' ? n.target.length : 4096;
+  const size = n.type === 'file' ? n.size : n.type === 'symlink' ? n.target.length : 4096;
   let nlink = 1;
   if (n.type === 'dir') {
     nlink = 2;
@@ -454,9 +464,3 @@ export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
