@@ -227,7 +227,11 @@ export class TtyOutput implements OutputStream {
     const data = this.pending;
     this.pending = '';
     this.windowBytes += data.length;
-    this.send(data);
+    try {
+      this.send(data);
+    } catch {
+      // The terminal went away (a closed websocket): the output has nowhere to go.
+    }
     const w = this.drainWaiters;
     this.drainWaiters = [];
     for (const f of w) f();
