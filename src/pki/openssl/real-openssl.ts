@@ -20,7 +20,8 @@ export function realOpenssl(args: string[], files: Record<string, string>, stdin
 }
 
 /** Like realOpenssl, without blocking the event loop (for talking to a server in this process). */
-export async function realOpensslAsync(args: string[], files: Record<string, string>, stdin = ''): Promise<{ status: number; stdout: string; stderr: string }> {
+/** stdin: text to send then end, or null to leave it open (as a terminal) until the tool exits. */
+export async function realOpensslAsync(args: string[], files: Record<string, string>, stdin: string | null = ''): Promise<{ status: number; stdout: string; stderr: string }> {
   const { spawn } = await import('node:child_process');
   const dir = mkdtempSync(join(tmpdir(), 'pki-real-'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -32,7 +33,9 @@ export async function realOpensslAsync(args: string[], files: Record<string, str
       p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       p.on('close', (code) => resolve({ status: code ?? 1, stdout, stderr }));
-      p.stdin.end(stdin);
+      p.stdin.on('error', () => undefined);
+      if (stdin !== null) p.stdin.end(stdin);
+      else p.on('exit', () => p.stdin.destroy());
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { verifyCertificate, VERIFY_ERRORS, type VerifyResult } from '../verify.t
 import { flag, parseArgs, value } from './args.ts';
 import type { OpensslContext } from './context.ts';
 import { loadCertificate, loadPrivateKey, loadTrustStore } from './load.ts';
+import { sessionTicketBlock } from './s-client-session.ts';
 
 const STRING_OPTS = ['connect', 'host', 'port', 'cert', 'key', 'CAfile', 'CApath', 'servername', 'verify_hostname', 'verify_ip', 'alpn', 'cipher', 'ciphersuites', 'pass', 'verify', 'starttls', 'sess_out', 'sess_in', 'keylogfile', 'cert_chain', 'verifyCAfile', 'chainCAfile'];
 const FLAG_OPTS = ['showcerts', 'brief', 'quiet', 'noservername', 'tls1_2', 'tls1_3', 'no_tls1_3', 'no_tls1_2', 'verify_return_error', 'state', 'debug', 'msg', 'prexit', 'crlf', 'ign_eof', 'no_ign_eof', 'reconnect', 'nbio', 'status', 'no-CAfile', 'no-CApath', 'no-CAstore', 'ipv4', 'ipv6'];
@@ -140,6 +141,10 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     maxVersion: flag(p, 'tls1_2') || flag(p, 'no_tls1_3') ? 'TLSv1.2' : 'TLSv1.3',
   });
 
+  // TLS 1.3 tickets may arrive before the report is printed: keep them until then.
+  const sessions: Buffer[] = [];
+  let onSession: ((b: Buffer) => void) | undefined;
+  socket.on('session', (b: Buffer) => (onSession ? onSession(b) : sessions.push(b)));
   // net.Socket hands TLS its native handle (bytes bypass our counters); it counts itself.
   const counted = () => {
     const r = raw as Duplex & { bytesRead?: number; bytesWritten?: number };
@@ -192,6 +197,8 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   const sigType = leafKey.type === 'rsa' ? (protocol === 'TLSv1.3' ? 'RSA-PSS' : 'RSA') : leafKey.type === 'ec' ? 'ECDSA' : 'Ed25519';
   const cipherName = protocol === 'TLSv1.3' ? (cipher.standardName ?? cipher.name) : cipher.name;
 
+  // OpenSSL 3.0's s_client says this whenever no -servername (or -noservername) was given.
+  if (value(p, 'servername') === undefined && !flag(p, 'noservername')) await ctx.err("Can't use SSL_get_servername\n");
   if (!quiet) await ctx.err(verifyTrace(r, sent));
   // The last error the verify callback saw is what SSL_get_verify_result reports.
   const final = !r.ok && (r.code === 20 || r.code === 2) && r.depth === 0 ? { code: 21, error: VERIFY_ERRORS[21]! } : { code: r.code, error: r.error };
@@ -241,6 +248,15 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     if (protocol === 'TLSv1.3') out += 'Early data was not sent\n';
     out += `Verify return code: ${final.code} (${final.error})\n---\n`;
     await ctx.out(out);
+  }
+
+  if (!brief && protocol === 'TLSv1.3') {
+    const print = (b: Buffer) => {
+      const block = sessionTicketBlock(b, protocol, cipherName, final.code);
+      if (block) void ctx.out(block);
+    };
+    for (const b of sessions.splice(0)) print(b);
+    onSession = print;
   }
 
   // Relay: server → stdout as it arrives; stdin → server until EOF, then "DONE".
