@@ -7,7 +7,7 @@ import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from '
 import { BUILTINS, INTERNAL_BUILTINS, type Builtin } from './builtins/index.ts';
 import { arith, expandPattern, expandString, expandWords, type ExpandContext } from './expand.ts';
 import { ShellSyntaxError, parse, plainText } from './parser.ts';
-import { patternMatches } from './pattern.ts';
+import { runCompound } from './compound.ts';
 import { applyRedirects } from './redirect.ts';
 import { runBackground, runProgram } from './run-program.ts';
 import type { ShellRuntime } from './runtime.ts';
@@ -24,7 +24,7 @@ const enc = new TextEncoder();
 
 export class Interpreter {
   /** Nesting of if/while conditions and && || operands, where set -e does not apply. */
-  private condDepth = 0;
+  condDepth = 0;
 
   constructor(
     readonly state: ShellState,
@@ -245,130 +245,7 @@ export class Interpreter {
         this.state.functions.set(cmd.name, cmd);
         return 0;
     }
-    return this.withRedirects(cmd.redirects, io, async (rio) => {
-      switch (cmd.type) {
-        case 'subshell': {
-          const sub = this.subshell();
-          try {
-            return await sub.runScript(cmd.body, rio);
-          } catch (e) {
-            if (e instanceof ExitSignal) return e.status;
-            throw e;
-          }
-        }
-        case 'group':
-          return this.runScript(cmd.body, rio);
-        case 'if': {
-          for (const c of cmd.clauses) {
-            if ((await this.runCondition(c.cond, rio)) === 0) return this.runScript(c.body, rio);
-          }
-          return cmd.elseBody ? this.runScript(cmd.elseBody, rio) : 0;
-        }
-        case 'while':
-          return this.loop(async () => {
-            const c = await this.runCondition(cmd.cond, rio);
-            return cmd.until ? c !== 0 : c === 0;
-          }, () => this.runScript(cmd.body, rio));
-        case 'for': {
-          const items = cmd.items ? await expandWords(this.expandContext(rio), cmd.items) : [...this.state.positional];
-          let i = 0;
-          return this.loop(async () => {
-            if (i >= items.length) return false;
-            this.state.set(cmd.name, items[i++]!);
-            return true;
-          }, () => this.runScript(cmd.body, rio));
-        }
-        case 'arith-for': {
-          if (cmd.init.trim()) arith(this, cmd.init);
-          let first = true;
-          return this.loop(async () => {
-            if (!first && cmd.step.trim()) arith(this, cmd.step);
-            first = false;
-            return !cmd.cond.trim() || arith(this, cmd.cond) !== 0n;
-          }, () => this.runScript(cmd.body, rio));
-        }
-        case 'case': {
-          const ctx = this.expandContext(rio);
-          const subject = await expandString(ctx, cmd.subject);
-          let status = 0;
-          let fallthrough = false;
-          for (const item of cmd.items) {
-            let hit = fallthrough;
-            if (!hit) {
-              for (const pw of item.patterns) {
-                if (patternMatches(await expandPattern(ctx, pw), subject)) {
-                  hit = true;
-                  break;
-                }
-              }
-            }
-            if (!hit) continue;
-            status = await this.runScript(item.body, rio);
-            if (item.terminator === ';;') return status;
-            fallthrough = item.terminator === ';&';
-          }
-          return status;
-        }
-        case 'arith-cmd': {
-          const v = arith(this, await expandString(this.expandContext(rio), cmd.expr, { tilde: false }));
-          return v !== 0n ? 0 : 1;
-        }
-        case 'cond': {
-          const words = await this.expandCondWords(cmd.words, rio);
-          const test = INTERNAL_BUILTINS.get('[[')!;
-          return test(this, ['[[', ...words], rio);
-        }
-      }
-    });
-  }
-
-  private async expandCondWords(words: import('./ast.ts').Word[], io: IO): Promise<string[]> {
-    const ctx = this.expandContext(io);
-    const out: string[] = [];
-    for (let i = 0; i < words.length; i++) {
-      const prev = out[out.length - 1];
-      // The right side of == and != is a pattern (quoted parts literal).
-      if (prev === '==' || prev === '!=' || prev === '=') out.push('\0pat:' + (await expandPattern(ctx, words[i]!)));
-      else out.push(await expandString(ctx, words[i]!));
-    }
-    return out;
-  }
-
-  private async runCondition(cond: Script, io: IO): Promise<number> {
-    this.condDepth++;
-    try {
-      return await this.runScript(cond, io);
-    } finally {
-      this.condDepth--;
-    }
-  }
-
-  private async loop(next: () => Promise<boolean>, body: () => Promise<number>): Promise<number> {
-    let status = 0;
-    this.state.loopDepth++;
-    try {
-      for (;;) {
-        await this.rt.step();
-        if (!(await next())) break;
-        try {
-          status = await body();
-        } catch (e) {
-          if (e instanceof LoopSignal) {
-            if (e.levels > 1) {
-              e.levels--;
-              throw e;
-            }
-            status = 0;
-            if (e.kind === 'break') break;
-            continue;
-          }
-          throw e;
-        }
-      }
-    } finally {
-      this.state.loopDepth--;
-    }
-    return status;
+    return this.withRedirects(cmd.redirects, io, (rio) => runCompound(this, cmd, rio));
   }
 
   /** Applies redirects for the duration of fn. */
