@@ -74,3 +74,5 @@ export { nproc } from './nproc.ts';
 export { ssh } from './ssh.ts';
 export { bash, sh } from './bash.ts';
 export { scp } from './scp.ts';
+export { timeout } from './timeout.ts';
+export { uptime } from './uptime.ts';
