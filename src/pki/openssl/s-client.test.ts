@@ -142,6 +142,18 @@ test('without -CAfile the chain ends in an untrusted self-signed CA (error 19), 
   }
 });
 
+test('no client certificate for an mTLS server: the TLS 1.3 alert, as openssl prints it', async () => {
+  const open = { isTTY: true, read: () => new Promise<Uint8Array | null>(() => undefined) };
+  const r = await h.run(`s_client -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt`, open);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\n[0-9A-F]{16}:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:..\/ssl\/record\/rec_layer_s3.c:1601:SSL alert number 116\n$/);
+  if (haveRealOpenssl) {
+    const real = await realOpensslAsync(['s_client', '-connect', `127.0.0.1:${mtlsPort}`, '-CAfile', 'ca.crt'], { 'ca.crt': h.read('ca.crt') }, null);
+    assert.equal(real.status, 1);
+    assert.equal(r.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.replace(/^[0-9A-F]{16}/gm, 'X'));
+  }
+});
+
 test('-brief prints the short summary only', async () => {
   const r = await h.run(`s_client -brief -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt -cert client.crt -key client.key`);
   assert.equal(r.stdout.includes('CONNECTED'), false);

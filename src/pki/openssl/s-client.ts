@@ -81,9 +81,20 @@ function tlsErrorLine(e: Error & { code?: string }): string {
   const alert = /ALERT_(.+)$/.exec(code);
   if (alert) {
     const name = alert[1]!.toLowerCase().replace(/_/g, ' ');
-    const num: Record<string, number> = { 'certificate required': 116, 'bad certificate': 42, 'unknown ca': 48, 'handshake failure': 40, 'protocol version': 70, 'internal error': 80 };
-    const tls13 = code.includes('TLSV13');
-    return `${THREAD_ID}:error:0A000000:SSL routines:ssl3_read_bytes:${tls13 ? 'tlsv13' : 'sslv3'} alert ${name}:../ssl/record/rec_layer_s3.c:1586:SSL alert number ${num[name] ?? 0}\n`;
+    // OpenSSL's reason for a received alert is 1000 + its number; the text names the spec it comes from.
+    const known: Record<string, [number, string]> = {
+      'certificate required': [116, 'tlsv13 alert'],
+      'bad certificate': [42, 'sslv3 alert'],
+      'certificate expired': [45, 'sslv3 alert'],
+      'handshake failure': [40, 'sslv3 alert'],
+      'unknown ca': [48, 'tlsv1 alert'],
+      'decrypt error': [51, 'tlsv1 alert'],
+      'protocol version': [70, 'tlsv1 alert'],
+      'internal error': [80, 'tlsv1 alert'],
+    };
+    const [num, family] = known[name] ?? [0, 'ssl/tls alert'];
+    const reasonCode = (0x0a000000 + 1000 + num).toString(16).toUpperCase().padStart(8, '0');
+    return `${THREAD_ID}:error:${reasonCode}:SSL routines:ssl3_read_bytes:${family} ${name}:../ssl/record/rec_layer_s3.c:1601:SSL alert number ${num}\n`;
   }
   if (/wrong version|WRONG_VERSION/i.test(e.message + code)) {
     return `${THREAD_ID}:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl/record/ssl3_record.c:350:\n`;
