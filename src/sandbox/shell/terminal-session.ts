@@ -2,10 +2,11 @@
 // to (and what ssh uses on another host). Bytes in (keystrokes), text out (screen output).
 import { resolvePath } from '../../platform/filesystem.ts';
 import type { Host, SignalName } from '../types.ts';
-import { commonPrefix, complete, escapeForShell, formatColumns } from './completion.ts';
+import { CompletionUI } from './completion-ui.ts';
 import { Interpreter } from './interpreter.ts';
 import { LineEditor, splitKeys } from './line-editor.ts';
 import { expandHistory } from './history-expansion.ts';
+import { HistoryFile, addToHistory } from './history-file.ts';
 import { isIncomplete } from './parser.ts';
 import { DEFAULT_PS1, expandPrompt } from './prompt.ts';
 import { ShellRuntime } from './runtime.ts';
@@ -72,8 +73,6 @@ export interface TerminalSession {
 }
 
 const HISTORY_MAX = 1000;
-/** readline's completion-query-items: more candidates than this and it asks first. */
-const COMPLETION_QUERY_ITEMS = 100;
 
 export function createTerminalSession(opts: TerminalSessionOptions): TerminalSession {
   return new Session(opts);
@@ -87,6 +86,7 @@ class Session implements TerminalSession {
   private out: TtyOutput;
   private tty: TtyInput;
   private editor: LineEditor;
+  private completion: CompletionUI;
   private sh!: Interpreter;
   private rt!: ShellRuntime;
   private st!: ShellState;
@@ -107,7 +107,7 @@ class Session implements TerminalSession {
   readonly exited: Promise<number>;
   private cols: number;
   private rows: number;
-  private historyPath: string | null = null;
+  private historyFile: HistoryFile | undefined;
   private ttyInfo: { name: string; cols: number; rows: number };
 
   constructor(private readonly opts: TerminalSessionOptions) {
@@ -130,6 +130,7 @@ class Session implements TerminalSession {
       if (raw) this.out.unlimited = true;
     };
     this.editor = new LineEditor(opts.cols, (s) => this.out.raw(s), () => this.st?.history ?? []);
+    this.completion = new CompletionUI(this.editor, this.out, () => this.cols);
     this.start();
   }
 
@@ -350,15 +351,15 @@ class Session implements TerminalSession {
         let used = 0;
         for (const k of keys) {
           used += k.length;
-          if (this.completionQuery) {
-            this.answerCompletionQuery(k);
+          if (this.completion.asking) {
+            this.completion.answer(k);
             continue;
           }
           const ev = this.editor.key(k);
           if (!ev) continue;
           if (ev.type === 'complete') {
             try {
-              this.completeWord(ev.again);
+              this.completion.complete(ev.again, this.st);
             } catch {
               this.out.raw('\x07');
             }
@@ -396,74 +397,6 @@ class Session implements TerminalSession {
     return isIncomplete([...this.continued, line].join('\n'));
   }
 
-  private completeWord(again: boolean): void {
-    const before = this.editor.buf.slice(0, this.editor.cursor).join('');
-    const c = complete(before, this.st);
-    if (c.candidates.length === 0) {
-      this.out.raw('\x07');
-      return;
-    }
-    const insertFor = (full: string) => escapeForShell(full);
-    const typedEscaped = c.word;
-    if (c.candidates.length === 1) {
-      const full = insertFor(c.candidates[0]!) + c.suffix;
-      this.replaceWord(c.start, typedEscaped, full);
-      return;
-    }
-    const prefix = commonPrefix(c.candidates);
-    const prefixEscaped = insertFor(prefix);
-    if (prefixEscaped.length > typedEscaped.length && prefix.length > c.word.replace(/\\(.)/g, '$1').length) {
-      this.replaceWord(c.start, typedEscaped, prefixEscaped);
-      return;
-    }
-    if (!again) {
-      this.out.raw('\x07');
-      return;
-    }
-    this.editor.finish();
-    if (c.display.length > COMPLETION_QUERY_ITEMS) {
-      // readline asks before flooding the screen; the answer is the next key.
-      this.out.raw(`Display all ${c.display.length} possibilities? (y or n)`);
-      this.completionQuery = c.display;
-      return;
-    }
-    this.showCandidates(c.display);
-  }
-
-  private completionQuery: string[] | undefined;
-
-  private showCandidates(display: string[] | undefined): void {
-    if (display) this.out.raw(formatColumns(display, this.cols));
-    const text = this.editor.text;
-    const cursor = this.editor.cursor;
-    this.editor.begin(this.editor.prompt, text);
-    this.editor.cursor = cursor;
-    if (cursor !== text.length) this.editor.redraw();
-  }
-
-  /** The key answering "Display all N possibilities? (y or n)". */
-  private answerCompletionQuery(k: string): void {
-    const list = this.completionQuery!;
-    this.completionQuery = undefined;
-    const yes = k === 'y' || k === 'Y' || k === ' ';
-    this.out.raw('\r\n');
-    this.showCandidates(yes ? list : undefined);
-  }
-
-  private replaceWord(start: number, typed: string, replacement: string): void {
-    const e = this.editor;
-    const before = e.buf.slice(0, start);
-    const after = e.buf.slice(start + [...typed].length);
-    const chars = [...replacement];
-    if (after.length === 0 && before.join('') + typed === e.text) {
-      e.insert(replacement.slice(typed.length));
-      return;
-    }
-    e.buf = [...before, ...chars, ...after];
-    e.cursor = before.length + chars.length;
-    e.redraw();
-  }
-
   private signalForeground(sig: 'SIGINT' | 'SIGQUIT'): void {
     if (!this.rt) return;
     if (sig === 'SIGINT') this.rt.interrupt(130, 'SIGINT');
@@ -483,35 +416,12 @@ class Session implements TerminalSession {
 
   private loadHistory(): void {
     if (this.opts.historyFile === null) return;
-    const path = this.opts.historyFile ?? resolvePath('/', `${this.st.home()}/.bash_history`);
-    this.historyPath = path;
-    try {
-      const fs = this.sh.fs;
-      if (!fs.exists(path)) return;
-      const text = new TextDecoder().decode(fs.readFile(path));
-      const lines = text.split('\n').filter((l) => l !== '' && !/^#\d+$/.test(l));
-      this.st.history.push(...lines.slice(-HISTORY_MAX));
-    } catch {
-      /* unreadable history is not fatal */
-    }
+    this.historyFile = new HistoryFile(this.sh.fs, this.opts.historyFile ?? resolvePath('/', `${this.st.home()}/.bash_history`));
+    this.st.history.push(...this.historyFile.load(HISTORY_MAX));
   }
 
   private addHistory(line: string): void {
-    const control = this.st.get('HISTCONTROL') ?? '';
-    const ignoreSpace = /ignorespace|ignoreboth/.test(control);
-    const ignoreDups = /ignoredups|ignoreboth/.test(control);
-    if (ignoreSpace && line.startsWith(' ')) return;
-    const h = this.st.history;
-    if (ignoreDups && h[h.length - 1] === line) return;
-    h.push(line);
-    if (h.length > HISTORY_MAX) h.splice(0, h.length - HISTORY_MAX);
-    if (this.historyPath) {
-      try {
-        this.sh.fs.appendFile(this.historyPath, line + '\n', { mode: 0o600 });
-      } catch {
-        /* e.g. a read-only home: history stays in memory */
-      }
-    }
+    if (addToHistory(this.st, line, HISTORY_MAX)) this.historyFile?.append(line);
   }
 
   /** SIGHUP to the session's jobs, as bash does when its terminal goes away. */
