@@ -37,6 +37,8 @@ export interface RunEtcdOptions {
   gitSha?: string;
   /** Called once the member serves clients (tests, lab checks). */
   onReady?: (s: EtcdServer, clients: ClientEndpoints) => void;
+  /** sd_notify("READY=1") for a systemd Type=notify service; nothing outside one. */
+  notifyReady?: () => void;
   /** Things a lab may want to know happened: 'etcd-started', 'etcd-leader' ({leader:'' when lost}), 'etcd-stopped'. */
   onEvent?: (type: string, data: Record<string, unknown>) => void;
 }
@@ -217,6 +219,9 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     log.info('membership/cluster.go:674', 'set initial cluster version', { 'cluster-id': srv.cluster.clusterId, 'local-member-id': srv.memberId, 'cluster-version': version.replace(/^(\d+\.\d+).*/, '$1') });
     log.info('api/capability.go:76', 'enabled capabilities for version', { 'cluster-version': version.replace(/^(\d+\.\d+).*/, '$1') });
     log.info('embed/serve.go:138', 'ready to serve client requests');
+    log.info('etcdmain/main.go:44', 'notifying init daemon');
+    o.notifyReady?.();
+    log.info('etcdmain/main.go:50', 'successfully notified init daemon');
     let material: ClientTlsMaterial | undefined;
     const secure = cfg.listenClientUrls.some((u) => u.scheme === 'https');
     if (secure) {

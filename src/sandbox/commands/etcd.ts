@@ -3,6 +3,7 @@
 import type { Command } from '../types.ts';
 import { realRandom } from '../../platform/random.ts';
 import { runEtcd, DEFAULT_VERSION } from '../../etcd/cli/etcd-main.ts';
+import { sdNotify } from '../systemd/notify.ts';
 
 export function makeEtcdCommand(defaults: { version?: string } = {}): Command {
   return {
@@ -22,6 +23,8 @@ export function makeEtcdCommand(defaults: { version?: string } = {}): Command {
         signal: ctx.signal,
         version: (ctx.programVersion ?? defaults.version ?? DEFAULT_VERSION).replace(/^v/, ''),
         onEvent: (type, data) => ctx.host.recordEvent(type, { ...data, pid: ctx.proc.pid }),
+        // etcd tells systemd it is ready (Type=notify units become active then).
+        notifyReady: () => void sdNotify(ctx, 'READY=1'),
       }),
   };
 }
