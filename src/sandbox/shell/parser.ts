@@ -34,6 +34,12 @@ export function isIncomplete(src: string): boolean {
   }
 }
 
+/** Text read as the body of an unquoted here-document ($VAR, $(…), `…`, $((…)) expand; quotes stay). */
+export function parseExpandableText(text: string): Word {
+  const p = new Parser(text, 0, {});
+  return p.heredocWord(text);
+}
+
 /** A literal word's text when it has no quotes or expansions (reserved words, names). */
 export function plainText(w: Word): string | undefined {
   if (w.parts.length === 1 && w.parts[0]!.type === 'lit') return w.parts[0]!.text;
@@ -51,6 +57,11 @@ class Parser {
   ) {
     this.lx = new Lexer(src, (s, p, whole) => this.parseNested(s, p, whole), !!opts.interactive, opts.warn);
     this.lx.pos = pos;
+  }
+
+  heredocWord(text: string): Word {
+    const lx = new Lexer(text, (s, p, whole) => this.parseNested(s, p, whole), false);
+    return { parts: lx.readWordParts('heredoc') };
   }
 
   private parseNested(src: string, pos: number, whole = false): { script: Script; end: number } {

@@ -1,7 +1,7 @@
 // PS1/PS2 as bash expands them: backslash escapes (\u \h \w \$ …), then parameter expansion.
 import type { ExpandContext } from './expand.ts';
 import { expandString } from './expand.ts';
-import { Lexer } from './lexer.ts';
+import { parseExpandableText } from './parser.ts';
 import type { ShellState } from './state.ts';
 
 /** Debian's default coloured prompt: green user@host, blue directory. */
@@ -66,9 +66,7 @@ export function decodePromptEscapes(ps: string, st: ShellState, info: { jobs: nu
 export async function expandPrompt(ps: string, ctx: ExpandContext, info: { jobs: number; historyNumber: number; now: Date }): Promise<string> {
   const decoded = decodePromptEscapes(ps, ctx.state, info);
   try {
-    const lx = new Lexer(decoded, () => ({ script: { items: [] }, end: decoded.length }), false);
-    const parts = lx.readWordParts('heredoc');
-    return await expandString(ctx, { parts }, { tilde: false });
+    return await expandString(ctx, parseExpandableText(decoded), { tilde: false });
   } catch {
     return decoded;
   }

@@ -387,3 +387,13 @@ test('read -s does not echo what is typed; read -p shows its prompt', async () =
   assert.doesNotMatch(s, /hunter2/);
   t.session.close();
 });
+
+test('PS1 with escapes, variables and command substitution', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  const from = t.raw.length;
+  // As in bash, $? read before a $(…) of the prompt still shows the last command's status.
+  t.send("PS1='[\\u on \\h \\W $? $(whoami)]\\$ '; false\r");
+  await t.waitFor(/\[learner on node-1 ~ 1 learner\]\$ $/, from);
+  t.session.close();
+});

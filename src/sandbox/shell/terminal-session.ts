@@ -318,7 +318,12 @@ class Session implements TerminalSession {
   private async promptText(which: 'PS1' | 'PS2'): Promise<string> {
     const ps = this.st.get(which) ?? (which === 'PS1' ? DEFAULT_PS1 : '> ');
     try {
-      return await expandPrompt(ps, { state: this.st, fs: this.sh.fs, commandSubst: async () => '' }, { jobs: this.rt.jobs.list().length, historyNumber: this.st.history.length + 1, now: new Date(this.opts.host.clock.now()) });
+      const io = { stdin: this.tty, stdout: this.out, stderr: this.out };
+      // $? must survive the prompt's own command substitutions.
+      const status = this.st.lastStatus;
+      const text = await expandPrompt(ps, this.sh.expandContext(io), { jobs: this.rt.jobs.list().length, historyNumber: this.st.history.length + 1, now: new Date(this.opts.host.clock.now()) });
+      this.st.lastStatus = status;
+      return text;
     } catch {
       return which === 'PS1' ? '$ ' : '> ';
     }
