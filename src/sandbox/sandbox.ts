@@ -101,6 +101,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       return out;
     },
     async dispose() {
+      for (const h of hosts.values()) managerFor(h).shutdown();
       for (const h of hosts.values()) for (const p of h.processes()) if (p.pid !== 1) h.kill(p.pid, 'SIGKILL');
     },
   };

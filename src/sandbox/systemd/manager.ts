@@ -311,7 +311,7 @@ export class ServiceManager {
 
   private setTimer(name: string, ms: number, fn: () => void): void {
     this.cancelTimer(name);
-    if (ms === Infinity) return;
+    if (ms === Infinity || this.down) return;
     this.timers.set(name, this.host.clock.after(ms, () => {
       this.timers.delete(name);
       fn();
@@ -553,6 +553,14 @@ export class ServiceManager {
     u.result = 'success';
     this.startTimes.delete(u.name);
   }
+
+  /** The host goes down (sandbox disposed): no more restarts or timeouts; running services are left to the caller to kill. */
+  shutdown(): void {
+    this.down = true;
+    for (const name of [...this.timers.keys()]) this.cancelTimer(name);
+    for (const u of this.units.values()) if (u.process) this.stopping.add(u.name);
+  }
+  private down = false;
 
   /** Boot: start every enabled unit (the host came up). */
   async boot(): Promise<void> {
