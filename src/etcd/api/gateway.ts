@@ -203,6 +203,12 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
     res.end(text);
     return true;
   }
+  // clientv3.WithRequireLeader travels as gRPC metadata "hasleader"; through the gateway
+  // that is the Grpc-Metadata-Hasleader header (etcdctl watch sets it).
+  if (req.headers['grpc-metadata-hasleader'] === 'true' && srv.leader === '') {
+    sendError(res, new ServerError('Unavailable', 'etcdserver: no leader'));
+    return true;
+  }
   if (path === '/v3/watch') {
     serveWatch(srv, req, res);
     return true;

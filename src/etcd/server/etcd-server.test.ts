@@ -148,6 +148,12 @@ test('three members: elect, replicate, lose quorum (timeout), recover with data 
   const follower = all.find((s) => !s.isLeader)!;
   await run(clock, follower.put({ key: enc('x'), value: enc('1') }));
   for (const s of all) assert.equal((await run(clock, s.range({ key: enc('x') }))).count, 1);
+  // Leadership moves where asked; only the leader can be asked.
+  await assert.rejects(run(clock, follower.moveLeader(leader.memberId)), /etcdserver: not leader/);
+  await run(clock, leader.moveLeader(follower.memberId));
+  assert.equal(follower.isLeader, true);
+  await settle(clock, 500);
+  assert.ok(all.every((s) => s.leader === follower.memberId));
   // Two members go away: writes time out, serializable reads still answer.
   const [down1, down2] = all.filter((s) => s !== follower);
   network.isolate(down1!.memberId);
