@@ -1,6 +1,6 @@
 // File access for the openssl subcommands, through the caller's FileSystem (so its
 // permissions apply), failing with the messages and error stacks OpenSSL 3 prints.
-import { isFsError, resolvePath, strerror, type FsErrorCode } from '../../platform/filesystem.ts';
+import { FsError, isFsError, resolvePath, strerror, type FsErrorCode } from '../../platform/filesystem.ts';
 import { OpensslFailure, type ErrorEntry } from '../errors.ts';
 import type { OpensslContext } from './context.ts';
 
@@ -57,6 +57,13 @@ function storeStack(code: FsErrorCode, path: string): ErrorEntry[] {
   return [scheme, ...bioStack(code, path, 'rb')];
 }
 
+/** Device files the tool's own streams stand for, when the disk does not model them. */
+function device(ctx: OpensslContext, path: string): '/dev/stdin' | '/dev/stdout' | '/dev/stderr' | '/dev/null' | undefined {
+  const full = resolvePath(ctx.cwd, path);
+  if (!['/dev/stdin', '/dev/stdout', '/dev/stderr', '/dev/null'].includes(full)) return undefined;
+  return full as '/dev/stdin' | '/dev/stdout' | '/dev/stderr' | '/dev/null';
+}
+
 export async function readStdin(ctx: OpensslContext): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) chunks.push(Buffer.from(c));
@@ -65,7 +72,8 @@ export async function readStdin(ctx: OpensslContext): Promise<Buffer> {
 
 /** Reads a file opened with BIO_new_file (configs, requests, -CAfile lists). `tail` is printed after the stack. */
 export async function readPlain(ctx: OpensslContext, path: string | undefined, tail: string[] = []): Promise<Buffer> {
-  if (path === undefined || path === '-') return readStdin(ctx);
+  if (path === undefined || path === '-' || device(ctx, path) === '/dev/stdin') return readStdin(ctx);
+  if (device(ctx, path) === '/dev/null') return Buffer.alloc(0);
   try {
     return Buffer.from(ctx.fs.readFile(resolvePath(ctx.cwd, path)));
   } catch (e) {
@@ -79,7 +87,8 @@ export async function readPlain(ctx: OpensslContext, path: string | undefined, t
  * "Could not open file or uri for loading private key from ca.key".
  */
 export async function readStored(ctx: OpensslContext, path: string | undefined, what: string, tail: string[] = []): Promise<Buffer> {
-  if (path === undefined || path === '-') return readStdin(ctx);
+  if (path === undefined || path === '-' || device(ctx, path) === '/dev/stdin') return readStdin(ctx);
+  if (device(ctx, path) === '/dev/null') return Buffer.alloc(0);
   try {
     return Buffer.from(ctx.fs.readFile(resolvePath(ctx.cwd, path)));
   } catch (e) {
@@ -90,12 +99,11 @@ export async function readStored(ctx: OpensslContext, path: string | undefined, 
 
 /** Checks that an output file can be written before doing the work, as BIO_new_file(out, "w") would. */
 export function checkWritable(ctx: OpensslContext, path: string | undefined, prefix = ''): void {
-  if (path === undefined || path === '-') return;
+  if (path === undefined || path === '-' || device(ctx, path)) return;
   const full = resolvePath(ctx.cwd, path);
   try {
     if (ctx.fs.exists(full)) {
-      const st = ctx.fs.stat(full);
-      if (st.type === 'dir') throw Object.assign(new Error('dir'), { fsCode: 'EISDIR' });
+      if (ctx.fs.stat(full).type === 'dir') throw new FsError('EISDIR', 'open', full);
       // Appending nothing both checks permission and leaves the content alone.
       ctx.fs.appendFile(full, new Uint8Array(0));
     } else {
@@ -103,24 +111,22 @@ export function checkWritable(ctx: OpensslContext, path: string | undefined, pre
       ctx.fs.unlink(full);
     }
   } catch (e) {
-    const code = (e as { fsCode?: FsErrorCode }).fsCode ?? fsCode(e);
+    const code = fsCode(e);
     throw new OpensslFailure([`${prefix}Can't open "${path}" for writing, ${strerror(code)}`], prefix ? [] : bioStack(code, path, 'w'));
   }
 }
 
 /** Writes an output (to stdout when no path). Files get mode 0644, or 0600 for private keys, like openssl. */
 export async function writeOutput(ctx: OpensslContext, path: string | undefined, data: string | Uint8Array, opts: { private?: boolean; prefix?: string } = {}): Promise<void> {
-  if (path === undefined || path === '-') {
-    await ctx.out(data);
-    return;
-  }
+  const dev = path === undefined || path === '-' ? '/dev/stdout' : device(ctx, path);
+  if (dev === '/dev/stdout') return ctx.out(data);
+  if (dev === '/dev/stderr') return ctx.err(typeof data === 'string' ? data : Buffer.from(data).toString('latin1'));
+  if (dev === '/dev/null') return;
+  if (path === undefined) return;
   const full = resolvePath(ctx.cwd, path);
   try {
-    const existed = ctx.fs.exists(full);
+    // A new key file is created 0600 (openssl 3 does); an existing file keeps its mode, as fopen leaves it.
     ctx.fs.writeFile(full, data, { mode: opts.private ? 0o600 : 0o644 });
-    if (opts.private && existed) {
-      // openssl 3 creates key files 0600; an existing file keeps its mode as fopen would.
-    }
   } catch (e) {
     const code = fsCode(e);
     const prefix = opts.prefix ?? '';

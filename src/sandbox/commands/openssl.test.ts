@@ -69,3 +69,20 @@ test('s_client over the virtual network: a TLS server on the host, in-memory soc
     await listener.close();
   }
 });
+
+test('forgetting sudo in a root-owned directory: openssl cannot write, in its own words', async () => {
+  const host = testHost();
+  host.rootFs.mkdir('/etc/etcd/pki', { recursive: true });
+  const opts = { cwd: '/etc/etcd/pki' };
+  const g = await run(host, 'openssl genrsa -out ca.key 2048', opts);
+  assert.deepEqual([g.status, g.stdout, g.stderr], [1, '', 'genrsa: Can\'t open "ca.key" for writing, Permission denied\n']);
+  const key = await run(host, 'openssl genrsa 2048', opts);
+  assert.equal(key.status, 0);
+  const r = await run(host, ['openssl', 'req', '-x509', '-new', '-nodes', '-key', '/dev/stdin', '-out', 'ca.crt', '-subj', '/CN=etcd'], { ...opts, stdin: key.stdout });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /^Can't open "ca\.crt" for writing, Permission denied\n[0-9A-F]{16}:error:8000000D:system library:BIO_new_file:Permission denied:\.\.\/crypto\/bio\/bss_file\.c:67:calling fopen\(ca\.crt, w\)\n[0-9A-F]{16}:error:10080002:BIO routines:BIO_new_file:system lib:\.\.\/crypto\/bio\/bss_file\.c:77:\n$/,
+  );
+  assert.equal(host.rootFs.exists('/etc/etcd/pki/ca.key'), false);
+});
