@@ -6,6 +6,7 @@
 import { basename, isFsError, strerror } from '../../platform/filesystem.ts';
 import type { Cancel } from '../../platform/clock.ts';
 import { DEFAULT_PATH } from '../host.ts';
+import type { EventLog } from '../events.ts';
 import { emptyInput } from '../io.ts';
 import type { Command, Credentials, Host, RunningProcess, SignalName } from '../types.ts';
 import { SIGNAL_NUMBERS } from '../types.ts';
@@ -78,6 +79,14 @@ export class ServiceManager {
   constructor(readonly host: Host) {
     this.journal = journalFor(host);
     listenNotify(host, NOTIFY_SOCKET, (state, pid) => this.onNotify(state, pid));
+    // Bridge for programs that do not call sdNotify yet: our etcd records 'etcd-started'
+    // (with its pid) right after "ready to serve client requests" — where the real etcd
+    // sends READY=1. Only a unit's own main process counts, as with NotifyAccess=main.
+    const events = (host as { events?: EventLog }).events;
+    events?.subscribe((e) => {
+      if (e.host !== host.hostname || e.type !== 'etcd-started' || typeof e.data.pid !== 'number') return;
+      this.onNotify({ READY: '1' }, e.data.pid);
+    });
   }
 
   private log(unit: string | undefined, message: string): void {
