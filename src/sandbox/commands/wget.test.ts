@@ -75,3 +75,14 @@ it('plain http to github.com is redirected to https', async () => {
   assert.match(r.stderr, /301 Moved Permanently\nLocation: https:\/\/github\.com\/etcd-io/);
   assert.equal(r.status, 0);
 });
+
+it('without the CA bundle the sites are not trusted (GnuTLS wording), --no-check-certificate gets through', async () => {
+  const h = testHost();
+  h.rootFs.unlink('/etc/ssl/certs/ca-certificates.crt');
+  let r = await run(h, ['wget', '-O', '-', UNIT_URL]);
+  assert.match(r.stderr, /connected\.\nERROR: The certificate of ‘labs\.iximiuz\.com’ is not trusted\.\nERROR: The certificate of ‘labs\.iximiuz\.com’ doesn't have a known issuer\.\n$/);
+  assert.equal(r.status, 5);
+  r = await run(h, ['wget', '-q', '--no-check-certificate', '-O', '-', UNIT_URL]);
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, ETCD_SERVICE_UNIT);
+});

@@ -336,9 +336,8 @@ async function download(ctx: CommandContext, o: Opts, rawUrl: string, log: (s: s
     } catch (e) {
       if (e instanceof HttpClientError && e.kind === 'tls') {
         if (!reusing) await log('connected.\n');
-        await ctx.stderr.write(
-          `ERROR: cannot verify ${host}'s certificate, issued by ${quoteName('CN=unknown')}:\n  Unable to locally verify the issuer's authority.\nTo connect to ${host} insecurely, use \`--no-check-certificate'.\n`,
-        );
+        // Debian's wget is built with GnuTLS, which words an untrusted chain like this.
+        await ctx.stderr.write(`ERROR: The certificate of ${quoteName(host)} is not trusted.\nERROR: The certificate of ${quoteName(host)} doesn't have a known issuer.\n`);
         return 5;
       }
       const code = e instanceof HttpClientError ? e.message : 'ECONNREFUSED';

@@ -138,3 +138,22 @@ it('enabled units start when a sandbox boots from a snapshot', async () => {
   assert.equal((await run(h2, 'systemctl is-active etcd')).stdout, 'active\n');
   assert.equal(h2.processes().find((p) => p.unit === 'etcd.service')?.cred.user, 'etcd');
 });
+
+it('journalctl -u etcd -f prints the last lines, follows new ones and ends on Ctrl-C', async () => {
+  const { h, clock } = setup();
+  await run(h, 'systemctl start etcd', { as: 'root' });
+  const ac = new AbortController();
+  const following = run(h, ['journalctl', '-u', 'etcd', '-f', '-n', '1'], { signal: ac.signal });
+  await new Promise((r) => setImmediate(r));
+  clock.advance(2000);
+  await run(h, 'systemctl stop etcd', { as: 'root' });
+  await new Promise((r) => setImmediate(r));
+  ac.abort('SIGINT');
+  const r = await following;
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines[0], 'Nov 21 09:22:32 node-1 systemd[1]: Started etcd.service - etcd.');
+  assert.equal(lines.at(-1), 'Nov 21 09:22:34 node-1 systemd[1]: Stopped etcd.service - etcd.');
+  assert.ok(lines.includes('Nov 21 09:22:34 node-1 systemd[1]: Stopping etcd.service - etcd...'));
+  assert.equal(r.status, 130);
+  assert.equal((await run(h, ['journalctl', '-u', 'nothing'])).stdout, '-- No entries --\n');
+});
