@@ -358,6 +358,21 @@ async function expandParam(ctx: ExpandContext, e0: ParamExpr, inDq: boolean): Pr
       return val(replacePattern(v, pat, rep, op));
     }
     case ':': {
+      if (isList) {
+        // ${@:offset:length} slices the positional parameters ($0 is offset 0).
+        const all = [st.arg0, ...st.positional];
+        let off = Number(arith(ctx, e.arg ? await expandString(ctx, e.arg) : '0'));
+        if (off < 0) off = Math.max(0, all.length + off);
+        const len = e.arg2 ? Number(arith(ctx, await expandString(ctx, e.arg2))) : all.length;
+        const picked = all.slice(off, off + Math.max(0, len));
+        if (name === '*' && inDq) return val(picked.join((st.get('IFS') ?? ' ').charAt(0)));
+        const segs: Seg[] = [];
+        picked.forEach((p, i) => {
+          if (i > 0) segs.push({ brk: true });
+          segs.push({ text: p, quoted: inDq, split: !inDq });
+        });
+        return segs;
+      }
       const chars = [...v];
       let off = Number(arith(ctx, e.arg ? await expandString(ctx, e.arg) : '0'));
       if (off < 0) off = Math.max(0, chars.length + off);

@@ -18,6 +18,8 @@ export interface IO {
   stdin: InputStream;
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Descriptors above 2 opened by redirections (exec 3>file; cmd >&3). */
+  extra?: ReadonlyMap<number, InputStream | OutputStream>;
 }
 
 const enc = new TextEncoder();
@@ -200,6 +202,7 @@ export class Interpreter {
     const statuses = await Promise.all(
       p.commands.map(async (cmd, i) => {
         const stageIO: IO = {
+          ...(io.extra ? { extra: io.extra } : {}),
           stdin: i === 0 ? io.stdin : pipes[i - 1]!.reader,
           stdout: i === n - 1 ? io.stdout : pipes[i]!.writer,
           stderr: i < n - 1 && p.stderrToo[i] ? pipes[i]!.writer : io.stderr,
@@ -436,7 +439,9 @@ export class Interpreter {
     const st = this.state;
     if (st.funcDepth > 200) throw new ShellError(`${fn.name}: maximum function nesting level exceeded (200)`);
     const savedPos = st.positional;
+    const savedName = st.vars.get('FUNCNAME');
     st.positional = argv.slice(1);
+    st.vars.set('FUNCNAME', { value: fn.name, exported: false });
     st.funcDepth++;
     st.locals.push(new Map());
     try {
@@ -447,6 +452,8 @@ export class Interpreter {
     } finally {
       st.funcDepth--;
       st.positional = savedPos;
+      if (savedName) st.vars.set('FUNCNAME', savedName);
+      else st.vars.delete('FUNCNAME');
       const frame = st.locals.pop()!;
       for (const [n, old] of frame) {
         if (old) st.vars.set(n, old);

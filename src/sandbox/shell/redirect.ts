@@ -96,6 +96,7 @@ export function withLeftover(input: InputStream): InputStream {
 /** Applies redirections to a set of streams (left to right, as bash does). */
 export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io: IO): Promise<IO> {
   const fds: (InputStream | OutputStream | undefined)[] = [io.stdin, io.stdout, io.stderr];
+  for (const [n, st] of io.extra ?? []) fds[n] = st;
   const ctx = sh.expandContext(io);
   const out = (fd: number): OutputStream | undefined => {
     const s = fds[fd];
@@ -141,7 +142,12 @@ export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io:
     }
   }
   const stdin = fds[0];
+  const extra = new Map<number, InputStream | OutputStream>();
+  fds.forEach((st, n) => {
+    if (n > 2 && st) extra.set(n, st);
+  });
   return {
+    ...(extra.size ? { extra } : {}),
     stdin: stdin && 'read' in stdin ? stdin : io.stdin,
     stdout: out(1) ?? io.stdout,
     stderr: out(2) ?? io.stderr,
