@@ -75,3 +75,23 @@ it('useradd and groupadd edit the files with shadow-utils ids and errors', async
   assert.equal(r.status, 0, r.stderr);
   assert.equal((await run(h, ['id', 'carol'])).stdout, 'uid=1001(carol) gid=1002(carol) groups=1002(carol),1001(ops)\n');
 });
+
+it('usermod -aG adds a supplementary group, -G replaces the list, errors as shadow-utils', async () => {
+  const h = testHost();
+  await run(h, ['groupadd', 'ops'], { as: 'root' });
+  await run(h, ['groupadd', 'dev'], { as: 'root' });
+  assert.equal((await run(h, ['usermod', '-aG', 'ops', 'learner'], { as: 'root' })).status, 0);
+  assert.equal((await run(h, ['usermod', '-a', '-G', 'dev', 'learner'], { as: 'root' })).status, 0);
+  assert.match((await run(h, ['id', 'learner'])).stdout, /,1001\(ops\),1002\(dev\)\n$/);
+  await run(h, ['usermod', '-G', 'dev', 'learner'], { as: 'root' });
+  assert.doesNotMatch((await run(h, ['id', 'learner'])).stdout, /ops/);
+  let r = await run(h, ['usermod', '-aG', 'nogrp', 'learner'], { as: 'root' });
+  assert.equal(r.stderr, "usermod: group 'nogrp' does not exist\n");
+  assert.equal(r.status, 6);
+  r = await run(h, ['usermod', '-aG', 'ops', 'ghost'], { as: 'root' });
+  assert.equal(r.stderr, "usermod: user 'ghost' does not exist\n");
+  r = await run(h, ['/usr/sbin/usermod', '-aG', 'ops', 'learner']);
+  assert.equal(r.stderr, 'usermod: Permission denied.\nusermod: cannot lock /etc/passwd; try again later.\n');
+  await run(h, ['usermod', '-s', '/usr/sbin/nologin', 'learner'], { as: 'root' });
+  assert.equal(h.users.byName('learner')?.shell, '/usr/sbin/nologin');
+});

@@ -76,3 +76,4 @@ export { bash, sh } from './bash.ts';
 export { scp } from './scp.ts';
 export { timeout } from './timeout.ts';
 export { uptime } from './uptime.ts';
+export { usermod } from './usermod.ts';

@@ -81,6 +81,43 @@ export class AccountFiles {
     }
   }
 
+  /** Removes user from a group's member list (group and gshadow). */
+  removeMember(group: string, user: string): void {
+    for (const path of ['/etc/group', '/etc/gshadow']) {
+      const text = this.read(path);
+      if (!text) continue;
+      const lines = text.split('\n').map((line) => {
+        const f = line.split(':');
+        if (f[0] !== group || f.length < 4) return line;
+        f[3] = f[3]!.split(',').filter((m) => m && m !== user).join(',');
+        return f.join(':');
+      });
+      this.fs.writeFile(path, lines.join('\n'));
+    }
+  }
+
+  /** Rewrites one field of a user's /etc/passwd line (0 name … 6 shell). */
+  setPasswdField(user: string, field: number, value: string): void {
+    const lines = this.read('/etc/passwd').split('\n').map((line) => {
+      const f = line.split(':');
+      if (f[0] !== user || f.length < 7) return line;
+      f[field] = value;
+      return f.join(':');
+    });
+    this.fs.writeFile('/etc/passwd', lines.join('\n'));
+  }
+
+  /** Locks (prefix '!') or unlocks a user's password in /etc/shadow. */
+  setLocked(user: string, locked: boolean): void {
+    const lines = this.read('/etc/shadow').split('\n').map((line) => {
+      const f = line.split(':');
+      if (f[0] !== user || f.length < 2) return line;
+      f[1] = locked ? (f[1]!.startsWith('!') ? f[1]! : `!${f[1]}`) : f[1]!.replace(/^!/, '');
+      return f.join(':');
+    });
+    this.fs.writeFile('/etc/shadow', lines.join('\n'));
+  }
+
   /** mkdir home (and copy /etc/skel when asked), owned by the new user. */
   makeHome(home: string, uid: number, gid: number, copySkel: boolean): void {
     const fs = sandboxFs(this.fs);
