@@ -3,6 +3,9 @@
 import type { Credentials, Host } from '../types.ts';
 import type { FunctionDef } from './ast.ts';
 
+/** Largest value a variable may hold. */
+export const MAX_VALUE_CHARS = 32 * 1024 * 1024;
+
 export interface Variable {
   /** The value; for an array, its element 0 (as $name reads it). */
   value: string;
@@ -110,6 +113,8 @@ export class ShellState {
   }
 
   set(name: string, value: string, opts: { export?: boolean } = {}): void {
+    // A doubling loop (x=$x$x) would eat the server's memory long before any CPU limit.
+    if (value.length > MAX_VALUE_CHARS) throw new ShellError(`${name}: value too large for the sandbox (over ${MAX_VALUE_CHARS / (1024 * 1024)} MB)`, 1, true);
     const v = this.vars.get(name);
     if (v?.readonly) throw new ShellError(`${name}: readonly variable`, 1, true);
     if (v) {
