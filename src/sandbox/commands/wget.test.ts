@@ -86,3 +86,10 @@ it('without the CA bundle the sites are not trusted (GnuTLS wording), --no-check
   assert.equal(r.status, 0);
   assert.equal(r.stdout, ETCD_SERVICE_UNIT);
 });
+
+it('on a terminal wget draws its progress bar (80 columns)', async () => {
+  const r = await run(testHost(), ['wget', RELEASE], { tty: true });
+  const bar = r.stderr.split('\n').find((l) => l.includes('100%['))!;
+  assert.match(bar, /^etcd-v3\.6\.4-linux-a 100%\[=+>\] +[\d.]+K  --\.-KB\/s    in 0s {6}$/);
+  assert.equal(bar.length, 79);
+});

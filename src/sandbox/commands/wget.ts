@@ -282,7 +282,7 @@ function barProgress(name: string, size: number, cols: number, secs: number): st
     sizeText = `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)}${units[u]}`;
   }
   const speed = secs < 0.1 ? '--.-KB/s' : `${rate(size / secs, false).replace(' ', '')}`;
-  return `${shownName.padEnd(20)}100%[${'='.repeat(inner - 1)}>]${sizeText.padStart(8)}  ${speed.padStart(8)}    in ${seconds(secs).padEnd(6)}\n`;
+  return `${shownName.padEnd(20)}100%[${'='.repeat(inner - 1)}>]${sizeText.padStart(8)}  ${speed.padStart(8)}    in ${seconds(secs).padEnd(8)}\n`;
 }
 
 /** Local file name for a URL: its last path segment with the query, or index.html. */
