@@ -200,6 +200,16 @@ export function fileSystemConformance(name: string, makeFs: () => FileSystem): v
       assert.equal(typeof before, 'number');
     });
 
+    it('refuses to append to a directory, and renaming a file onto itself changes nothing', () => {
+      const fs = makeFs();
+      fs.mkdir('/d');
+      throwsCode(() => fs.appendFile('/d', 'x'), 'EISDIR');
+      fs.writeFile('/f', 'same');
+      fs.rename('/f', '/f');
+      assert.equal(text(fs, '/f'), 'same');
+      assert.deepEqual(fs.readdir('/'), ['d', 'f']);
+    });
+
     it('normalises paths with duplicate slashes and dots', () => {
       const fs = makeFs();
       fs.mkdir('/a/b', { recursive: true });
