@@ -116,3 +116,22 @@ test('SIGINT: graceful shutdown with etcd\'s lines and exit 130; restart finds t
     await again.stop();
   }
 });
+
+test('a full disk stops etcd with a fatal log line (exit 1), never a crash', async () => {
+  const fs = new SimFileSystem(() => Date.now(), 400_000);
+  let exitCode: number | undefined;
+  const etcd = await startTestEtcd([], { fs });
+  const exited = etcd.stop.bind(etcd);
+  const big = Buffer.alloc(50_000, 'y').toString('base64');
+  for (let i = 0; i < 20; i++) {
+    const r = await fetch(etcd.url + '/v3/kv/put', { method: 'POST', body: JSON.stringify({ key: Buffer.from(`k${i}`).toString('base64'), value: big }) }).catch(() => undefined);
+    if (!r || r.status !== 200) break;
+  }
+  for (let i = 0; i < 100 && !etcd.logs.some((l) => l.includes('"level":"fatal"')); i++) await new Promise((r) => setTimeout(r, 10));
+  const fatal = etcd.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['level'] === 'fatal');
+  assert.ok(fatal, 'a fatal line');
+  assert.equal(fatal['msg'], 'failed to save Raft hard state and entries');
+  assert.match(String(fatal['error']), /no space left on device/);
+  exitCode = await exited();
+  assert.equal(exitCode, 1);
+});

@@ -250,7 +250,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     await shutdownQuietly(srv, peers, clients);
     return 137;
   }
-  if (why === 'removed') {
+  if (why === 'removed' || why === 'fatal') {
     await shutdownQuietly(srv, peers, clients);
     return 1;
   }

@@ -4,7 +4,7 @@
 // proposal is applied or their ReadIndex is reached. Same code in the simulation, the
 // sandbox and real mode: time, disk, network and randomness are all handed in.
 import type { Clock, Cancel } from '../../platform/clock.ts';
-import type { FileSystem } from '../../platform/filesystem.ts';
+import { FsError, type FileSystem } from '../../platform/filesystem.ts';
 import type { Random } from '../../platform/random.ts';
 import type { ConfChange, Entry, Message, Ready, Snapshot } from '../../raft/types.ts';
 import { NONE } from '../../raft/types.ts';
@@ -304,7 +304,12 @@ export class EtcdServerCore {
         const later = this.deferred;
         this.deferred = [];
         for (const f of later) f();
-      } while (this.drainAgain || this.deferred.length > 0);
+      } while (!this.stopped && (this.drainAgain || this.deferred.length > 0));
+    } catch (e) {
+      // A disk that refuses the WAL or a snapshot (full, read-only, gone): etcd exits at once
+      // (lg.Fatal) rather than run on without what raft believes is durable.
+      this.log.fatal('etcdserver/raft.go:253', 'failed to save Raft hard state and entries', { error: e instanceof FsError ? e.goMessage() : (e as Error).message });
+      void this.stop('fatal');
     } finally {
       this.draining = false;
     }

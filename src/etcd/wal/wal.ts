@@ -14,7 +14,8 @@ const REC_STATE = 3;
 const REC_CRC = 4;
 const REC_SNAPSHOT = 5;
 
-export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+/** etcd uses 64 MB segments; ours are smaller so a lab host's disk (and its per-file limit) holds several. */
+export const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
 
 export interface WalMetadata {
   nodeId: string;
