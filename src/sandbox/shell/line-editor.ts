@@ -136,8 +136,11 @@ export class LineEditor {
     this.buf.splice(this.cursor, 0, ...chars);
     this.cursor += chars.length;
     const end = visibleLength(this.prompt) + this.buf.length;
-    if (atEnd && end % this.cols !== 0 && Math.floor(end / this.cols) === this.cursorRow) {
-      this.write(s);
+    if (atEnd) {
+      // Appending needs no redraw: the terminal wraps by itself; at an exact multiple of the
+      // width it waits to wrap, so move to the next row now to keep the cursor where we think.
+      this.write(end % this.cols === 0 ? s + '\r\n' : s);
+      this.cursorRow = Math.floor(end / this.cols);
     } else this.redraw();
   }
 
