@@ -31,3 +31,9 @@ it('refuses files it cannot execute, in bash words', async () => {
   installProgram(h.rootFs, '/usr/local/bin/kubectl-unknown', 'no-such-program', '1.0');
   assert.equal((await run(h, ['kubectl-unknown'])).status, 126);
 });
+
+it('runs #!/bin/sh scripts with the sh program', async () => {
+  const h = testHost();
+  h.fsFor(h.users.credentials('learner')!).writeFile('/home/learner/p.sh', '#!/bin/sh\necho "$0 $1"\n', { mode: 0o755 });
+  assert.equal((await run(h, ['./p.sh', 'x'])).stdout, './p.sh x\n');
+});

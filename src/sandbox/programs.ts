@@ -68,13 +68,16 @@ export function commandForFile(file: string, data: Uint8Array, registry: Program
     return { name: cmd.name, summary: cmd.summary, run: (ctx: CommandContext) => cmd.run({ ...ctx, programVersion: version }) };
   }
   if (what.kind === 'script') {
-    const interp = what.interpreter === 'sh' || what.interpreter === 'dash' ? 'bash' : what.interpreter;
+    // #!/bin/sh runs the shell's sh personality when there is one, else bash (Debian's sh is dash).
+    const posix = what.interpreter === 'sh' || what.interpreter === 'dash';
+    const interp = posix ? (registry.has('sh') ? 'sh' : 'bash') : what.interpreter;
     const cmd = registry.get(interp);
     if (!cmd) return execFormatError(file);
     return {
       name: cmd.name,
       summary: `script run by ${interp}`,
-      run: (ctx: CommandContext) => cmd.run({ ...ctx, argv: [interp, file, ...ctx.argv.slice(1)] }),
+      // The script sees the path it was run by ($0 = ./p.sh), or the one PATH found.
+      run: (ctx: CommandContext) => cmd.run({ ...ctx, argv: [interp, ctx.argv[0]?.includes('/') ? ctx.argv[0] : file, ...ctx.argv.slice(1)] }),
     };
   }
   return execFormatError(file);
