@@ -72,6 +72,8 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   const parsed = parseEtcdConfig(o.argv.slice(1), o.env, log);
   switch (parsed.kind) {
     case 'help':
+      // Go's flag package prints the usage (stderr) before etcd prints its flags (stdout).
+      await o.stderr.write(`${USAGE_LINE}\n`);
       await o.stdout.write(helpText() + '\n');
       return 0;
     case 'version':

@@ -120,7 +120,9 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     };
   }
 
-  // No WAL: a member that has never run.
+  // No WAL: a member that has never run. etcd's VerifyBootstrap comes first for "new".
+  if (!opts.initialCluster.has(opts.name)) throw new BootstrapError(`couldn't find local name ${JSON.stringify(opts.name)} in the initial cluster configuration`);
+  if (opts.initialClusterState !== 'existing') verifyAdvertiseMatchesCluster(opts);
   const local = RaftCluster.fromUrlsMap(opts.initialClusterToken, opts.initialCluster);
   const me = local.memberByName(opts.name);
   if (!me) throw new BootstrapError(`couldn't find local name ${JSON.stringify(opts.name)} in the initial cluster configuration`);
@@ -156,7 +158,6 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     for (const rm of remote.members) joined.add(rm);
     cluster = joined;
   } else {
-    verifyAdvertiseMatchesCluster(opts);
     // etcd's isMemberBootstrapped: a running cluster that already knows this member as
     // started means this data dir was lost or replaced; starting "new" would fork it.
     const others = [...local.members.values()].filter((m) => m.id !== me.id).flatMap((m) => m.peerUrls);
