@@ -38,3 +38,11 @@ it('cp -p keeps mode and times; root keeps the owner too', async () => {
   const st = h.rootFs.stat('/root/k');
   assert.deepEqual([st.mode, st.uid, st.mtimeMs], [0o600, 1000, 2000]);
 });
+
+it('cp -r into a missing parent says it cannot create the directory', async () => {
+  const h = testHost();
+  h.fsFor(h.users.credentials('learner')!).mkdir('/home/learner/d');
+  const r = await run(h, 'cp -r d nope/e');
+  assert.equal(r.stderr, "cp: cannot create directory 'nope/e': No such file or directory\n");
+  assert.equal(r.status, 1);
+});

@@ -59,7 +59,12 @@ export async function copyPath(ctx: CommandContext, fs: SandboxFileSystem, src: 
   if (st.type === 'dir') {
     if (!o.recursive) return err(`-r not specified; omitting directory ${quote(shownSrc)}`);
     const real = fs.realpath(src);
-    const dstReal = dstSt ? fs.realpath(dst) : resolvePath(fs.realpath(resolvePath(dst, '..')), basename(dst));
+    let dstReal: string;
+    try {
+      dstReal = dstSt ? fs.realpath(dst) : resolvePath(fs.realpath(resolvePath(dst, '..')), basename(dst));
+    } catch {
+      dstReal = dst; // its parent is missing: mkdir below says so
+    }
     if (dstReal === real || dstReal.startsWith(real + '/')) return err(`cannot copy a directory, ${quote(shownSrc)}, into itself, ${quote(shownDst)}`);
     if (dstSt && dstSt.type !== 'dir') return err(`cannot overwrite non-directory ${quote(shownDst)} with directory ${quote(shownSrc)}`);
     if (!dstSt) {

@@ -163,7 +163,14 @@ export const find: Command = {
           return async (e) => cmp(Math.ceil(e.st.size / unit));
         }
         case '-empty':
-          return async (e) => (e.st.type === 'dir' ? fs.readdir(e.path).length === 0 : e.st.type === 'file' && e.st.size === 0);
+          return async (e) => {
+            if (e.st.type !== 'dir') return e.st.type === 'file' && e.st.size === 0;
+            try {
+              return fs.readdir(e.path).length === 0;
+            } catch {
+              return false;
+            }
+          };
         case '-perm': {
           const v = need(t);
           const m = /^([-/]?)([0-7]{1,4})$/.exec(v);
