@@ -77,3 +77,4 @@ export { scp } from './scp.ts';
 export { timeout } from './timeout.ts';
 export { uptime } from './uptime.ts';
 export { usermod } from './usermod.ts';
+export { gzip, gunzip, zcat } from './gzip.ts';

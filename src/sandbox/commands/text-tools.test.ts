@@ -85,6 +85,30 @@ describe('text tools match the real GNU tools', () => {
   }
 });
 
+it('gzip, gunzip, zcat round-trip files and fail in gzip words', async () => {
+  const h = testHost();
+  h.rootFs.writeFile('/home/learner/g1', 'hi\n');
+  h.rootFs.chown('/home/learner/g1', 1000, 1000);
+  assert.equal((await run(h, ['gzip', 'g1'])).status, 0);
+  assert.ok(!h.rootFs.exists('/home/learner/g1') && h.rootFs.exists('/home/learner/g1.gz'));
+  const real = spawnSync('gzip', ['-dc'], { input: h.rootFs.readFile('/home/learner/g1.gz') });
+  if (real.status !== null) assert.equal(real.stdout.toString(), 'hi\n');
+  assert.equal((await run(h, ['zcat', 'g1.gz'])).stdout, 'hi\n');
+  assert.equal((await run(h, ['gunzip', 'g1.gz'])).status, 0);
+  assert.equal(new TextDecoder().decode(h.rootFs.readFile('/home/learner/g1')), 'hi\n');
+  let r = await run(h, ['gunzip', 'g1']);
+  assert.equal(r.stderr, 'gzip: g1: unknown suffix -- ignored\n');
+  assert.equal(r.status, 2);
+  r = await run(h, ['gzip', 'nope']);
+  assert.equal(r.stderr, 'gzip: nope: No such file or directory\n');
+  assert.equal(r.status, 1);
+  h.rootFs.writeFile('/home/learner/bad.gz', 'plain\n');
+  h.rootFs.chown('/home/learner/bad.gz', 1000, 1000);
+  r = await run(h, ['gzip', '-d', 'bad.gz']);
+  assert.equal(r.stderr, '\ngzip: bad.gz: not in gzip format\n');
+  assert.equal(r.status, 1);
+});
+
 it("the seed's pipeline pieces: ip -o -4 addr show prints iproute2's one-line format", async () => {
   const h = testHost();
   const r = await run(h, ['ip', '-o', '-4', 'addr', 'show']);
