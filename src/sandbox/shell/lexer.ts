@@ -10,6 +10,8 @@ export class ShellSyntaxError extends Error {
     readonly incomplete: boolean,
     /** The offending source line, printed by bash as a second message line. */
     readonly sourceLine?: string,
+    /** Incomplete because a here-document's body has not ended yet. */
+    readonly inHeredoc = false,
   ) {
     super(message);
     this.name = 'ShellSyntaxError';
@@ -136,7 +138,7 @@ export class Lexer {
         lines.push(line);
       }
       if (!found) {
-        if (this.interactive) throw new ShellSyntaxError('unexpected end of file', this.lineAt(this.pos), true);
+        if (this.interactive) throw new ShellSyntaxError('unexpected end of file', this.lineAt(this.pos), true, undefined, true);
         this.warn(`here-document at line ${doc.line} delimited by end-of-file (wanted \`${doc.delimiter}')`);
       }
       const text = lines.length ? lines.join('\n') + '\n' : '';

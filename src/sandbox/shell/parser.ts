@@ -40,6 +40,16 @@ export function parseExpandableText(text: string): Word {
   return p.heredocWord(text);
 }
 
+/** True while the text ends inside a here-document body (its lines are taken literally). */
+export function inHeredocBody(src: string): boolean {
+  try {
+    parse(src, { interactive: true });
+    return false;
+  } catch (e) {
+    return e instanceof ShellSyntaxError && e.incomplete && e.inHeredoc;
+  }
+}
+
 /** A literal word's text when it has no quotes or expansions (reserved words, names). */
 export function plainText(w: Word): string | undefined {
   if (w.parts.length === 1 && w.parts[0]!.type === 'lit') return w.parts[0]!.text;

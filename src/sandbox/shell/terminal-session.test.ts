@@ -397,3 +397,15 @@ test('PS1 with escapes, variables and command substitution', async () => {
   await t.waitFor(/\[learner on node-1 ~ 1 learner\]\$ $/, from);
   t.session.close();
 });
+
+test('history expansion skips here-document bodies but applies inside double quotes', async () => {
+  const t = new TermHarness(new FakeHost());
+  await t.session.ready;
+  await t.run('echo one');
+  const from = t.raw.length;
+  t.send('cat <<EOF\r#!/bin/bash\rhi !!\rEOF\r');
+  await t.waitFor(/#!\/bin\/bash\nhi !!\nlearner@node-1:~\$ $/, from);
+  assert.equal(await t.run('echo "#!/bin/bash"'), '-bash: !/bin/bash: event not found');
+  assert.equal(await t.run('echo "a!"'), 'a!');
+  t.session.close();
+});

@@ -7,7 +7,7 @@ import { Interpreter } from './interpreter.ts';
 import { LineEditor, splitKeys } from './line-editor.ts';
 import { expandHistory } from './history-expansion.ts';
 import { HistoryFile, addToHistory } from './history-file.ts';
-import { isIncomplete } from './parser.ts';
+import { inHeredocBody, isIncomplete } from './parser.ts';
 import { DEFAULT_PS1, expandPrompt } from './prompt.ts';
 import { ShellRuntime } from './runtime.ts';
 import { loginEnv, runStartupFiles, stateFromEnv } from './startup.ts';
@@ -295,19 +295,24 @@ class Session implements TerminalSession {
         this.st.lastStatus = 130;
         continue;
       }
-      this.continued.push(text);
+      // History expansion works line by line, but not inside a here-document's body.
+      let line = text;
+      if (!(this.continued.length && inHeredocBody(this.continued.join('\n')))) {
+        const hx = expandHistory(text, this.st.history);
+        if (!hx.ok) {
+          this.out.raw(`${this.rt.name}: ${hx.error}\r\n`);
+          this.continued = [];
+          this.st.lastStatus = 1;
+          continue;
+        }
+        // bash shows the line a history reference expanded to.
+        if (hx.changed) this.out.raw(hx.line + '\r\n');
+        line = hx.line;
+      }
+      this.continued.push(line);
       const full = this.continued.join('\n');
       if (isIncomplete(full)) continue;
-      const hx = expandHistory(full, this.st.history);
-      if (!hx.ok) {
-        this.out.raw(`${this.rt.name}: ${hx.error}\r\n`);
-        this.continued = [];
-        this.st.lastStatus = 1;
-        continue;
-      }
-      // bash shows the command a history reference expanded to.
-      if (hx.changed) this.out.raw(hx.line.replace(/\n/g, '\r\n') + '\r\n');
-      return hx.line;
+      return full;
     }
   }
 
