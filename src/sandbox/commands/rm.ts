@@ -62,7 +62,14 @@ export const rm: Command = {
       for (const n of names) {
         const child = resolvePath(path, n);
         const childShown = shown.endsWith('/') ? shown + n : `${shown}/${n}`;
-        const st = fs.lstat(child);
+        let st;
+        try {
+          st = fs.lstat(child);
+        } catch (e) {
+          await fail(childShown, e);
+          ok = false;
+          continue;
+        }
         if (st.type === 'dir') ok = (await removeTree(childShown, child)) && ok;
         else {
           try {
