@@ -69,7 +69,14 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   // Until the flags are read etcd logs to stderr; then to --log-outputs.
   let outputs: ((line: string) => void)[] = [(l) => void o.stderr.write(l)];
   const log = new Logger({ write: (l) => outputs.forEach((w) => w(l)) }, o.clock);
-  const parsed = parseEtcdConfig(o.argv.slice(1), o.env, log);
+  const parsed = parseEtcdConfig(o.argv.slice(1), o.env, log, (p) => {
+    try {
+      return new TextDecoder().decode(o.fs.readFile(resolvePath(o.cwd, p)));
+    } catch (e) {
+      if (isFsError(e)) throw new Error(`open ${p}: ${e.goMessage().replace(/^.*: /, '')}`);
+      throw e;
+    }
+  });
   switch (parsed.kind) {
     case 'help':
       // Go's flag package prints the usage (stderr) before etcd prints its flags (stdout).

@@ -106,3 +106,42 @@ test('a name missing from --initial-cluster is refused', () => {
   const c = ok(['--name', 'x', '--initial-cluster', 'a=http://10.0.0.1:2380']);
   assert.throws(() => verifyBootstrap(c), /couldn't find local name "x" in the initial cluster configuration/);
 });
+
+test('--config-file: YAML keys named like the flags, TLS blocks, flags and env ignored', () => {
+  const yaml = `# etcd.conf.yml
+name: 'node-1'
+data-dir: /var/lib/etcd
+listen-client-urls: https://10.0.0.11:2379,https://127.0.0.1:2379
+advertise-client-urls: https://10.0.0.11:2379
+heartbeat-interval: 200
+election-timeout: 2000
+initial-cluster-state: 'new'
+client-transport-security:
+  cert-file: /etc/etcd/server.crt
+  key-file: /etc/etcd/server.key
+  client-cert-auth: true
+  trusted-ca-file: /etc/etcd/ca.crt
+peer-transport-security:
+  auto-tls: true
+unknown-key: ignored
+`;
+  const lines: string[] = [];
+  const log = new Logger({ write: (l) => lines.push(l) }, new SimClock());
+  const out = parseEtcdConfig(['--config-file', '/etc/etcd/etcd.conf.yml', '--name', 'ignored'], { ETCD_NAME: 'ignored-too' }, log, () => yaml);
+  assert.equal(out.kind, 'ok', JSON.stringify(out));
+  if (out.kind !== 'ok') return;
+  const c = out.config;
+  assert.equal(c.name, 'node-1');
+  assert.equal(c.dataDir, '/var/lib/etcd');
+  assert.equal(c.heartbeatMs, 200);
+  assert.deepEqual(c.listenClientUrls.map((u) => u.text), ['https://10.0.0.11:2379', 'https://127.0.0.1:2379']);
+  assert.deepEqual(c.clientTls, { certFile: '/etc/etcd/server.crt', keyFile: '/etc/etcd/server.key', trustedCaFile: '/etc/etcd/ca.crt', clientCertAuth: true, autoTls: false });
+  assert.equal(c.peerTls.autoTls, true);
+  assert.ok(lines.some((l) => l.includes('loaded server configuration, other configuration command line flags and environment variables will be ignored if provided')));
+  const missing = parseEtcdConfig(['--config-file', '/nope.yml'], {}, log, () => {
+    throw new Error('open /nope.yml: no such file or directory');
+  });
+  assert.deepEqual(missing, { kind: 'invalid', message: 'open /nope.yml: no such file or directory' });
+  const bad = parseEtcdConfig(['--config-file', '/x.yml'], {}, log, () => 'name: "unterminated\n');
+  assert.equal(bad.kind, 'invalid');
+});

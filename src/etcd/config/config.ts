@@ -4,6 +4,7 @@ import { parseGoFlags, setFlagValue, parseGoDuration, type FlagDef } from './go-
 import { ETCD_FLAGS, DEFAULT_INITIAL_CLUSTER, DEFAULT_NAME } from './flags.ts';
 import { parseUrls, parseUrlsMap, type ParsedUrl } from '../types/urls.ts';
 import { isLogLevel, type LogLevel, type Logger } from '../log.ts';
+import { configFileToFlags, parseYamlMap, YamlError } from './yaml-config.ts';
 
 export interface TlsConfig {
   certFile: string;
@@ -81,7 +82,7 @@ const CALLER_FLAGS = 'flags/flag.go:113';
  * Parses like etcdmain: flags, then ETCD_* for flags not given (a flag given both ways is
  * fatal), then validation. Log lines etcd writes while parsing go to `log`.
  */
-export function parseEtcdConfig(argv: string[], env: Record<string, string>, log: Logger): ParseOutcome {
+export function parseEtcdConfig(argv: string[], env: Record<string, string>, log: Logger, readFile?: (path: string) => string): ParseOutcome {
   const flags = parseGoFlags(ETCD_FLAGS, argv);
   if (!flags.ok) return flags.help ? { kind: 'help' } : { kind: 'usage-error', message: flags.message };
   if (flags.args.length > 0) return { kind: 'invalid', message: `${JSON.stringify(flags.args[0])} is not a valid flag` };
@@ -89,9 +90,7 @@ export function parseEtcdConfig(argv: string[], env: Record<string, string>, log
   if (values.get('version') === 'true') return { kind: 'version' };
 
   const configFile = values.get('config-file') || env['ETCD_CONFIG_FILE'] || '';
-  if (configFile !== '') {
-    return { kind: 'invalid', message: `--config-file is not supported in this lab (got ${JSON.stringify(configFile)}); use flags or ETCD_* variables` };
-  }
+  if (configFile !== '') return fromConfigFile(configFile, readFile, log);
 
   if (env['ETCD_VERSION']) {
     log.warn('etcdmain/config.go:296', 'cannot set special environment variable', { key: 'ETCD_VERSION', value: env['ETCD_VERSION'] });
@@ -138,7 +137,39 @@ export function parseEtcdConfig(argv: string[], env: Record<string, string>, log
   }
 }
 
-function buildConfig(v: Map<string, string>, explicitlySet: Set<string>): EtcdConfig {
+/** --config-file: the file's keys replace flags and ETCD_* entirely, as in etcd. */
+function fromConfigFile(path: string, readFile: ((path: string) => string) | undefined, log: Logger): ParseOutcome {
+  let text: string;
+  try {
+    if (!readFile) throw new Error(`open ${path}: no such file or directory`);
+    text = readFile(path);
+  } catch (e) {
+    return { kind: 'invalid', message: (e as Error).message };
+  }
+  const values = new Map<string, string>();
+  for (const d of ETCD_FLAGS) values.set(d.name, d.def);
+  const explicitlySet = new Set<string>();
+  try {
+    const byName = new Map(ETCD_FLAGS.map((d) => [d.name, d]));
+    for (const [k, v] of configFileToFlags(parseYamlMap(text))) {
+      const def = byName.get(k);
+      if (!def) continue; // yaml.Unmarshal ignores fields it does not know
+      values.set(k, setFlagValue(def, v));
+      explicitlySet.add(k);
+    }
+  } catch (e) {
+    return { kind: 'invalid', message: e instanceof YamlError ? e.message : `error unmarshaling JSON: ${(e as Error).message}` };
+  }
+  log.info('etcdmain/config.go:171', 'loaded server configuration, other configuration command line flags and environment variables will be ignored if provided', { path });
+  try {
+    return { kind: 'ok', config: buildConfig(values, explicitlySet, true) };
+  } catch (e) {
+    const err = e as Error & { advertiseMissing?: boolean };
+    return err.advertiseMissing ? { kind: 'invalid', message: err.message, advertiseMissing: true } : { kind: 'invalid', message: err.message };
+  }
+}
+
+function buildConfig(v: Map<string, string>, explicitlySet: Set<string>, fromFile = false): EtcdConfig {
   const str = (k: string): string => v.get(k) ?? '';
   const num = (k: string): number => Number(str(k));
   const bool = (k: string): boolean => str(k) === 'true';
@@ -148,7 +179,7 @@ function buildConfig(v: Map<string, string>, explicitlySet: Set<string>): EtcdCo
   const listenClientUrls = urlsOf('listen-client-urls');
   let advertiseClientUrls = urlsOf('advertise-client-urls');
   // etcd drops the default advertise URL once listen-client-urls is set explicitly.
-  if (explicitlySet.has('listen-client-urls') && !explicitlySet.has('advertise-client-urls')) advertiseClientUrls = [];
+  if (!fromFile && explicitlySet.has('listen-client-urls') && !explicitlySet.has('advertise-client-urls')) advertiseClientUrls = [];
   const initialAdvertisePeerUrls = urlsOf('initial-advertise-peer-urls');
   let initialClusterString = str('initial-cluster');
   if (name !== DEFAULT_NAME && initialClusterString === DEFAULT_INITIAL_CLUSTER) {
