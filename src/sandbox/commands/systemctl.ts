@@ -4,7 +4,7 @@
 // messages, warnings and exit statuses (3 for "not active", 4 for "no such unit").
 import type { Command, CommandContext, SignalName } from '../types.ts';
 import { managerFor, unitName, type ServiceManager, type Unit } from '../systemd/manager.ts';
-import { statusText, timestamp } from '../systemd/status-format.ts';
+import { relative, statusText, timestamp } from '../systemd/status-format.ts';
 
 const HELP = `systemctl [OPTIONS...] COMMAND ...
 
@@ -296,10 +296,21 @@ class Systemctl {
   async status(): Promise<number> {
     const units = this.o.args.length ? this.o.args.map((a) => this.m.unit(a)) : this.m.list();
     if (!this.o.args.length) {
-      const active = units.filter((u) => this.m.isActiveLike(u)).length;
       const failed = units.filter((u) => u.activeState === 'failed').length;
-      await this.out(`● ${this.ctx.host.hostname}\n    State: ${failed ? 'degraded' : 'running'}\n    Units: ${units.length} loaded (incl. loaded aliases)\n     Jobs: 0 queued\n   Failed: ${failed} units\n    Since: ${timestamp(bootTime(this.ctx))}\n  systemd: 252.36-1~deb12u1\n   CGroup: /\n`);
-      void active;
+      const since = bootTime(this.ctx);
+      // The cgroup tree: PID 1 in init.scope, each service's processes under system.slice.
+      const procs = this.ctx.host.processes();
+      const services = units.filter((u) => procs.some((p) => p.unit === u.name));
+      const tree = ['           ├─init.scope', `           │ └─1 /sbin/init`, '           └─system.slice'];
+      services.forEach((u, i) => {
+        const last = i === services.length - 1;
+        tree.push(`             ${last ? '└' : '├'}─${u.name}`);
+        const mine = procs.filter((p) => p.unit === u.name);
+        mine.forEach((p, k) => tree.push(`             ${last ? ' ' : '│'} ${k === mine.length - 1 ? '└' : '├'}─${p.pid} ${p.argv.join(' ')}`));
+      });
+      await this.out(
+        `● ${this.ctx.host.hostname}\n    State: ${failed ? 'degraded' : 'running'}\n    Units: ${units.length} loaded (incl. loaded aliases)\n     Jobs: 0 queued\n   Failed: ${failed} units\n    Since: ${timestamp(since)}; ${relative(since, this.ctx.clock.now())}\n  systemd: 252.36-1~deb12u1\n   CGroup: /\n${tree.join('\n')}\n`,
+      );
       return 0;
     }
     let status = 0;
