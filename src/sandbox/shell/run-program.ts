@@ -85,7 +85,10 @@ export async function runBackground(sh: Interpreter, ao: AndOr, io: IO): Promise
   const single = ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.negated ? ao.first.commands[0]! : undefined;
   let procs: RunningProcess[];
   let done: Promise<number>;
-  const simpleExternal = single?.type === 'simple' && single.words.length > 0 ? await externalArgv(sh, single, bgIO) : undefined;
+  let simpleExternal = single?.type === 'simple' && single.words.length > 0 ? await externalArgv(sh, single, bgIO) : undefined;
+  // A program that cannot start still becomes a job with a pid (bash forks first): the
+  // subshell below reports the error, into the job's redirections, and exits 127/126.
+  if (simpleExternal && !sh.rt.host.resolveProgram(simpleExternal.argv[0]!, { path: sh.state.get('PATH') ?? '', cwd: sh.state.cwd, cred: sh.state.cred }).ok) simpleExternal = undefined;
   if (simpleExternal && single?.type === 'simple') {
     const { argv, env } = simpleExternal;
     let rio: IO;

@@ -409,3 +409,14 @@ test('history expansion skips here-document bodies but applies inside double quo
   assert.equal(await t.run('echo "a!"'), 'a!');
   t.session.close();
 });
+
+test('a background command that is not found is still a job with a pid; its error goes where its stderr goes', async () => {
+  const host = new FakeHost();
+  const t = new TermHarness(host);
+  await t.session.ready;
+  assert.match(await t.run('etcd > etcd.log 2>&1 &'), /^\[1\] \d+$/);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(await t.run(''), '[1]+  Exit 127                etcd > etcd.log 2>&1');
+  assert.equal(await t.run('cat etcd.log'), '-bash: etcd: command not found');
+  t.session.close();
+});
