@@ -98,6 +98,8 @@ interface PeerConn {
   active: boolean;
   lastDial: number;
   activeSince?: number;
+  /** When "peer became inactive" was last logged (undefined: never, or active since). */
+  lastInactiveLog?: number;
 }
 
 export interface NetworkTransportOptions {
@@ -271,6 +273,7 @@ export class NetworkPeerTransport implements PeerTransport {
         p.connecting = false;
         if (!p.active) {
           p.active = true;
+          p.lastInactiveLog = undefined;
           p.activeSince = this.o.clock.now();
           this.o.log.info('rafthttp/peer_status.go:53', 'peer became active', { 'peer-id': p.id });
         }
@@ -283,14 +286,24 @@ export class NetworkPeerTransport implements PeerTransport {
       }
     }
     p.connecting = false;
-    if (p.active || p.activeSince === undefined) {
+    const now = this.o.clock.monotonic();
+    if (p.active || p.lastInactiveLog === undefined) {
+      // Once per transition, as etcd's peer status does; then a reminder every 30 s.
       p.active = false;
       p.activeSince = undefined;
+      p.lastInactiveLog = now;
       this.o.log.warn('rafthttp/peer_status.go:66', 'peer became inactive (message send to peer failed)', {
         'peer-id': p.id,
         error: `failed to dial ${p.id} on stream MsgApp v2 (${lastErr})`,
       });
-      p.activeSince = undefined;
+    } else if (now - p.lastInactiveLog >= 30_000) {
+      p.lastInactiveLog = now;
+      this.o.log.warn('rafthttp/probing_status.go:68', 'prober detected unhealthy status', {
+        'round-tripper-name': 'ROUND_TRIPPER_RAFT_MESSAGE',
+        'remote-peer-id': p.id,
+        rtt: '0s',
+        error: lastErr,
+      });
     }
     // Without a stream the queued messages are lost, as raft expects: it resends.
     p.queue = [];
@@ -302,6 +315,7 @@ export class NetworkPeerTransport implements PeerTransport {
     if (p.active && !this.closed) {
       p.active = false;
       p.activeSince = undefined;
+      p.lastInactiveLog = this.o.clock.monotonic();
       this.o.log.warn('rafthttp/peer_status.go:66', 'peer became inactive (message send to peer failed)', { 'peer-id': p.id, error: why });
     }
   }
