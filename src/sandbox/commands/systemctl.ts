@@ -65,12 +65,14 @@ interface Opts {
   type: string | undefined;
   lines: number;
   signal: string;
+  /** -l: do not shorten long lines to the terminal's width. */
+  full: boolean;
 }
 
 class Usage extends Error {}
 
 function parse(argv: string[]): Opts | 'help' | 'version' {
-  const o: Opts = { verb: undefined, args: [], now: false, quiet: false, all: false, value: false, properties: [], type: undefined, lines: 10, signal: 'SIGTERM' };
+  const o: Opts = { verb: undefined, args: [], now: false, quiet: false, all: false, value: false, properties: [], type: undefined, lines: 10, signal: 'SIGTERM', full: false };
   const rest = argv.slice(1);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -97,8 +99,10 @@ function parse(argv: string[]): Opts | 'help' | 'version' {
         case '--value':
           o.value = true;
           break;
-        case '--no-pager':
         case '--full':
+          o.full = true;
+          break;
+        case '--no-pager':
         case '--no-legend':
         case '--system':
         case '--no-block':
@@ -132,7 +136,7 @@ function parse(argv: string[]): Opts | 'help' | 'version' {
         if (c === 'h') return 'help';
         else if (c === 'q') o.quiet = true;
         else if (c === 'a') o.all = true;
-        else if (c === 'l') continue;
+        else if (c === 'l') o.full = true;
         else if (c === 'p') o.properties.push(...val().split(','));
         else if (c === 'P') {
           o.value = true;
@@ -323,7 +327,11 @@ class Systemctl {
       }
       if (!first) await this.out('\n');
       first = false;
-      await this.out(statusText(this.m, this.ctx.host, u, this.o.lines));
+      let text = statusText(this.m, this.ctx.host, u, this.o.lines);
+      // On a terminal systemctl shortens long lines (journal JSON) to the width, with an ellipsis.
+      const cols = this.ctx.tty?.cols;
+      if (this.ctx.stdout.isTTY && cols && !this.o.full) text = text.split('\n').map((l) => ([...l].length > cols ? [...l].slice(0, cols - 1).join('') + '\u2026' : l)).join('\n');
+      await this.out(text);
       await this.warnChanged(u);
       if (!this.m.isActiveLike(u) && status === 0) status = 3;
     }

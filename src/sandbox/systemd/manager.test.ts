@@ -157,3 +157,13 @@ it('journalctl -u etcd -f prints the last lines, follows new ones and ends on Ct
   assert.equal(r.status, 130);
   assert.equal((await run(h, ['journalctl', '-u', 'nothing'])).stdout, '-- No entries --\n');
 });
+
+it('on a terminal, status shortens long lines with an ellipsis unless -l', async () => {
+  const { h } = setup();
+  await run(h, 'systemctl start etcd', { as: 'root' });
+  const short = await run(h, 'systemctl status etcd', { tty: true });
+  assert.ok(short.stdout.split('\n').every((l) => [...l].length <= 80));
+  assert.match(short.stdout, /etcd\[\d+\]: \{"level":"info","msg":"starting",.*…\n/);
+  const full = await run(h, 'systemctl status -l etcd', { tty: true });
+  assert.match(full.stdout, /"user":"etcd"\}\n/);
+});
