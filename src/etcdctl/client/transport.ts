@@ -111,8 +111,9 @@ export function request(
       port: t.port,
       path: opts.path,
       headers: { ...(opts.headers ?? {}) },
+      // No `agent` option: with `agent: false` node:http ignores createConnection and
+      // dials real TCP itself, which in the sandbox leaves the virtual network.
       createConnection: () => stream as never,
-      agent: false,
     });
     req.once('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }));
     req.once('error', reject);
