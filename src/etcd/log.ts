@@ -18,7 +18,7 @@ export type LogFields = Record<string, unknown>;
 /** zap's time layout "2006-01-02T15:04:05.000000Z0700" in UTC. */
 export function formatZapTime(ms: number, subMs = 0): string {
   const iso = new Date(ms).toISOString(); // 2026-11-21T09:27:35.173Z
-  const micro = String(Math.floor(((ms % 1) + subMs) * 1000) % 1000).padStart(3, '0');
+  const micro = String(Math.min(999, Math.floor(subMs * 1000))).padStart(3, '0');
   return `${iso.slice(0, 23)}${micro}Z`;
 }
 
@@ -32,6 +32,20 @@ export class Logger {
     private readonly base: LogFields = {},
   ) {}
 
+  private anchor: { wall: number; mono: number } | undefined;
+
+  /**
+   * Wall time with sub-millisecond precision: the wall clock anchored to monotonic time, so
+   * lines stay in order; re-anchored when the wall clock jumps (etcd logs wall time).
+   */
+  private timestamp(): string {
+    const wall = this.clock.now();
+    const mono = this.clock.monotonic();
+    if (!this.anchor || Math.abs(this.anchor.wall + (mono - this.anchor.mono) - wall) > 5) this.anchor = { wall, mono };
+    const t = this.anchor.wall + (mono - this.anchor.mono);
+    return formatZapTime(Math.floor(t), t - Math.floor(t));
+  }
+
   setLevel(level: LogLevel): void {
     this.level = level;
   }
@@ -39,6 +53,7 @@ export class Logger {
   /** A logger that adds fields to every line (zap's With). */
   with(fields: LogFields): Logger {
     const l = new Logger(this.sink, this.clock, this.level, { ...this.base, ...fields });
+    l.anchor = this.anchor;
     return l;
   }
 
@@ -49,7 +64,7 @@ export class Logger {
   /** name: zap's logger name ("raft" for raft's lines), printed before the caller. */
   log(level: LogLevel, caller: string, msg: string, fields: LogFields = {}, name?: string): void {
     if (!this.enabled(level)) return;
-    const rec: LogFields = name ? { level, ts: formatZapTime(this.clock.now(), this.clock.monotonic() % 1), logger: name, caller, msg, ...this.base } : { level, ts: formatZapTime(this.clock.now(), this.clock.monotonic() % 1), caller, msg, ...this.base };
+    const rec: LogFields = name ? { level, ts: this.timestamp(), logger: name, caller, msg, ...this.base } : { level, ts: this.timestamp(), caller, msg, ...this.base };
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
       rec[k] = v instanceof Error ? v.message : typeof v === 'bigint' ? v.toString() : v;
