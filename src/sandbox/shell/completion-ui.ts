@@ -27,7 +27,7 @@ export class CompletionUI {
       this.out.raw('\x07');
       return;
     }
-    const insertFor = (full: string) => escapeForShell(full);
+    const insertFor = (full: string) => (c.verbatim ? full : escapeForShell(full));
     const typedEscaped = c.word;
     if (c.candidates.length === 1) {
       const full = insertFor(c.candidates[0]!) + c.suffix;

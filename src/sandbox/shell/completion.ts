@@ -16,6 +16,8 @@ export interface Completion {
   display: string[];
   /** Text to insert after the word when there is exactly one candidate: ' ' or '' (directories). */
   suffix: string;
+  /** Candidates are inserted as they are (variable names), not escaped. */
+  verbatim?: boolean;
 }
 
 const BREAKS = ' \t\n;|&<>()';
@@ -43,6 +45,15 @@ export function complete(line: string, st: ShellState): Completion {
   const word = line.slice(start);
   const raw = unescape(word);
   const fs = st.host.fsFor(st.cred);
+  const dollar = /\$\{?([A-Za-z_][A-Za-z0-9_]*)?$/.exec(word);
+  if (dollar && !word.startsWith("'")) {
+    // $HO<Tab> → $HOME (bash completes variable names after $ and ${).
+    const brace = dollar[0].startsWith('${');
+    const prefix = dollar[1] ?? '';
+    const names = [...st.vars.keys()].filter((n) => n.startsWith(prefix)).sort();
+    const lead = word.slice(0, word.length - dollar[0].length) + (brace ? '${' : '$');
+    return { start, word, candidates: names.map((n) => lead + n + (brace ? '}' : '')), display: names, suffix: ' ', verbatim: true };
+  }
   if (commandPosition && !raw.includes('/') && !raw.startsWith('~') && !raw.startsWith('.')) {
     const names = new Set<string>();
     for (const n of [...BUILTINS.keys(), ...KEYWORDS, ...st.functions.keys(), ...st.aliases.keys()]) if (n.startsWith(raw)) names.add(n);

@@ -69,6 +69,7 @@ test('Tab completes commands and paths; a second Tab lists the candidates', asyn
   assert.equal(await t.run('ech\t hi'), 'hi');
   assert.equal(await t.run('argv /usr/bin/te\t'), '</usr/bin/tee>');
   assert.equal(await t.run('argv /us\tbin/wh\t'), '</usr/bin/whoami>');
+  assert.equal(await t.run('echo $HOM\t'), '/home/learner');
   const from = t.raw.length;
   t.send('argv /usr/bin/t\t\t');
   const listing = await t.waitFor(/tee\s+tr\n/, from);
