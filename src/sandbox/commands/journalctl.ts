@@ -4,6 +4,8 @@
 import type { Command } from '../types.ts';
 import { journalFor } from '../systemd/journal.ts';
 import { unitName } from '../systemd/manager.ts';
+import { catalogFor } from '../systemd/catalog.ts';
+import type { JournalEntry } from '../systemd/journal.ts';
 
 const HELP = `journalctl [OPTIONS...] [MATCHES...]
 
@@ -32,6 +34,7 @@ export const journalctl: Command = {
     let follow = false;
     let reverse = false;
     let quiet = false;
+    let catalog = false;
     const args = ctx.argv.slice(1);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -59,7 +62,8 @@ export const journalctl: Command = {
       else if (a === '--reverse') reverse = true;
       else if (a === '--pager-end') lines ??= 1000;
       else if (a === '--quiet') quiet = true;
-      else if (a === '--no-pager' || a === '--catalog' || a === '--boot' || a.startsWith('--boot=') || a === '--no-hostname' || a === '--full' || a === '--all') continue;
+      else if (a === '--catalog') catalog = true;
+      else if (a === '--no-pager' || a === '--boot' || a.startsWith('--boot=') || a === '--no-hostname' || a === '--full' || a === '--all') continue;
       else if (a.startsWith('--')) return fail(ctx, `journalctl: unrecognized option '${a}'`);
       else if (a.startsWith('-') && a.length > 1) {
         for (let j = 1; j < a.length; j++) {
@@ -84,12 +88,17 @@ export const journalctl: Command = {
           else if (c === 'e') lines ??= 1000;
           else if (c === 'r') reverse = true;
           else if (c === 'q') quiet = true;
-          else if ('xblaP'.includes(c)) continue;
+          else if (c === 'x') catalog = true;
+          else if ('blaP'.includes(c)) continue;
           else return fail(ctx, `journalctl: invalid option -- '${c}'`);
         }
       } else return fail(ctx, `Failed to add match '${a}': Invalid argument`);
     }
     const journal = journalFor(ctx.host);
+    const show = (e: JournalEntry): string => {
+      const extra = catalog ? catalogFor(e) : undefined;
+      return journal.format(e) + '\n' + (extra ? extra.map((l) => `\u2591\u2591 ${l}\n`).join('') : '');
+    };
     const filter = units.map(unitName);
     let entries = journal.query({ unit: filter });
     if (follow && lines === undefined) lines = 10;
@@ -99,14 +108,14 @@ export const journalctl: Command = {
       if (!quiet) await ctx.stdout.write('-- No entries --\n');
       return 0;
     }
-    for (const e of entries) await ctx.stdout.write(journal.format(e) + '\n');
+    for (const e of entries) await ctx.stdout.write(show(e));
     if (!follow) return 0;
     // Follow until Ctrl-C (or any terminating signal): new entries as they come.
     await new Promise<void>((resolve) => {
       let queue = Promise.resolve();
       const stop = journal.follow((e) => {
         if (filter.length && (e.unit === undefined || !filter.includes(e.unit))) return;
-        queue = queue.then(() => ctx.stdout.write(journal.format(e) + '\n')).catch(() => done());
+        queue = queue.then(() => ctx.stdout.write(show(e))).catch(() => done());
       });
       const done = () => {
         stop();

@@ -12,6 +12,8 @@ export interface JournalEntry {
   /** The unit the entry belongs to (its process, or systemd speaking about it). */
   unit: string | undefined;
   message: string;
+  /** The systemd job this message belongs to (journalctl -x shows its id). */
+  job?: number;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -167,3 +167,14 @@ it('on a terminal, status shortens long lines with an ellipsis unless -l', async
   const full = await run(h, 'systemctl status -l etcd', { tty: true });
   assert.match(full.stdout, /"user":"etcd"\}\n/);
 });
+
+it('journalctl -xeu explains systemd messages with the catalog text', async () => {
+  const { h } = setup();
+  h.rootFs.writeFile('/etc/default/etcd', 'FAKE_FAIL=1\n');
+  await run(h, 'systemctl start etcd', { as: 'root' });
+  const r = await run(h, ['journalctl', '-xeu', 'etcd.service']);
+  assert.match(r.stdout, /systemd\[1\]: Starting etcd.service - etcd\.\.\.\n░░ Subject: A start job for unit etcd.service has begun execution\n░░ Defined-By: systemd\n░░ Support: https:\/\/www.debian.org\/support\n░░ \n░░ A start job for unit etcd.service has begun execution.\n░░ \n░░ The job identifier is (\d+)\.\n/);
+  assert.match(r.stdout, /Main process exited, code=exited, status=1\/FAILURE\n░░ Subject: Unit process exited\n(░░ .*\n)*░░ The process' exit code is 'exited' and its exit status is 1\.\n/);
+  assert.match(r.stdout, /Failed with result 'exit-code'\.\n░░ Subject: Unit failed\n/);
+  assert.doesNotMatch(r.stdout, /etcd\[\d+\]: .*\n░░/);
+});

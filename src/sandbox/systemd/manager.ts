@@ -51,6 +51,8 @@ export interface Unit {
   process: RunningProcess | undefined;
   lastExit: MainExit | undefined;
   nRestarts: number;
+  /** The current or last job on this unit. */
+  job?: number;
 }
 
 const SYSTEMD_PID = 1;
@@ -90,8 +92,12 @@ export class ServiceManager {
   }
 
   private log(unit: string | undefined, message: string): void {
-    this.journal.append({ ident: 'systemd', pid: SYSTEMD_PID, unit, message });
+    const job = unit ? this.units.get(unit)?.job : undefined;
+    this.journal.append({ ident: 'systemd', pid: SYSTEMD_PID, unit, message, ...(job !== undefined ? { job } : {}) });
   }
+
+  /** systemd numbers its jobs; journalctl -x shows them. */
+  private nextJob = 120;
 
   private label(u: Unit): string {
     const d = u.loaded?.config.description;
@@ -280,6 +286,7 @@ export class ServiceManager {
     if (u.activeState === 'active' || u.activeState === 'deactivating') return { ok: true };
     if (u.activeState === 'activating' && u.subState !== 'auto-restart') return this.waitStarted(u);
     this.cancelTimer(u.name);
+    u.job = ++this.nextJob;
     // Start rate limit: 5 starts within 10 s (systemd's defaults) and the unit gives up.
     const now = this.host.clock.monotonic();
     const times = (this.startTimes.get(u.name) ?? []).filter((t) => now - t < 10_000);
@@ -524,6 +531,7 @@ export class ServiceManager {
       return { ok: true };
     }
     const proc = u.process;
+    u.job = ++this.nextJob;
     this.stopping.add(u.name);
     this.setState(u, 'deactivating', 'stop-sigterm');
     this.log(u.name, `Stopping ${this.label(u)}...`);
