@@ -61,3 +61,18 @@ test('processes: ps, pgrep, kill, and nohup surviving the end of the session', a
   assert.ok(left.includes('sleep 500'), 'the nohup-ed job survives the hangup');
   assert.ok(!left.includes('sleep 600'), 'the plain job ends with the session');
 });
+
+test('sudo -i opens a root login shell on the same terminal, exit returns', async () => {
+  const { t } = await terminal();
+  const from = t.raw.length;
+  t.send('sudo -i\r');
+  await t.waitFor(/root@node-1:~# $/, from);
+  const inner = t.raw.length;
+  t.send('whoami; pwd; ps -o args= -p $PPID\r');
+  assert.match(await t.waitFor(/root@node-1:~# $/, inner), /^whoami; pwd; ps -o args= -p \$PPID\nroot\n\/root\n-bash\nroot@node-1:~# $/);
+  const back = t.raw.length;
+  t.send('exit\r');
+  await t.waitFor(/learner@node-1:~\$ $/, back);
+  assert.equal(await t.run('whoami'), 'learner');
+  t.session.close();
+});

@@ -176,23 +176,36 @@ export class ProcessGoneError extends Error {
   }
 }
 
-/** Output that refuses writes once the process has ended (so a SIGKILLed loop stops). */
-export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream {
-  return {
-    isTTY: out.isTTY,
-    write(chunk) {
-      if (rec.ended) throw new ProcessGoneError();
-      return out.write(chunk);
+/**
+ * The same stream with one method replaced. A Proxy rather than a new object, so whatever
+ * else the stream is (the terminal: setRawMode, size, echo) stays reachable and `this` stays
+ * the real stream.
+ */
+function withMethod<T extends object>(target: T, name: string, fn: unknown): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop === name) return fn;
+      const v = Reflect.get(t, prop, t);
+      return typeof v === 'function' ? v.bind(t) : v;
     },
-  };
+    set(t, prop, value) {
+      return Reflect.set(t, prop, value, t);
+    },
+  });
 }
 
+/** Output that refuses writes once the process has ended (so a SIGKILLed loop stops). */
+export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream {
+  return withMethod(out, 'write', (chunk: string | Uint8Array) => {
+    if (rec.ended) throw new ProcessGoneError();
+    return out.write(chunk);
+  });
+}
+
+/** Input that reads as ended once the process has ended. */
 export function guardInput(input: InputStream, rec: ProcessRecord): InputStream {
-  return {
-    isTTY: input.isTTY,
-    async read() {
-      if (rec.ended) return null;
-      return input.read();
-    },
-  };
+  return withMethod(input, 'read', async () => {
+    if (rec.ended) return null;
+    return input.read();
+  });
 }

@@ -3,7 +3,7 @@
 // as a child process with the target's credentials and a reset environment (secure_path).
 import { bytesToString, resolvePath } from '../../platform/filesystem.ts';
 import { DEFAULT_PATH } from '../host.ts';
-import type { Command, CommandContext, Credentials } from '../types.ts';
+import type { Command, CommandContext, Credentials, SignalName } from '../types.ts';
 
 const USAGE = `usage: sudo -h | -K | -k | -V
 usage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]
@@ -47,6 +47,24 @@ Options:
 `;
 
 export const SECURE_PATH = DEFAULT_PATH;
+
+function startLoginShell(ctx: CommandContext, command: Command, argv: string[], o: { cred: Credentials; env: Record<string, string>; cwd: string }): Promise<number> {
+  const child = ctx.host.start({
+    command,
+    argv,
+    env: o.env,
+    cwd: o.cwd,
+    cred: o.cred,
+    stdin: ctx.stdin,
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    ppid: ctx.proc.pid,
+    ...(ctx.proc.tty && ctx.tty ? { tty: { name: ctx.proc.tty, ...ctx.tty } } : {}),
+  });
+  const forward = () => child.kill((ctx.signal.reason as SignalName | undefined) ?? 'SIGTERM');
+  ctx.signal.addEventListener('abort', forward, { once: true });
+  return child.exited.finally(() => ctx.signal.removeEventListener('abort', forward));
+}
 
 interface Rule {
   who: string;
@@ -245,7 +263,9 @@ export const sudo: Command = {
     }
     env.SUDO_COMMAND = [r.file, ...argv.slice(1)].join(' ');
     ctx.host.recordEvent('sudo', { user: me.user, target: target.name, command: env.SUDO_COMMAND });
-    const child = ctx.spawn.exec(argv, { cred, env, cwd, signal: ctx.signal });
+    // A login shell is started by its file with argv[0] '-bash' (what sudo -i does), which
+    // PATH lookup cannot express: start it on the host directly, as sudo's child.
+    const child = o.login ? startLoginShell(ctx, r.command, ['-' + (shellPath.split('/').pop() ?? 'bash'), ...argv.slice(2)], { cred, env, cwd }) : ctx.spawn.exec(argv, { cred, env, cwd, signal: ctx.signal });
     if (o.background) {
       child.catch(() => {});
       return 0;
