@@ -98,6 +98,10 @@ export class TtyInput implements TerminalInput {
           this.editing = '';
           this.onSignal('SIGQUIT');
           break;
+        case '\x1a':
+          // Ctrl-Z would stop the job (SIGTSTP); stopped jobs are not modelled, so it only shows.
+          this.show('^Z');
+          break;
         case '\x04':
           if (this.editing) {
             this.lines.push(this.editing);
