@@ -78,3 +78,4 @@ export { timeout } from './timeout.ts';
 export { uptime } from './uptime.ts';
 export { usermod } from './usermod.ts';
 export { gzip, gunzip, zcat } from './gzip.ts';
+export { tac } from './tac.ts';
