@@ -23,6 +23,7 @@ import type {
 import type { MvccStore, WatchOptions, Watcher } from '../mvcc/index.ts';
 import { hexToId, idToHex } from '../types/id.ts';
 import { EtcdServerCore, type ApplyResult, type EtcdServerOptions, type ServerHeader } from './server-core.ts';
+import { EtcdServerMembership } from './server-membership.ts';
 import { Errors, toStatus } from './errors.ts';
 import type { AlarmMember, Member } from './membership.ts';
 import type { AlarmType } from './request.ts';
@@ -65,7 +66,7 @@ export interface HealthResult {
   reason: string;
 }
 
-export class EtcdServer extends EtcdServerCore {
+export class EtcdServer extends EtcdServerMembership {
   /** Bootstraps or recovers the member from its data dir and starts it. */
   static async start(opts: EtcdServerOptions): Promise<EtcdServer> {
     const b = await EtcdServerCore.prepare(opts);

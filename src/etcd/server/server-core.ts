@@ -12,19 +12,19 @@ import { RawNode, ErrProposalDropped, type Status } from '../../raft/raw-node.ts
 import { decodeConfChange } from '../../raft/conf-change.ts';
 import type { MvccOptions, MvccStore } from '../mvcc/index.ts';
 import { minLeaseTtlSeconds } from '../mvcc/index.ts';
-import type { ApplyRequest, ApplyResponse, TxnRequest } from '../mvcc/types.ts';
+import type { ApplyResponse } from '../mvcc/types.ts';
 import type { Logger } from '../log.ts';
 import type { PeerTransport } from '../transport/peer-transport.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import { bootstrapMember, decodeStateMachine, encodeStateMachine, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
 import { Errors, ServerError } from './errors.ts';
 import { ErrNoSpace } from '../mvcc/errors.ts';
-import { RaftCluster, type AlarmMember, MembershipError, ErrIdExists, ErrIdNotFound, ErrIdRemoved, ErrPeerUrlExists, type Member } from './membership.ts';
+import { RaftCluster, type AlarmMember, MembershipError, ErrPeerUrlExists, type Member } from './membership.ts';
 import { ReadIndexer } from './read-index.ts';
+import { takesSpace, requestIdOf, hexBytes, formatMs, humanQuota, membershipToServerError } from './server-util.ts';
 import { decodeEnvelope, encodeEnvelope, IdGenerator, type ServerRequest } from './request.ts';
 import { raftLoggerFor } from './raft-logger.ts';
 import { ServerMetrics } from './metrics.ts';
-import { computeMemberId } from '../types/id.ts';
 import { startCompactor, type CompactionPolicy } from './compactor.ts';
 
 export interface EtcdServerOptions {
@@ -89,14 +89,14 @@ export class EtcdServerCore {
   cluster: RaftCluster;
   store: MvccStore;
   readonly metrics = new ServerMetrics();
-  private node: RawNode;
+  protected node: RawNode;
   private readonly storage: Bootstrapped['storage'];
   private readonly wal: Bootstrapped['wal'];
   private readonly snapshotter: Bootstrapped['snapshotter'];
   private transport: PeerTransport;
   private readonly log: Logger;
-  private readonly clock: Clock;
-  private readonly ids: IdGenerator;
+  protected readonly clock: Clock;
+  protected readonly ids: IdGenerator;
   private readonly reads: ReadIndexer;
   private waiters = new Map<string, ProposalWaiter>();
   /** Proposals made while no leader is known: raft would drop them, etcd's node holds them. */
@@ -252,6 +252,8 @@ export class EtcdServerCore {
 
   private onTick(): void {
     if (this.stopped) return;
+    // Proposals held without a leader go once their client has given up (timed out).
+    if (this.pending.length > 0) this.pending = this.pending.filter((p) => this.waiters.has(p.id));
     this.node.tick();
     this.reads.onTick();
     this.flushPending();
@@ -615,7 +617,7 @@ export class EtcdServerCore {
     });
   }
 
-  private proposeConf(cc: ConfChange, reqId: string): Promise<ApplyResult> {
+  protected proposeConf(cc: ConfChange, reqId: string): Promise<ApplyResult> {
     return this.track(reqId, () => {
       if (this.lead === NONE) this.pending.push({ id: reqId, data: new Uint8Array(), conf: cc });
       else {
@@ -756,81 +758,6 @@ export class EtcdServerCore {
     return this.ids.next();
   }
 
-  // ---------------------------------------------------------------- membership
-
-  async memberAdd(peerUrls: string[], isLearner: boolean): Promise<{ member: Member; members: Member[] }> {
-    const id = computeAddedMemberId(peerUrls, Math.floor(this.clock.now() / 1000));
-    const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
-    try {
-      this.cluster.validateAdd(member);
-    } catch (e) {
-      throw membershipToServerError(e as Error);
-    }
-    if ((this.opts.strictReconfigCheck ?? true) && !isLearner && !this.hasQuorumAfterAdd()) throw Errors.notEnoughStarted();
-    const reqId = this.ids.next();
-    const ctx = new TextEncoder().encode(JSON.stringify({ ...member, requestId: reqId }));
-    const r = await this.proposeConf({ type: isLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId);
-    return { member, members: 'confChange' in r ? r.confChange : this.cluster.list() };
-  }
-
-  async memberRemove(id: string): Promise<Member[]> {
-    if (this.cluster.removed.has(id) || !this.cluster.members.has(id)) throw Errors.memberNotFound();
-    if ((this.opts.strictReconfigCheck ?? true) && !this.hasQuorumAfterRemove(id)) throw Errors.notEnoughStarted();
-    const reqId = this.ids.next();
-    const ctx = new TextEncoder().encode(JSON.stringify({ id, name: '', peerUrls: [], clientUrls: [], isLearner: false, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeRemoveNode', nodeId: id, context: ctx }, reqId);
-    return 'confChange' in r ? r.confChange : this.cluster.list();
-  }
-
-  async memberUpdate(id: string, peerUrls: string[]): Promise<Member[]> {
-    const m = this.cluster.members.get(id);
-    if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
-    const reqId = this.ids.next();
-    const ctx = new TextEncoder().encode(JSON.stringify({ ...m, peerUrls, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeUpdateNode', nodeId: id, context: ctx }, reqId);
-    return 'confChange' in r ? r.confChange : this.cluster.list();
-  }
-
-  /** A learner becomes a voter once it has caught up (90% of the leader's log, as etcd asks). */
-  async memberPromote(id: string): Promise<Member[]> {
-    const m = this.cluster.members.get(id);
-    if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
-    if (!m.isLearner) throw Errors.memberNotLearner();
-    if (this.isLeader) {
-      const st = this.node.status();
-      const match = st.progress[id]?.match ?? 0;
-      if (match < 0.9 * st.progress[this.memberId]!.match) throw Errors.learnerNotReady();
-    }
-    const reqId = this.ids.next();
-    const ctx = new TextEncoder().encode(JSON.stringify({ ...m, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId);
-    return 'confChange' in r ? r.confChange : this.cluster.list();
-  }
-
-  /** Members the leader has heard from recently (ourselves included). */
-  private activeVoters(): Set<string> {
-    const st = this.node.status();
-    const active = new Set<string>([this.memberId]);
-    for (const [id, pr] of Object.entries(st.progress)) if (pr.recentActive) active.add(id);
-    return active;
-  }
-
-  private hasQuorumAfterAdd(): boolean {
-    if (!this.isLeader) return true;
-    const voters = this.cluster.voters();
-    const active = this.activeVoters();
-    const started = voters.filter((v) => active.has(v)).length;
-    return started >= Math.floor((voters.length + 1) / 2) + 1;
-  }
-
-  private hasQuorumAfterRemove(id: string): boolean {
-    if (!this.isLeader) return true;
-    const voters = this.cluster.voters().filter((v) => v !== id);
-    const active = this.activeVoters();
-    const started = voters.filter((v) => active.has(v)).length;
-    return voters.length === 0 || started >= Math.floor(voters.length / 2) + 1;
-  }
-
   // ---------------------------------------------------------------- leadership
 
   async moveLeader(target: string): Promise<void> {
@@ -891,54 +818,4 @@ export class EtcdServerCore {
     this.transport.close();
     for (const cb of this.stoppedCallbacks) cb(reason);
   }
-}
-
-/** Requests etcd's capped applier refuses while NOSPACE is raised: puts (also inside txns) and lease grants. */
-function takesSpace(req: ApplyRequest): boolean {
-  const ops = (t: TxnRequest): boolean => [...(t.success ?? []), ...(t.failure ?? [])].some((op) => 'requestPut' in op || ('requestTxn' in op && ops(op.requestTxn)));
-  return 'put' in req || 'leaseGrant' in req || ('txn' in req && ops(req.txn));
-}
-
-/** The proposer's request id, carried in the conf change context next to the member. */
-function requestIdOf(ctx: Uint8Array): string | undefined {
-  try {
-    const v = (JSON.parse(new TextDecoder().decode(ctx)) as { requestId?: unknown }).requestId;
-    return typeof v === 'string' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function hexBytes(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex.padStart(16, '0'), 'hex'));
-}
-
-function formatMs(ms: number): string {
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  if (ms > 1000) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
-function humanQuota(n: number): string {
-  return `${(n / 1e9).toFixed(1)} GB`;
-}
-
-function membershipToServerError(e: Error): Error {
-  if (!(e instanceof MembershipError)) return e;
-  switch (e.message) {
-    case ErrIdExists:
-      return Errors.memberExist();
-    case ErrPeerUrlExists:
-      return Errors.peerUrlExist();
-    case ErrIdNotFound:
-    case ErrIdRemoved:
-      return Errors.memberNotFound();
-    default:
-      return e;
-  }
-}
-
-/** A runtime-added member's id: etcd hashes its peer URLs with the current unix second (no token). */
-function computeAddedMemberId(peerUrls: string[], nowSec: number): string {
-  return computeMemberId(peerUrls, '', nowSec);
 }
