@@ -64,8 +64,6 @@ export function evalArith(expr: string, vars: ArithVars, depth = 0): bigint {
     return evalArith(raw, vars, depth + 1);
   };
 
-  type LV = { name: string } | null;
-  // Each parse function returns [value, lvalue-name-if-plain-variable].
   const assignOps = new Set(['=', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '&=', '|=', '^=']);
 
   function comma(skip: boolean): bigint {
@@ -199,7 +197,6 @@ export function evalArith(expr: string, vars: ArithVars, depth = 0): bigint {
     }
     throw new ArithError(expr, 'syntax error: operand expected', t.k === 'end' ? '' : rest(t));
   }
-  void ({} as LV);
   if (toks.length === 1) return 0n;
   const v = comma(false);
   const t = peek();

@@ -33,15 +33,21 @@ export async function attachTerminalSession(opts: AttachOptions): Promise<number
   signal?.addEventListener('abort', onAbort, { once: true });
   let ended = false;
   const dec = new TextDecoder();
-  const pump = (async () => {
-    while (!ended) {
-      const chunk = await stdin.read();
-      if (chunk === null) {
-        // End of input: like closing the connection.
-        if (!ended) session.close();
-        return;
+  // Keystrokes from the local terminal to the session, until it ends. A read that fails
+  // (the program was killed) ends the loop; it must never become an unhandled rejection.
+  void (async () => {
+    try {
+      while (!ended) {
+        const chunk = await stdin.read();
+        if (chunk === null) {
+          // End of input: like closing the connection.
+          if (!ended) session.close();
+          return;
+        }
+        if (!ended) session.input(dec.decode(chunk, { stream: true }));
       }
-      if (!ended) session.input(dec.decode(chunk, { stream: true }));
+    } catch {
+      if (!ended) session.close();
     }
   })();
   try {
@@ -55,6 +61,5 @@ export async function attachTerminalSession(opts: AttachOptions): Promise<number
       term.onResize = prevResize;
       term.setRawMode(false);
     }
-    void pump;
   }
 }

@@ -130,7 +130,6 @@ export class Interpreter {
   async runAndOr(ao: AndOr, io: IO): Promise<number> {
     if (ao.background) return runBackground(this, ao, io);
     let status: number;
-    const all = [ao.first, ...ao.rest.map((r) => r.pipeline)];
     this.condDepth += ao.rest.length ? 1 : 0;
     try {
       status = await this.runPipeline(ao.first, io, ao.rest.length === 0);
@@ -148,7 +147,6 @@ export class Interpreter {
     } finally {
       this.condDepth -= ao.rest.length ? 1 : 0;
     }
-    void all;
     return status;
   }
 

@@ -562,7 +562,6 @@ class Parser {
         // bash reads `name (` as a function definition and stops at the end of the line.
         if (close.t === 'eof') throw new ShellSyntaxError("syntax error near unexpected token `newline'", this.lx.lineAt(open.start), false, this.lx.sourceLineAt(open.start));
         if (!this.isOp(close, ')')) throw this.unexpected(close);
-        void open;
         const name = plainText(t.word);
         if (name === undefined) throw this.unexpected(close);
         return this.parseFunctionBody(name, t.start);

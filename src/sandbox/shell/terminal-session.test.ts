@@ -331,6 +331,13 @@ test('attachTerminalSession: a nested session on another host inside a program (
   t.send('exit 4\r');
   await t.waitFor(/logout\nlearner@node-1:~\$ $/, f3);
   assert.equal(await t.run('echo $?'), '4');
+  // Keys typed ahead during a later command still reach the next prompt (the ended
+  // session's reader does not swallow them).
+  const f4 = t.raw.length;
+  t.send('sleep 0.1\r');
+  await t.waitFor(() => t.session.state().busy, f4);
+  t.send('echo typed-ahead\r');
+  await t.waitFor(/\ntyped-ahead\nlearner@node-1:~\$ $/, f4);
   t.session.close();
 });
 

@@ -59,8 +59,13 @@ export class TtyInput implements TerminalInput {
     private readonly onSignal: (sig: 'SIGINT' | 'SIGQUIT') => void,
   ) {}
 
+  /** Bumped when a foreground command ends: reads it left pending get end of input, not the next command's keys. */
+  private generation = 0;
+
   async read(): Promise<Uint8Array | null> {
+    const gen = this.generation;
     for (;;) {
+      if (gen !== this.generation) return null;
       if (this.lines.length) return enc.encode(this.lines.shift()!);
       if (this.eofPending > 0) {
         this.eofPending--;
@@ -149,6 +154,8 @@ export class TtyInput implements TerminalInput {
   takeUnread(): string {
     this.raw = false;
     this.echoOn = true;
+    this.generation++;
+    this.wake();
     const s = this.lines.map((l) => l.replace(/\n$/, '\r')).join('') + this.editing;
     this.lines = [];
     this.editing = '';
