@@ -104,7 +104,7 @@ test('SIGINT: graceful shutdown with etcd\'s lines and exit 130; restart finds t
   const stopped = etcd.stop();
   assert.equal(await stopped, 143); // startTestEtcd stops with SIGTERM
   const msgs = etcd.logs.map((l) => (JSON.parse(l) as { msg: string }).msg);
-  for (const m of ['ready to serve client requests', 'received signal; shutting down', 'closing etcd server', 'skipped leadership transfer for single voting member cluster', 'closed etcd server']) {
+  for (const m of ['Running: ', 'starting an etcd server', 'starting local member', 'published local member to cluster through raft', 'ready to serve client requests', 'serving client traffic insecurely; this is strongly discouraged!', 'received signal; shutting down', 'closing etcd server', 'skipped leadership transfer for single voting member cluster', 'closed etcd server']) {
     assert.ok(msgs.includes(m), `missing log line: ${m}`);
   }
   const again = await startTestEtcd([], { fs });
