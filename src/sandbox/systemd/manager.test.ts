@@ -178,3 +178,17 @@ it('journalctl -xeu explains systemd messages with the catalog text', async () =
   assert.match(r.stdout, /Failed with result 'exit-code'\.\n░░ Subject: Unit failed\n/);
   assert.doesNotMatch(r.stdout, /etcd\[\d+\]: .*\n░░/);
 });
+
+it('Type=simple with a missing binary: the start job succeeds at fork, then the unit fails with 203/EXEC', async () => {
+  const { h } = setup();
+  h.rootFs.writeFile('/etc/systemd/system/web.service', '[Unit]\nDescription=web\n[Service]\nExecStart=/usr/local/bin/nosuch --port 80\n');
+  const r = await run(h, 'systemctl start web', { as: 'root' });
+  assert.equal(r.status, 0);
+  for (let i = 0; i < 20 && (await run(h, 'systemctl is-failed web')).stdout !== 'failed\n'; i++) await new Promise((res) => setImmediate(res));
+  const st = await run(h, 'systemctl status web');
+  assert.match(st.stdout, /^× web.service - web\n/);
+  assert.match(st.stdout, /Active: failed \(Result: exit-code\)/);
+  assert.match(st.stdout, /Loaded: loaded \(\/etc\/systemd\/system\/web.service; static\)\n/);
+  assert.match(st.stdout, /Process: (\d+) ExecStart=\/usr\/local\/bin\/nosuch --port 80 \(code=exited, status=203\/EXEC\)\n   Main PID: \1 \(code=exited, status=203\/EXEC\)/);
+  assert.match(st.stdout, /systemd\[\d{4}\]: web.service: Failed to locate executable \/usr\/local\/bin\/nosuch: No such file or directory/);
+});

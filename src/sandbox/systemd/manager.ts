@@ -342,9 +342,8 @@ export class ServiceManager {
     this.setState(u, 'activating', 'start');
     this.log(u.name, `Starting ${this.label(u)}...`);
     const fail = (status: number, step: string, why: string, pre?: string) => {
-      if (pre) this.log(u.name, `${u.name}: ${pre}`);
-      this.log(u.name, `${u.name}: Failed at step ${step} spawning ${exec.argv[0]}: ${why}`);
-      this.runFailed(u, status);
+      const lines = [...(pre ? [`${u.name}: ${pre}`] : []), `${u.name}: Failed at step ${step} spawning ${exec.argv[0]}: ${why}`];
+      this.runFailed(u, status, lines);
     };
 
     let cred: Credentials = { uid: 0, gid: 0, groups: [0], user: 'root' };
@@ -451,12 +450,24 @@ export class ServiceManager {
   }
 
   /** A failure before the program ran (203/EXEC, 217/USER …): a short-lived child that exits with the code. */
-  private runFailed(u: Unit, status: number): void {
+  /**
+   * A failure in the forked child before the program ran (203/EXEC, 217/USER, 200/CHDIR):
+   * the child logs why under its own pid and exits with the code. For Type=simple the start
+   * job has already succeeded at fork time, as in systemd; the unit then fails.
+   */
+  private runFailed(u: Unit, status: number, childLog: string[] = []): void {
     const failing: Command = { name: 'systemd-executor', summary: 'failed exec', run: async () => status };
-    const proc = this.host.start({ command: failing, argv: [u.loaded?.config.execStart?.argv[0] ?? u.name], env: {}, cwd: '/', cred: { uid: 0, gid: 0, groups: [0], user: 'root' }, stdin: emptyInput, stdout: { isTTY: false, write: () => {} }, stderr: { isTTY: false, write: () => {} }, ppid: SYSTEMD_PID, detached: true, unit: u.name });
+    const argv = u.loaded?.config.execStart?.argv ?? [u.name];
+    const proc = this.host.start({ command: failing, argv: [...argv], env: {}, cwd: '/', cred: { uid: 0, gid: 0, groups: [0], user: 'root' }, stdin: emptyInput, stdout: { isTTY: false, write: () => {} }, stderr: { isTTY: false, write: () => {} }, ppid: SYSTEMD_PID, detached: true, unit: u.name });
     u.process = proc;
     u.mainPid = proc.info.pid;
     const startedAt = this.host.clock.now();
+    if (u.loaded?.config.type === 'simple' && u.activeState === 'activating') {
+      this.setState(u, 'active', 'running');
+      this.log(u.name, `Started ${this.label(u)}.`);
+      this.settleStart(u, true);
+    }
+    for (const line of childLog) this.journal.append({ ident: 'systemd', pid: proc.info.pid, unit: u.name, message: line });
     void proc.exited.then(() => this.onExit(u, proc, status, startedAt));
   }
 

@@ -56,7 +56,8 @@ export function bullet(u: Unit): string {
 }
 
 export function activeLine(u: Unit, now: number): string {
-  let s = `${u.activeState} (${u.subState})`;
+  // systemd leaves the sub-state out when it says the same ("failed", not "failed (failed)").
+  let s = u.activeState === u.subState ? u.activeState : `${u.activeState} (${u.subState})`;
   if (u.result !== 'success') s += ` (Result: ${u.result})`;
   if (u.stateSince !== undefined) s += ` since ${timestamp(u.stateSince)}; ${relative(u.stateSince, now)}`;
   return s;
@@ -70,7 +71,11 @@ export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10): 
   out.push(`${bullet(u)} ${u.name}${cfg?.description ? ` - ${cfg.description}` : ''}`);
   if (u.loadState === 'bad-setting') out.push(`     Loaded: bad-setting (Reason: Unit ${u.name} has a bad unit file setting.)`);
   else if (u.loadState === 'not-found') out.push(`     Loaded: not-found (Reason: Unit ${u.name} not found.)`);
-  else out.push(`     Loaded: loaded (${u.path}; ${m.unitFileState(u)}; preset: enabled)`);
+  else {
+    const state = m.unitFileState(u);
+    // The preset is only worth showing for units that can be enabled or disabled.
+    out.push(`     Loaded: loaded (${u.path}; ${state}${state === 'enabled' || state === 'disabled' ? '; preset: enabled' : ''})`);
+  }
   out.push(`     Active: ${activeLine(u, now)}`);
   const ended = u.lastExit && !u.process;
   if (cfg?.documentation.length) cfg.documentation.forEach((d, i) => out.push(`${i === 0 ? '       Docs: ' : '             '}${d}`));
