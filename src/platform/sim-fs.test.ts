@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimFileSystem } from './sim-fs.ts';
 import { bytesToString, isFsError } from './filesystem.ts';
+import { fileSystemConformance } from './filesystem-conformance.ts';
 
 test('a file written and fsynced in a synced directory survives a crash', () => {
   const fs = new SimFileSystem();
@@ -63,3 +64,5 @@ test('a full disk refuses writes with ENOSPC and keeps what it had', () => {
   assert.throws(() => fs.appendFile('/a', '1234567'), (e) => isFsError(e, 'ENOSPC'));
   assert.equal(bytesToString(fs.readFile('/a')), '12345');
 });
+
+fileSystemConformance('SimFileSystem', () => new SimFileSystem());

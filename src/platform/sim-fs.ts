@@ -141,7 +141,12 @@ export class SimFileSystem implements FileSystem {
       if (opts?.recursive && existing.kind === 'dir') return;
       throw new FsError('EEXIST', 'mkdir', path);
     }
-    if (opts?.recursive) this.mkdir(dirname(norm), opts);
+    if (opts?.recursive) {
+      // A file on the way is ENOTDIR, as Linux says for mkdir -p /file/sub.
+      const parent = this.find(dirname(norm));
+      if (parent && parent.kind !== 'dir') throw new FsError('ENOTDIR', 'mkdir', path);
+      this.mkdir(dirname(norm), opts);
+    }
     const parent = this.parentDir(norm, 'mkdir');
     parent.entries.set(basename(norm), { kind: 'dir', entries: new Map(), mode: opts?.mode ?? 0o755, mtimeMs: this.now() });
   }
