@@ -100,9 +100,15 @@ test('the reference solution, typed into a terminal, passes every check', { time
     assert.ok(await term.ready());
     await typeLines(term, lab.solution);
     const out = term.output;
+    // What the lesson says the learner will see.
     assert.match(out, /https:\/\/127\.0\.0\.1:2379 is healthy: successfully committed proposal/);
+    assert.match(out, /curl: \(52\) Empty reply from server\n/);
+    assert.match(out, /curl: \(60\) SSL certificate problem: unable to get local issuer certificate\n/);
+    assert.match(out, /curl: \(56\) OpenSSL SSL_read: OpenSSL\/3\.0\.\d+: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\n/);
     assert.match(out, /\{"health":"true"/);
+    assert.match(out, /curl: \(60\) SSL: no alternative certificate subject name matches target host name '127\.0\.0\.2'\n/);
     assert.match(out, /\nfoo\nbar\n/);
+    assert.match(out, /https:\/\/node-1:2379 is healthy/);
     const results = await checkAll(lab, createCheckContext(sandbox));
     for (const [id, r] of results) assert.ok(r.ok, `${id} failed after the solution: ${r.message}`);
   } finally {

@@ -316,10 +316,15 @@ const lab: LabDefinition = {
   solution: [
     ...TLS_LINES,
     'openssl x509 -in /etc/etcd/pki/server.crt -noout -ext subjectAltName',
+    'curl http://127.0.0.1:2379/health',
+    'curl https://127.0.0.1:2379/health',
+    'curl --cacert /etc/etcd/pki/ca.crt https://127.0.0.1:2379/health',
     'curl --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/client.crt --key /etc/etcd/pki/client.key https://127.0.0.1:2379/health',
+    'curl --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/client.crt --key /etc/etcd/pki/client.key https://127.0.0.2:2379/health',
     'source ~/.bashrc',
     'etcdctl put foo bar',
     'etcdctl get foo',
+    'env -u ETCDCTL_ENDPOINTS etcdctl --endpoints=https://node-1:2379 endpoint health',
   ],
 };
 
