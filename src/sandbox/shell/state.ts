@@ -68,6 +68,8 @@ export class ShellState {
   lastStatus = 0;
   /** shopt options that are on. */
   shopts = new Set<string>(['checkwinsize', 'cmdhist', 'expand_aliases', 'extquote', 'interactive_comments', 'progcomp', 'promptvars', 'sourcepath', 'hostcomplete']);
+  /** ulimit values (created on first use). */
+  limits: import('./builtins/ulimit.ts').Limit[] | undefined;
   /** pushd/popd: directories below the current one. */
   dirStack: string[] = [];
   /** Where getopts is inside a group of options (-abc). */
@@ -184,6 +186,7 @@ export class ShellState {
     s.umask = this.umask;
     s.startedAt = this.startedAt;
     s.dirStack = [...this.dirStack];
+    s.limits = this.limits?.map((l) => ({ ...l }));
     s.funcDepth = this.funcDepth;
     s.history = this.history;
     s.interactive = false;

@@ -7,6 +7,7 @@ import { dirs, popd, pushd } from './dirs.ts';
 import { getopts } from './getopts.ts';
 import { shopt, trap } from './shopt-trap.ts';
 import { test } from './test.ts';
+import { ulimit } from './ulimit.ts';
 import type { Builtin } from './types.ts';
 
 export type { Builtin } from './types.ts';
@@ -56,6 +57,7 @@ const table = new Map<string, Builtin>([
   ['pushd', pushd],
   ['popd', popd],
   ['dirs', dirs],
+  ['ulimit', ulimit],
   ['trap', trap],
 ]);
 table.set('type', makeType(table));
