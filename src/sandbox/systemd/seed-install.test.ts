@@ -9,6 +9,7 @@ import { run } from '../commands/testing.ts';
 import { createRegistry } from '../programs.ts';
 import { builtinPrograms } from '../registry.ts';
 import { createSandbox } from '../sandbox.ts';
+import { provisionEtcd } from './provision.ts';
 
 function sandbox() {
   // bash and etcd may not be in commands/index.ts yet (shell and etcd engineers): add them here.
@@ -82,3 +83,18 @@ it(
     await sb.dispose();
   },
 );
+
+it('provisionEtcd puts etcd on several hosts the way the lesson does', { timeout: 60_000 }, async () => {
+  const programs = createRegistry([...builtinPrograms.values(), bash, makeEtcdCommand()]);
+  const sb = createSandbox({ hosts: [{ name: 'node-1' }, { name: 'node-2' }], programs });
+  try {
+    await Promise.all([provisionEtcd(sb.host('node-1')), provisionEtcd(sb.host('node-2'), { start: false, version: 'v3.5.21' })]);
+    assert.equal((await run(sb.host('node-1'), ['systemctl', 'is-active', 'etcd'])).stdout, 'active\n');
+    assert.equal((await run(sb.host('node-2'), ['systemctl', 'is-active', 'etcd'])).stdout, 'inactive\n');
+    assert.equal((await run(sb.host('node-2'), ['systemctl', 'is-enabled', 'etcd'])).stdout, 'enabled\n');
+    assert.match((await run(sb.host('node-2'), ['etcd', '--version'])).stdout, /^etcd Version: 3\.5\.21\n/);
+    await assert.rejects(provisionEtcd(sb.host('node-1'), { version: 'v9.9.9' }), /provisionEtcd on node-1 failed/);
+  } finally {
+    await sb.dispose();
+  }
+});
