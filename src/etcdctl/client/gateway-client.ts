@@ -72,13 +72,17 @@ export class GatewayClient {
     this.pointer = '0xc000' + (0x100000 + ((opts.endpoints.join(',').length * 7919) % 0xeffff)).toString(16);
   }
 
-  private deadline(ms: number): Deadline {
+  /** A context: with a timeout (commandCtx) or, for undefined, none (context.Background). */
+  private deadline(ms: number | undefined): Deadline {
     const ac = new AbortController();
     let expired = false;
-    const cancel = this.opts.clock.after(ms, () => {
-      expired = true;
-      ac.abort(new Error('deadline'));
-    });
+    const cancel =
+      ms === undefined
+        ? () => undefined
+        : this.opts.clock.after(ms, () => {
+            expired = true;
+            ac.abort(new Error('deadline'));
+          });
     const outer = this.opts.signal;
     const onOuter = () => ac.abort(outer?.reason);
     outer?.addEventListener('abort', onOuter, { once: true });
@@ -175,7 +179,7 @@ export class GatewayClient {
   }
 
   /** One unary call; resolves to the decoded JSON body or throws RpcError. */
-  async call(method: string, path: string, body: unknown, timeoutMs: number): Promise<Record<string, unknown>> {
+  async call(method: string, path: string, body: unknown, timeoutMs: number | undefined): Promise<Record<string, unknown>> {
     const dl = this.deadline(timeoutMs);
     try {
       const { res, stream } = await this.open(path, body, dl);
@@ -209,7 +213,7 @@ export class GatewayClient {
    * A server stream (watch, snapshot, keep-alive): calls onMessage for each JSON object
    * until the server ends, `signal` aborts, or onMessage returns false.
    */
-  async stream(path: string, body: unknown, onMessage: (msg: Record<string, unknown>) => boolean | Promise<boolean>, opts: { openTimeoutMs: number; signal?: AbortSignal }): Promise<void> {
+  async stream(path: string, body: unknown, onMessage: (msg: Record<string, unknown>) => boolean | Promise<boolean>, opts: { openTimeoutMs?: number; signal?: AbortSignal }): Promise<void> {
     const dl = this.deadline(opts.openTimeoutMs);
     let res: IncomingMessage;
     let sock: Duplex;
@@ -223,7 +227,15 @@ export class GatewayClient {
       const parsed = parseGatewayJson((await readBody(res).finally(() => sock.destroy())).toString('utf8')) as Record<string, unknown> | undefined;
       throw new RpcError(parsed?.code !== undefined ? codeFromNumber(parsed.code) : codeFromHttp(status), String(parsed?.message ?? parsed?.error ?? `HTTP ${status}`));
     }
-    const stop = () => sock.destroy();
+    const stop = () => {
+      res.destroy();
+      sock.destroy();
+    };
+    // node:http does not always notice its connection closing under a response; tell it.
+    const lost = () => {
+      if (!res.complete) res.destroy(new Error('connection closed'));
+    };
+    sock.once('close', lost);
     opts.signal?.addEventListener('abort', stop, { once: true });
     this.opts.signal?.addEventListener('abort', stop, { once: true });
     const splitter = new JsonStreamSplitter();
@@ -248,6 +260,7 @@ export class GatewayClient {
       if (opts.signal?.aborted || this.opts.signal?.aborted) return;
       throw new RpcError('Unavailable', (e as Error).message);
     } finally {
+      sock.off('close', lost);
       sock.destroy();
       opts.signal?.removeEventListener('abort', stop);
       this.opts.signal?.removeEventListener('abort', stop);

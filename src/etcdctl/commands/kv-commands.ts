@@ -197,7 +197,7 @@ export function kvCommands(ctl: Ctl): CommandSpec[] {
       const failure: RequestOp[] = await block((l) => parseRequest(l, specs));
       const body = { compare, success, failure };
       // clientv3's Txn carries no deadline in etcdctl (context.Background()).
-      const resp = await c.call('/etcdserverpb.KV/Txn', '/v3/kv/txn', body, 365 * 24 * 3600 * 1000).catch(rpcExit);
+      const resp = await c.call('/etcdserverpb.KV/Txn', '/v3/kv/txn', body, undefined).catch(rpcExit);
       await ctl.out(ctl.printer(flags).txn(decodeTxn(resp)));
     },
   };

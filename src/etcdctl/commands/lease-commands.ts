@@ -98,7 +98,7 @@ export function leaseCommand(ctl: Ctl): CommandSpec {
         await c.stream('/v3/lease/keepalive', { ID: id.toString() }, (m) => {
           got = m;
           return false;
-        }, { openTimeoutMs: 365 * 24 * 3600 * 1000 });
+        }, {});
         const o = asObject(got);
         return { header: decodeHeader(o.header), id: big(o.ID), ttl: big(o.TTL) };
       };

@@ -71,7 +71,7 @@ export function snapshotCommand(ctl: Ctl): CommandSpec {
       await info('snapshot/v3_snapshot.go:83', 'created temporary db file', { path: part });
       const start = ctl.o.clock.monotonic();
       // Without an explicit --command-timeout, a snapshot may take as long as it takes.
-      const timeout = flags.changed.has('command-timeout') ? ctl.commandTimeoutMs(flags) : 365 * 24 * 3600 * 1000;
+      const timeout = flags.changed.has('command-timeout') ? ctl.commandTimeoutMs(flags) : undefined;
       let size = 0;
       let version = '';
       let opened = false;

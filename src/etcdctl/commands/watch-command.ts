@@ -8,6 +8,7 @@ import { EXIT, type Ctl } from '../ctl.ts';
 import { readLines } from '../../sandbox/io.ts';
 import { utf8 } from '../format/go-fmt.ts';
 import { argify } from './txn-parse.ts';
+import { sleep } from '../../platform/clock.ts';
 import { b64, prefixRangeEnd } from './kv-ops.ts';
 
 export const WATCH_FLAGS: FlagSpec[] = [
@@ -44,52 +45,67 @@ function createRequest(w: WatchSpec): Record<string, unknown> {
   return { create_request: req };
 }
 
-/** Streams one watch to the printer; resolves when the server ends it (or Ctrl-C). */
+/**
+ * Streams one watch to the printer; resolves when the server cancels it (or Ctrl-C).
+ * A lost connection is retried from the next revision, as clientv3 resumes a watch.
+ */
 async function printWatch(ctl: Ctl, c: GatewayClient, flags: FlagSet, w: WatchSpec): Promise<'canceled' | 'closed'> {
   const printer = ctl.printer(flags);
   let canceled = false;
-  try {
-    await c.stream(
-      '/v3/watch',
-      createRequest(w),
-      async (msg) => {
-        const r = decodeWatch(msg);
-        if (r.created && r.events.length === 0 && !r.canceled) return true;
-        if (r.canceled) {
-          const reason = r.compactRevision > 0n ? 'etcdserver: mvcc: required revision has been compacted' : r.cancelReason || 'etcdserver: no leader';
-          await ctl.err(`watch was canceled (${reason})\n`);
-          canceled = true;
-        } else if (r.events.length === 0) await ctl.out(`progress notify: ${r.header.revision}\n`);
-        await ctl.out(printer.watch(r));
-        if (w.exec.length > 0 && ctl.o.exec) {
-          for (const ev of r.events) {
-            const goQ = (b: Uint8Array) => JSON.stringify(utf8(b));
-            const env = {
-              ...ctl.o.env,
-              ETCD_WATCH_REVISION: r.header.revision.toString(),
-              ETCD_WATCH_EVENT_TYPE: `"${ev.type}"`,
-              ETCD_WATCH_KEY: goQ(ev.kv.key),
-              ETCD_WATCH_VALUE: goQ(ev.kv.value),
-            };
-            const status = await ctl.o.exec(w.exec, env);
-            if (status !== 0) {
-              await ctl.err(`command ${JSON.stringify(w.exec).replace(/,/g, ' ')} error (exit status ${status})\n`);
-              throw new ExitError(EXIT.error);
-            }
-          }
-        }
-        return !canceled;
-      },
-      { openTimeoutMs: 365 * 24 * 3600 * 1000 },
-    );
-  } catch (e) {
-    if (e instanceof RpcError) {
-      await ctl.err(`watch was canceled (${e.text})\n`);
-      return 'canceled';
+  let nextRev = w.rev;
+  for (;;) {
+    try {
+      await c.stream(
+        '/v3/watch',
+        createRequest({ ...w, rev: nextRev }),
+        async (msg) => {
+          const r = decodeWatch(msg);
+          if (r.header.revision > 0n && !r.canceled) nextRev = r.header.revision + 1n;
+          if (r.created && r.events.length === 0 && !r.canceled) return true;
+          if (r.canceled) {
+            const reason = r.compactRevision > 0n ? 'etcdserver: mvcc: required revision has been compacted' : r.cancelReason || 'etcdserver: no leader';
+            await ctl.err(`watch was canceled (${reason})\n`);
+            canceled = true;
+          } else if (r.events.length === 0) await ctl.out(`progress notify: ${r.header.revision}\n`);
+          await ctl.out(printer.watch(r));
+          if (w.exec.length > 0 && ctl.o.exec) await runExec(ctl, w.exec, r);
+          return !canceled;
+        },
+        {},
+      );
+    } catch (e) {
+      if (!(e instanceof RpcError)) throw e;
+      if (e.code !== 'Unavailable') {
+        await ctl.err(`watch was canceled (${e.text})\n`);
+        return 'canceled';
+      }
     }
-    throw e;
+    if (canceled) return 'canceled';
+    if (ctl.o.signal.aborted) return 'closed';
+    try {
+      await sleep(ctl.o.clock, 1000, ctl.o.signal);
+    } catch {
+      return 'closed';
+    }
   }
-  return canceled ? 'canceled' : 'closed';
+}
+
+async function runExec(ctl: Ctl, argv: string[], r: ReturnType<typeof decodeWatch>): Promise<void> {
+  for (const ev of r.events) {
+    const goQ = (b: Uint8Array) => JSON.stringify(utf8(b));
+    const env = {
+      ...ctl.o.env,
+      ETCD_WATCH_REVISION: r.header.revision.toString(),
+      ETCD_WATCH_EVENT_TYPE: `"${ev.type}"`,
+      ETCD_WATCH_KEY: goQ(ev.kv.key),
+      ETCD_WATCH_VALUE: goQ(ev.kv.value),
+    };
+    const status = await ctl.o.exec!(argv, env);
+    if (status !== 0) {
+      await ctl.err(`command [${argv.map((a) => JSON.stringify(a)).join(" ")}] error (exit status ${status})\n`);
+      throw new ExitError(EXIT.error);
+    }
+  }
 }
 
 export function watchCommand(ctl: Ctl): CommandSpec {

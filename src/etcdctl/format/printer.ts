@@ -39,7 +39,8 @@ function jTxn(r: T.TxnResponse): GoObject {
     succeeded: nzb(r.succeeded),
     responses: nzarr(
       r.responses.map((op): GoObject => {
-        const key = op.kind === 'range' ? 'response_range' : op.kind === 'put' ? 'response_put' : op.kind === 'delete' ? 'response_delete_range' : 'response_txn';
+        // The oneof wrappers carry no json tags: Go's field names show.
+        const key = op.kind === 'range' ? 'ResponseRange' : op.kind === 'put' ? 'ResponsePut' : op.kind === 'delete' ? 'ResponseDeleteRange' : 'ResponseTxn';
         const inner = op.kind === 'range' ? jRange(op.r) : op.kind === 'put' ? jPut(op.r) : op.kind === 'delete' ? jDel(op.r) : jTxn(op.r);
         return { Response: { [key]: inner } };
       }),
