@@ -113,6 +113,7 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
   let text: string;
   if (command !== undefined) {
     text = command;
+    st.commandString = true;
     if (rest.length) {
       st.arg0 = rest[0]!;
       st.positional = rest.slice(1);

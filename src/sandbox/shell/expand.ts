@@ -245,7 +245,19 @@ export function paramValue(st: ShellState, name: string): string | undefined {
     case '!':
       return st.lastBgPid === undefined ? undefined : String(st.lastBgPid);
     case '-':
-      return (st.options.allexport ? 'a' : '') + (st.options.errexit ? 'e' : '') + 'h' + (st.interactive ? 'i' : '') + 'mB' + (st.options.nounset ? 'u' : '') + (st.options.xtrace ? 'x' : '') + 'H';
+      // In bash's flag order: a e f h i m u x B C H, then c (-c) or s (commands from the terminal/stdin).
+      return (
+        (st.options.allexport ? 'a' : '') +
+        (st.options.errexit ? 'e' : '') +
+        (st.options.noglob ? 'f' : '') +
+        'h' +
+        (st.interactive ? 'im' : '') +
+        (st.options.nounset ? 'u' : '') +
+        (st.options.xtrace ? 'x' : '') +
+        'B' +
+        (st.options.noclobber ? 'C' : '') +
+        (st.interactive ? 'Hs' : st.commandString ? 'c' : '')
+      );
     case 'RANDOM':
       return String(Math.floor(Math.random() * 32768));
     case 'SECONDS':

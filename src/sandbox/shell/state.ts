@@ -95,6 +95,8 @@ export class ShellState {
   /** The user's `history` entries (shared with the line editor). */
   history: string[] = [];
   interactive = false;
+  /** Started with -c (shows as 'c' in $-). */
+  commandString = false;
   login = false;
   /** True in ( … ), pipeline stages and $(…): `exit` leaves only the copy. */
   subshell = false;

@@ -80,6 +80,8 @@ export class TranscriptShell {
     const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, USER: this.user, LOGNAME: this.user, LANG: 'C.UTF-8' };
     this.rt = new ShellRuntime({ host: this.host, name: 'bash', cpuLimitMs: 2000 });
     const st = stateFromEnv(this.host, cred, env, home, 42);
+    // Like bash -c.
+    st.commandString = true;
     this.sh = new Interpreter(st, this.rt);
   }
 
