@@ -6,7 +6,7 @@
 // client certificate, and run etcdctl as the learner.
 import type { CheckContext } from '../../src/lab/check-context.ts';
 import type { LabDefinition } from '../../src/lab/types.ts';
-import { formatName, parseCertificatePem } from '../../src/pki/index.ts';
+import { formatName, keyMatchesCert, parseCertificatePem } from '../../src/pki/index.ts';
 import { fail, ok, unitFacts } from '../common/host-facts.ts';
 import { caProblem, chainProblem, describeSans, keyProblem, loadCertificate, readProblem, sanCoverage } from '../common/pki-facts.ts';
 import { runAs } from '../common/run-as.ts';
@@ -152,7 +152,11 @@ function serviceProblem(ctx: CheckContext): string | undefined {
 /** etcd on 127.0.0.1:2379 does a TLS handshake and presents server.crt; why not, in words. */
 async function tlsServingProblem(ctx: CheckContext): Promise<string | undefined> {
   const host = ctx.host(HOST);
-  const probe = await tlsProbe(host, { host: '127.0.0.1', port: 2379 });
+  // With the client pair when there is one: a probe without it would leave a "rejected
+  // connection" warning in etcd's journal at every check, where the learner reads it.
+  const pair = clientPair(ctx);
+  const usable = pair && keyMatchesCert(pair.key, pair.cert) ? pair : undefined;
+  const probe = await tlsProbe(host, { host: '127.0.0.1', port: 2379, ...(usable ?? {}) });
   if (!probe.connected) {
     const svc = serviceProblem(ctx);
     return `nothing accepts connections on 127.0.0.1:2379 (${probe.error})${svc ? `; ${svc}` : ''}`;

@@ -81,14 +81,24 @@ export async function tlsProbe(host: Host, opts: TlsProbeOptions): Promise<TlsPr
       resolve(result);
     };
     const timer = setTimeout(() => finish(`no answer within ${timeoutMs} ms`), timeoutMs);
-    const socket = tls.connect({
+    let socket: tls.TLSSocket;
+    try {
+      socket = tls.connect({
       socket: raw,
       servername: opts.servername && !/^[\d.]+$|:/.test(opts.servername) ? opts.servername : undefined,
       // The check looks at the certificate itself; verification here would hide what was served.
       rejectUnauthorized: false,
       ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
       ...(opts.key !== undefined ? { key: opts.key } : {}),
-    });
+      });
+    } catch (e) {
+      // A certificate or key node:tls cannot load (not PEM, key of another certificate).
+      settled = true;
+      clearTimeout(timer);
+      raw.destroy();
+      resolve({ connected: true, handshake: false, error: `the client certificate or key could not be loaded: ${describe(e)}` });
+      return;
+    }
     socket.on('secureConnect', () => {
       result.handshake = true;
       result.protocol = socket.getProtocol() ?? undefined;
