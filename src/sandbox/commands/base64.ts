@@ -65,7 +65,7 @@ export const base64: Command = {
     const padOk = !/=[^=]/.test(text.slice(0, good)) && (good !== text.length || text.length % 4 === 0 || !text.includes('='));
     const head = text.slice(0, good === text.length && text.length % 4 !== 0 ? good : quads);
     await ctx.stdout.write(new Uint8Array(Buffer.from(head, 'base64')));
-    if (good !== text.length || !padOk || (text.length % 4 !== 0 && text.includes('='))) {
+    if (good !== text.length || !padOk || text.length % 4 !== 0) {
       await ctx.stderr.write('base64: invalid input\n');
       return 1;
     }

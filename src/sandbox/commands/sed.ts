@@ -164,8 +164,21 @@ class Parser {
     if (src === '') return null; // empty regex: the last one used
     try {
       return new RegExp(toJsRegex(src, this.extended), flags);
-    } catch {
-      return this.err('Invalid regular expression');
+    } catch (e) {
+      // JavaScript's complaint, in glibc regcomp's words.
+      const js = e instanceof Error ? e.message : '';
+      const msg = /Unterminated group/.test(js)
+        ? 'Unmatched ( or \\('
+        : /Unmatched '\)'/.test(js)
+          ? 'Unmatched ) or \\)'
+          : /Nothing to repeat/.test(js)
+            ? 'Invalid preceding regular expression'
+            : /character class/.test(js)
+              ? 'Unmatched [, [^, [:, [., or [='
+              : /Incomplete quantifier|numbers out of order/.test(js)
+                ? 'Invalid content of \\{\\}'
+                : 'Invalid regular expression';
+      return this.err(msg);
     }
   }
 
@@ -496,7 +509,14 @@ class Runner {
             let changed = false;
             let result = '';
             let lastEnd = 0;
+            let prevEnd = -1;
             for (let m = g.exec(ps); m; m = g.exec(ps)) {
+              // POSIX: an empty match right where the previous match ended does not count.
+              if (m[0] === '' && m.index === prevEnd) {
+                g.lastIndex++;
+                continue;
+              }
+              prevEnd = m.index + m[0].length;
               count++;
               const want = c.nth ? count === c.nth || (c.global && count > c.nth) : c.global || count === 1;
               if (want) {

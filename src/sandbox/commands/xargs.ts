@@ -128,6 +128,8 @@ export const xargs: Command = {
     const text = await readAllText(ctx.stdin);
     let items: string[];
     let lines: string[][] | undefined;
+    let quoteError = false;
+    let quoteMessage = '';
     if (delim !== undefined) {
       items = text.split(delim);
       if (items[items.length - 1] === '' || (delim !== '\n' && items[items.length - 1] === '\n' && false)) items.pop();
@@ -138,11 +140,11 @@ export const xargs: Command = {
       items = lines.flat();
     } else {
       const r = splitDefault(text);
-      if (r.error) {
-        await fail(r.error);
-        if (!r.items.length) return 1;
-      }
+      // GNU xargs runs what it read before the bad quote, then fails.
+      quoteError = r.error !== undefined;
       items = r.items;
+      if (quoteError && !items.length) return fail(r.error!);
+      if (quoteError) quoteMessage = r.error!;
     }
     const batches: string[][] = [];
     if (replace !== undefined) for (const l of lines ?? items.map((x) => [x])) batches.push(l);
@@ -165,6 +167,7 @@ export const xargs: Command = {
       if (s !== 0) status = 123;
       if (ctx.signal.aborted) return 130;
     }
+    if (quoteError) return fail(quoteMessage);
     return status;
   },
 };
