@@ -80,6 +80,10 @@ test('the TLS commands pass the certificate and server tasks; mistakes are named
     // etcd still serves the certificate it loaded at start, not the new file.
     assert.match((await checkOne(lab, sandbox, 'etcd-serves-tls')).message, /presents a different certificate than \/etc\/etcd\/pki\/server\.crt \(subject CN = server\): restart etcd/);
 
+    // A fresh server key that does not belong to the certificate.
+    await typeLines(term, ['sudo openssl genrsa -out server.key 2048']);
+    assert.equal((await checkOne(lab, sandbox, 'server-cert')).message, '/etc/etcd/pki/server.key is not the key of /etc/etcd/pki/server.crt: the certificate carries a different public key');
+
     // A client certificate from another CA.
     await typeLines(term, [
       'sudo openssl req -x509 -new -nodes -newkey rsa:2048 -keyout other-ca.key -out other-ca.crt -subj "/CN=other" -days 30',
