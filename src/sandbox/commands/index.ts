@@ -79,3 +79,4 @@ export { uptime } from './uptime.ts';
 export { usermod } from './usermod.ts';
 export { gzip, gunzip, zcat } from './gzip.ts';
 export { tac } from './tac.ts';
+export { etcd } from './etcd.ts';
