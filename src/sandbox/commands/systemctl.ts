@@ -67,12 +67,13 @@ interface Opts {
   signal: string;
   /** -l: do not shorten long lines to the terminal's width. */
   full: boolean;
+  noReload: boolean;
 }
 
 class Usage extends Error {}
 
 function parse(argv: string[]): Opts | 'help' | 'version' {
-  const o: Opts = { verb: undefined, args: [], now: false, quiet: false, all: false, value: false, properties: [], type: undefined, lines: 10, signal: 'SIGTERM', full: false };
+  const o: Opts = { verb: undefined, args: [], now: false, quiet: false, all: false, value: false, properties: [], type: undefined, lines: 10, signal: 'SIGTERM', full: false, noReload: false };
   const rest = argv.slice(1);
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
@@ -101,6 +102,9 @@ function parse(argv: string[]): Opts | 'help' | 'version' {
           break;
         case '--full':
           o.full = true;
+          break;
+        case '--no-reload':
+          o.noReload = true;
           break;
         case '--no-pager':
         case '--no-legend':
@@ -282,6 +286,8 @@ class Systemctl {
       }
     }
     if (noInstall && !this.o.quiet) await this.err(NO_INSTALL);
+    // Like systemctl, enable/disable end with a daemon reload (unless --no-reload).
+    if (!this.o.noReload) this.m.daemonReload();
     if (this.o.now) {
       for (const u of units) {
         if (verb === 'enable') {

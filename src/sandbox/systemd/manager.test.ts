@@ -192,3 +192,14 @@ it('Type=simple with a missing binary: the start job succeeds at fork, then the 
   assert.match(st.stdout, /Process: (\d+) ExecStart=\/usr\/local\/bin\/nosuch --port 80 \(code=exited, status=203\/EXEC\)\n   Main PID: \1 \(code=exited, status=203\/EXEC\)/);
   assert.match(st.stdout, /systemd\[\d{4}\]: web.service: Failed to locate executable \/usr\/local\/bin\/nosuch: No such file or directory/);
 });
+
+it('enable reloads the daemon, so a changed unit file is picked up', async () => {
+  const { h } = setup();
+  await run(h, 'systemctl status etcd');
+  h.rootFs.writeFile('/etc/systemd/system/etcd.service', ETCD_SERVICE_UNIT.replace('Description=etcd', 'Description=etcd key-value store'));
+  assert.match((await run(h, 'systemctl status etcd')).stderr, /changed on disk/);
+  await run(h, 'systemctl enable etcd', { as: 'root' });
+  const st = await run(h, 'systemctl status etcd');
+  assert.equal(st.stderr, '');
+  assert.match(st.stdout, /^○ etcd.service - etcd key-value store\n/);
+});
