@@ -1,11 +1,10 @@
-// etcd reads for checks over etcd's v3 JSON gateway (base64 keys and values, int64 as
-// strings), made from a host's virtual network: the wire a learner's etcdctl and curl
-// use, so a check sees what they would see.
-// (etcdctl's GatewayClient would be the natural client to reuse, but its transport passes
-// `agent: false` to node:http, which makes node dial real TCP instead of the virtual
-// network; until that is fixed the checks make their requests with virtual-http.ts.)
+// etcd reads for checks, made with etcdctl's own client (the v3 JSON gateway) over a
+// host's virtual network: the path a learner's etcdctl takes, so a check sees what it
+// would see (and gets the same errors).
+import { realClock, type Clock } from '../platform/clock.ts';
 import type { Network } from '../platform/network.ts';
-import { virtualHttp } from './virtual-http.ts';
+import { GatewayClient } from '../etcdctl/client/gateway-client.ts';
+import type { TlsMaterial } from '../etcdctl/client/transport.ts';
 
 export interface EtcdKeyValue {
   key: string;
@@ -51,29 +50,31 @@ export function prefixEnd(prefix: string): string {
 }
 
 export interface EtcdProbeOptions {
-  /** Per request (default 3 s). */
+  /** Client certificate, key and CA (PEM text) for an https endpoint. */
+  tls?: TlsMaterial;
+  clock?: Clock;
+  /** Per request, like etcdctl's --command-timeout (default 3 s). */
   timeoutMs?: number;
 }
 
 export function createEtcdProbe(net: Network, endpoint: string, opts: EtcdProbeOptions = {}): EtcdProbe {
   const base = endpoint.replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 3000;
+  const client = new GatewayClient({
+    endpoints: [base],
+    net,
+    clock: opts.clock ?? realClock,
+    ...(opts.tls ? { tls: opts.tls } : {}),
+    dialTimeoutMs: Math.min(2000, timeoutMs),
+    version: '3.6.4',
+  });
 
   async function post(path: string, body: unknown): Promise<EtcdResult<Record<string, unknown>>> {
-    const out = await virtualHttp(net, { method: 'POST', url: `${base}${path}`, body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, timeoutMs });
-    if (!out.ok) return { ok: false, error: out.error };
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(out.response.body);
-    } catch {
-      return { ok: false, error: `${base}${path} answered ${out.response.status} with a body that is not JSON` };
+      return { ok: true, value: await client.call(path, path, body, timeoutMs) };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
-    const obj = (parsed ?? {}) as Record<string, unknown>;
-    if (out.response.status !== 200) {
-      const msg = typeof obj.message === 'string' ? obj.message : typeof obj.error === 'string' ? obj.error : out.response.body.slice(0, 200);
-      return { ok: false, error: `${base}${path} answered ${out.response.status}: ${msg}` };
-    }
-    return { ok: true, value: obj };
   }
 
   async function get(key: string, opts?: { prefix?: boolean; revision?: number }): Promise<EtcdResult<EtcdRange>> {
