@@ -3,7 +3,7 @@
 // Skipped when /bin/bash is not installed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,21 @@ const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata', 'comp
 const PRELUDE = 'argv() { local out=""; for a in "$@"; do out="$out<$a> "; done; echo "${out% }"; }\n';
 
 function realBash(script: string): string {
-  const r = spawnSync('/bin/bash', ['-c', PRELUDE + script], { argv0: 'bash', encoding: 'utf8', input: '', env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
-  // bash names the line when stderr is not a terminal; the prelude adds one line.
-  const norm = (s: string) => s.replace(/^bash: line \d+: /gm, 'bash: ').replace(/line (\d+)/g, (_, n: string) => `line ${Number(n) - 1}`);
-  return `${norm(r.stdout)}|stderr|${norm(r.stderr)}|status ${r.status}`;
+  // Files the cases write under /tmp go to a private directory, so test runs in parallel
+  // (other suites, other checkouts) cannot trip over each other.
+  const dir = mkdtempSync('/tmp/shell-compat-');
+  try {
+    const r = spawnSync('/bin/bash', ['-c', PRELUDE + script.replaceAll('/tmp/', `${dir}/`)], { argv0: 'bash', encoding: 'utf8', input: '', env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
+    // bash names the line when stderr is not a terminal; the prelude adds one line.
+    const norm = (s: string) =>
+      s
+        .replaceAll(dir, '/tmp')
+        .replace(/^bash: line \d+: /gm, 'bash: ')
+        .replace(/line (\d+)/g, (_, n: string) => `line ${Number(n) - 1}`);
+    return `${norm(r.stdout)}|stderr|${norm(r.stderr)}|status ${r.status}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 for (const file of existsSync('/bin/bash') ? readdirSync(dir).filter((f) => f.endsWith('.cases')) : []) {
