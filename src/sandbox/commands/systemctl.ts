@@ -27,6 +27,7 @@ Unit Commands:
                                       units
 
 Unit File Commands:
+  list-unit-files [PATTERN...]        List installed unit files
   enable [UNIT...|PATH...]            Enable one or more unit files
   disable UNIT...                     Disable one or more unit files
   is-enabled UNIT...                  Check whether unit files are enabled
@@ -465,6 +466,22 @@ class Systemctl {
     return 0;
   }
 
+  async listUnitFiles(): Promise<number> {
+    const rows = this.m
+      .list()
+      .filter((u) => u.path)
+      .map((u) => {
+        const state = this.m.unitFileState(u) ?? 'bad';
+        return [u.name, state, state === 'static' ? '-' : 'enabled'];
+      });
+    const w = [9, 5].map((min, i) => Math.max(min, ...rows.map((r) => r[i]!.length)));
+    let text = `${'UNIT FILE'.padEnd(w[0]!)} ${'STATE'.padEnd(w[1]!)} PRESET\n`;
+    for (const r of rows) text += `${r[0]!.padEnd(w[0]!)} ${r[1]!.padEnd(w[1]!)} ${r[2]}\n`;
+    text += `\n${rows.length} unit files listed.\n`;
+    await this.out(text);
+    return 0;
+  }
+
   async kill(): Promise<number> {
     if (!(await this.needUnits('kill'))) return 1;
     const sig = (this.o.signal.startsWith('SIG') ? this.o.signal : `SIG${this.o.signal}`).toUpperCase() as SignalName;
@@ -545,6 +562,8 @@ export const systemctl: Command = {
         return s.listUnits();
       case 'kill':
         return s.kill();
+      case 'list-unit-files':
+        return s.listUnitFiles();
       case 'reset-failed':
         if (ctx.proc.cred.uid !== 0) {
           await ctx.stderr.write('Failed to reset failed state of unit: Access denied\n');

@@ -203,3 +203,13 @@ it('enable reloads the daemon, so a changed unit file is picked up', async () =>
   assert.equal(st.stderr, '');
   assert.match(st.stdout, /^○ etcd.service - etcd key-value store\n/);
 });
+
+it('list-units and list-unit-files', async () => {
+  const { h } = setup();
+  await run(h, 'systemctl enable --now etcd', { as: 'root' });
+  const lu = await run(h, 'systemctl list-units --type=service');
+  assert.match(lu.stdout, /^  UNIT +LOAD +ACTIVE +SUB +DESCRIPTION\n  etcd\.service loaded active running etcd\n/);
+  assert.match(lu.stdout, /\n1 loaded units listed\. Pass --all to see loaded but inactive units, too\.\n/);
+  const lf = await run(h, 'systemctl list-unit-files');
+  assert.equal(lf.stdout, 'UNIT FILE    STATE   PRESET\netcd.service enabled enabled\n\n1 unit files listed.\n');
+});
