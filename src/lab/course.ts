@@ -25,6 +25,8 @@ export interface Course {
   lessons: CourseLesson[];
   /** Labs by id, including labs that no lesson uses (a playground). */
   labs: Map<string, LabDefinition>;
+  /** Rendered HTML of labs/<id>/intro.md, for labs that have one (a playground's page). */
+  intros: Map<string, string>;
   lesson(id: string): CourseLesson | undefined;
   /** Finds a lab by full id ('01-first-contact') or by its number ('01', '1'). */
   lab(idOrNumber: string): LabDefinition | undefined;
@@ -58,12 +60,15 @@ export async function loadCourse(root = PROJECT_ROOT): Promise<Course> {
   const lessonsDir = path.join(root, 'lessons');
   const labsDir = path.join(root, 'labs');
   const labs = new Map<string, LabDefinition>();
+  const intros = new Map<string, string>();
   if (existsSync(labsDir)) {
     for (const entry of readdirSync(labsDir, { withFileTypes: true })) {
       if (entry.isDirectory() && existsSync(path.join(labsDir, entry.name, 'lab.ts'))) {
         const lab = await loadLab(labsDir, entry.name);
         if (lab.id !== entry.name) throw new Error(`labs/${entry.name}/lab.ts: id is ${JSON.stringify(lab.id)}, expected ${JSON.stringify(entry.name)}`);
         labs.set(lab.id, lab);
+        const introFile = path.join(labsDir, entry.name, 'intro.md');
+        if (existsSync(introFile)) intros.set(lab.id, renderLesson(parseLesson(`${entry.name}/intro`, readFileSync(introFile, 'utf8'))));
       }
     }
   }
@@ -98,6 +103,7 @@ export async function loadCourse(root = PROJECT_ROOT): Promise<Course> {
   return {
     lessons,
     labs,
+    intros,
     lesson: (id) => lessons.find((l) => l.id === id),
     lab(idOrNumber) {
       const direct = labs.get(idOrNumber);

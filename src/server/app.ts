@@ -127,6 +127,8 @@ export function createLabServer(opts: LabServerOptions): LabServer {
         id: session.lab.id,
         title: session.lab.title,
         lesson: lesson ? { id: lesson.id, number: lesson.number, title: lesson.title, html: lesson.html } : null,
+        // A lab without a lesson (a playground) may bring its own page text.
+        intro: lesson ? null : (opts.course.intros?.get(session.lab.id) ?? null),
         hosts: session.lab.topology.hosts,
         tasks: session.tasks,
         tabs: session.tabList(),

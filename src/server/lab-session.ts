@@ -67,7 +67,8 @@ export class LabSession {
     this.lastActive = opts.now();
     const hosts = new Set(opts.lab.topology.hosts.map((h) => h.name));
     for (const t of opts.tabs) if (hosts.has(t.host) && !this.tabs.has(t.id)) this.tabs.set(t.id, new Tab(t.id, t.host));
-    if (this.tabs.size === 0) this.tabs.set('1', new Tab('1', opts.lab.topology.hosts[0]!.name));
+    // A fresh session opens a terminal tab per host (a multi-host lab is worked from all of them).
+    if (this.tabs.size === 0) opts.lab.topology.hosts.forEach((h, i) => this.tabs.set(String(i + 1), new Tab(String(i + 1), h.name)));
   }
 
   get tasks(): TaskState[] {

@@ -27,6 +27,8 @@ export interface LabView {
   id: string;
   title: string;
   lesson: { id: string; number: number; title: string; html: string } | null;
+  /** HTML of a playground's intro (labs/<id>/intro.md), when there is no lesson. */
+  intro?: string | null;
   hosts: { name: string; ip: string }[];
   tasks: TaskState[];
   tabs: TabInfo[];

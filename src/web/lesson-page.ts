@@ -55,6 +55,7 @@ class LessonPage {
     this.lessonPane = el('article', { class: 'lesson-pane' });
     const lessonBody = el('div', { class: 'lesson-body' });
     if (view.lesson) lessonBody.innerHTML = view.lesson.html; // rendered on the server by markdown-it (html disabled)
+    else if (view.intro) lessonBody.innerHTML = view.intro; // a playground's intro.md, rendered the same way
     else lessonBody.append(el('h1', {}, view.title), el('p', {}, `Free play: ${view.hosts.map((h) => `${h.name} (${h.ip})`).join(', ')}. Open a terminal per host with +.`));
     this.lessonPane.append(lessonBody);
 
