@@ -80,3 +80,5 @@ export { usermod } from './usermod.ts';
 export { gzip, gunzip, zcat } from './gzip.ts';
 export { tac } from './tac.ts';
 export { etcd } from './etcd.ts';
+export { etcdctl, etcdutl } from './etcdctl.ts';
+export { curl } from './curl.ts';

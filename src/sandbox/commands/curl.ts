@@ -1,0 +1,496 @@
+// curl 7.88.1 (Debian 12) over the sandbox network: http and https (node:tls over the
+// host's Duplex, verified against --cacert or the host's CA bundle, client certificates),
+// redirects, uploads with -d, -o/-O, -i/-I/-v, -w, and curl's messages and exit codes.
+// A name the sandbox network resolves to a site on the virtual internet just works.
+import http from 'node:http';
+import tls from 'node:tls';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { basename, isFsError, resolvePath, type FileSystem } from '../../platform/filesystem.ts';
+import { NetError } from '../../platform/network.ts';
+import type { Command, CommandContext } from '../types.ts';
+
+const VERSION = '7.88.1';
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const TRY = "curl: try 'curl --help' or 'curl --manual' for more information\n";
+
+const HELP = `Usage: curl [options...] <url>
+ -d, --data <data>          HTTP POST data
+ -f, --fail                 Fail fast with no output on HTTP errors
+ -h, --help <category>      Get help for commands
+ -i, --include              Include protocol response headers in the output
+ -o, --output <file>        Write to file instead of stdout
+ -O, --remote-name          Write output to a file named as the remote file
+ -s, --silent               Silent mode
+ -T, --upload-file <file>   Transfer local FILE to destination
+ -u, --user <user:password> Server user and password
+ -A, --user-agent <name>    Send User-Agent <name> to server
+ -v, --verbose              Make the operation more talkative
+ -V, --version              Show version number and quit
+
+This is not the full help, this menu is stripped into categories.
+Use "--help category" to get an overview of all categories.
+For all options use the manual or "--help all".
+`;
+
+const VERSION_TEXT = `curl ${VERSION} (x86_64-pc-linux-gnu) libcurl/${VERSION} OpenSSL/3.0.17 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13
+Release-Date: 2023-02-20, security patched: 7.88.1-10+deb12u12
+Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp
+Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP UnixSockets zstd
+`;
+
+/** An error curl reports as "curl: (code) message". */
+class CurlError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly extra = '',
+  ) {
+    super(message);
+  }
+}
+
+interface Options {
+  urls: string[];
+  silent: boolean;
+  showError: boolean;
+  fail: boolean;
+  failWithBody: boolean;
+  location: boolean;
+  output?: string;
+  remoteName: boolean;
+  method?: string;
+  data: string[];
+  headers: string[];
+  insecure: boolean;
+  include: boolean;
+  head: boolean;
+  verbose: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  connectTimeoutMs?: number;
+  maxTimeMs?: number;
+  writeOut?: string;
+  userAgent?: string;
+  user?: string;
+  maxRedirs: number;
+  help: boolean;
+  version: boolean;
+}
+
+// Options taking an argument, by long name, with their short letter.
+const WITH_ARG: Record<string, string | undefined> = {
+  data: 'd', 'data-raw': undefined, 'data-binary': undefined, 'data-ascii': undefined, 'data-urlencode': undefined,
+  output: 'o', request: 'X', header: 'H', cacert: undefined, cert: 'E', key: undefined, 'connect-timeout': undefined,
+  'max-time': 'm', 'write-out': 'w', 'user-agent': 'A', user: 'u', 'max-redirs': undefined, 'cert-type': undefined, 'key-type': undefined,
+  capath: undefined, resolve: undefined, retry: undefined, 'retry-delay': undefined, 'retry-max-time': undefined,
+};
+const FLAGS: Record<string, string | undefined> = {
+  silent: 's', 'show-error': 'S', fail: 'f', 'fail-with-body': undefined, location: 'L', 'remote-name': 'O', insecure: 'k',
+  include: 'i', head: 'I', verbose: 'v', help: 'h', version: 'V', 'no-progress-meter': undefined, http1: undefined,
+  'http1.1': undefined, compressed: undefined, 'progress-bar': '#', 'no-buffer': 'N', globoff: 'g', 'fail-early': undefined,
+};
+const SHORT: Record<string, { name: string; arg: boolean }> = {};
+for (const [n, s] of Object.entries(WITH_ARG)) if (s) SHORT[s] = { name: n, arg: true };
+for (const [n, s] of Object.entries(FLAGS)) if (s) SHORT[s] = { name: n, arg: false };
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = {
+    urls: [], silent: false, showError: false, fail: false, failWithBody: false, location: false, remoteName: false,
+    data: [], headers: [], insecure: false, include: false, head: false, verbose: false, maxRedirs: 50, help: false, version: false,
+  };
+  const apply = (name: string, value?: string) => {
+    const v = value ?? '';
+    const seconds = (s: string) => {
+      const n = Number(s);
+      if (!Number.isFinite(n) || s.trim() === '') throw new UsageError(`curl: option --${name}: expected a proper numerical parameter\n`);
+      return n * 1000;
+    };
+    switch (name) {
+      case 'silent': o.silent = true; break;
+      case 'show-error': o.showError = true; break;
+      case 'fail': o.fail = true; break;
+      case 'fail-with-body': o.failWithBody = true; break;
+      case 'location': o.location = true; break;
+      case 'remote-name': o.remoteName = true; break;
+      case 'insecure': o.insecure = true; break;
+      case 'include': o.include = true; break;
+      case 'head': o.head = true; break;
+      case 'verbose': o.verbose = true; break;
+      case 'help': o.help = true; break;
+      case 'version': o.version = true; break;
+      case 'data': case 'data-ascii': o.data.push('@' === v[0] ? v : `=${v}`); break;
+      case 'data-raw': o.data.push(`=${v}`); break;
+      case 'data-binary': o.data.push(v[0] === '@' ? `B${v}` : `=${v}`); break;
+      case 'data-urlencode': o.data.push(`=${encodeURIComponent(v)}`); break;
+      case 'output': o.output = v; break;
+      case 'request': o.method = v; break;
+      case 'header': o.headers.push(v); break;
+      case 'cacert': o.cacert = v; break;
+      case 'cert': o.cert = v; break;
+      case 'key': o.key = v; break;
+      case 'connect-timeout': o.connectTimeoutMs = seconds(v); break;
+      case 'max-time': o.maxTimeMs = seconds(v); break;
+      case 'write-out': o.writeOut = v; break;
+      case 'user-agent': o.userAgent = v; break;
+      case 'user': o.user = v; break;
+      case 'max-redirs': o.maxRedirs = Number(v); break;
+      default: break; // accepted and without effect here (--compressed, --http1.1, -g …)
+    }
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--') && a.length > 2) {
+      let name = a.slice(2);
+      if (name.startsWith('no-') && name.slice(3) in FLAGS) continue;
+      if (name in FLAGS) apply(name);
+      else if (name in WITH_ARG) {
+        if (i + 1 >= argv.length) throw new UsageError(`curl: option ${a}: requires parameter\n`);
+        apply(name, argv[++i]);
+      } else throw new UsageError(`curl: option ${a}: is unknown\n`);
+      name = '';
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const s = SHORT[a[j]!];
+        if (!s) throw new UsageError(`curl: option ${a}: is unknown\n`);
+        if (!s.arg) {
+          apply(s.name);
+          continue;
+        }
+        if (j + 1 < a.length) apply(s.name, a.slice(j + 1));
+        else if (i + 1 < argv.length) apply(s.name, argv[++i]);
+        else throw new UsageError(`curl: option -${a[j]}: requires parameter\n`);
+        break;
+      }
+    } else o.urls.push(a);
+  }
+  return o;
+}
+
+/** curl's own URL handling: no scheme means http://. */
+function parseUrl(raw: string): URL {
+  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(raw) ? raw : `http://${raw}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw new CurlError(3, 'URL using bad/illegal format or missing URL');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CurlError(1, `Protocol "${u.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
+  return u;
+}
+
+const port = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
+
+interface Transfer {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  rawHeaders: string[];
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  url: URL;
+}
+
+function readText(fs: FileSystem, path: string): string | undefined {
+  try {
+    return Buffer.from(fs.readFile(path)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function connect(ctx: CommandContext, u: URL, o: Options, log: (s: string) => Promise<void>): Promise<Duplex> {
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const ip = ctx.net.resolve(host);
+  if (ip === undefined) throw new CurlError(6, `Could not resolve host: ${host}`);
+  const p = port(u);
+  await log(`*   Trying ${ip}:${p}...\n`);
+  const started = ctx.clock.monotonic();
+  let raw: Duplex;
+  try {
+    raw = await ctx.net.connect({ host: ip, port: p }, { signal: ctx.signal, timeoutMs: o.connectTimeoutMs ?? 300_000 });
+  } catch (e) {
+    const ms = Math.round(ctx.clock.monotonic() - started);
+    if (e instanceof NetError && e.code === 'ETIMEDOUT') throw new CurlError(28, `Failed to connect to ${host} port ${p} after ${ms} ms: Timeout was reached`);
+    if (e instanceof NetError) throw new CurlError(7, `Failed to connect to ${host} port ${p} after ${ms} ms: Couldn't connect to server`);
+    throw e;
+  }
+  await log(`* Connected to ${host} (${ip}) port ${p} (#0)\n`);
+  if (u.protocol !== 'https:') return raw;
+
+  const fs = ctx.fs;
+  const ca = o.cacert !== undefined ? readText(fs, resolvePath(ctx.cwd, o.cacert)) : readText(fs, CA_BUNDLE);
+  if (o.cacert !== undefined && ca === undefined) throw new CurlError(77, `error setting certificate file: ${o.cacert}`);
+  let cert: string | undefined;
+  let key: string | undefined;
+  if (o.cert !== undefined) {
+    cert = readText(fs, resolvePath(ctx.cwd, o.cert));
+    key = readText(fs, resolvePath(ctx.cwd, o.key ?? o.cert));
+    if (cert === undefined || !cert.includes('-----BEGIN CERTIFICATE-----'))
+      throw new CurlError(58, 'could not load PEM client certificate, OpenSSL error error:80000002:system library::No such file or directory, (no key found, wrong pass phrase, or wrong file format?)');
+    if (key === undefined || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key))
+      throw new CurlError(58, 'unable to set private key file: \'' + (o.key ?? o.cert) + "' type PEM");
+  }
+  return new Promise((resolve, reject) => {
+    let sock: tls.TLSSocket;
+    try {
+      sock = tls.connect({ socket: raw, ca: ca ?? [], cert, key, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false });
+    } catch (e) {
+      raw.destroy();
+      reject(new CurlError(58, `unable to set private key file: '${o.key ?? o.cert}' type PEM`, String((e as Error).message)));
+      return;
+    }
+    sock.once('error', (e: Error & { code?: string }) => {
+      sock.destroy();
+      const m = /^(error:[0-9A-F]+:SSL routines::[^\n]*)|([a-z].*)$/.exec(e.message);
+      reject(new CurlError(35, `OpenSSL/3.0.17: ${m ? e.message : 'SSL connect error'}`));
+    });
+    sock.once('secureConnect', async () => {
+      sock.removeAllListeners('error');
+      if (!o.insecure) {
+        if (!sock.authorized) {
+          sock.destroy();
+          const why = (sock.authorizationError as Error | null)?.message ?? 'unable to get local issuer certificate';
+          return reject(new CurlError(60, `SSL certificate problem: ${why}`, SSL_HINT));
+        }
+        const bad = tls.checkServerIdentity(host, sock.getPeerCertificate());
+        if (bad) {
+          sock.destroy();
+          return reject(new CurlError(60, `SSL: no alternative certificate subject name matches target host name '${host}'`, SSL_HINT));
+        }
+      }
+      await log(`* SSL connection using ${sock.getProtocol()} / ${sock.getCipher().standardName ?? sock.getCipher().name}\n`);
+      resolve(sock);
+    });
+  });
+}
+
+const SSL_HINT = `More details here: https://curl.se/docs/sslcerts.html
+
+curl failed to verify the legitimacy of the server and therefore could not
+establish a secure connection to it. To learn more about this situation and
+how to fix it, please visit the web page mentioned above.
+`;
+
+async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: string, body: Buffer | undefined, log: (s: string) => Promise<void>): Promise<Transfer> {
+  const sock = await connect(ctx, u, o, log);
+  const headers: Record<string, string> = { Host: u.host, 'User-Agent': o.userAgent ?? `curl/${VERSION}`, Accept: '*/*' };
+  if (o.user !== undefined) headers.Authorization = 'Basic ' + Buffer.from(o.user.includes(':') ? o.user : `${o.user}:`).toString('base64');
+  if (body !== undefined) {
+    headers['Content-Length'] = String(body.length);
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  }
+  for (const h of o.headers) {
+    const i = h.indexOf(':');
+    if (i <= 0) continue;
+    const name = h.slice(0, i).trim();
+    const value = h.slice(i + 1).trim();
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k];
+    if (value !== '') headers[name] = value;
+  }
+  const path = `${u.pathname || '/'}${u.search}`;
+  await log(`> ${method} ${path} HTTP/1.1\r\n` + Object.entries(headers).map(([k, v]) => `> ${k}: ${v}\r\n`).join('') + '> \r\n');
+  return new Promise((resolve, reject) => {
+    const req = http.request({ method, path, headers, setHost: false, createConnection: () => sock as never, agent: false });
+    const onAbort = () => {
+      req.destroy();
+      sock.destroy();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const fail = (e: Error) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      sock.destroy();
+      const msg = e.message;
+      if (/certificate required/.test(msg)) reject(new CurlError(56, 'OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0'));
+      else if (/bad certificate/.test(msg)) reject(new CurlError(56, 'OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0'));
+      else if (/Parse Error|HPE_/.test(msg) || (e as { code?: string }).code?.startsWith('HPE_')) reject(new CurlError(1, 'Received HTTP/0.9 when not allowed'));
+      else reject(new CurlError(52, 'Empty reply from server'));
+    };
+    req.once('error', fail);
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.once('error', fail);
+      res.once('end', () => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        sock.destroy();
+        resolve({
+          status: res.statusCode ?? 0,
+          statusText: res.statusMessage ?? '',
+          httpVersion: res.httpVersion,
+          rawHeaders: res.rawHeaders,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          url: u,
+        });
+      });
+    });
+    req.end(body);
+  });
+}
+
+function headerBlock(t: Transfer): string {
+  let s = `HTTP/${t.httpVersion} ${t.status} ${t.statusText}\r\n`;
+  for (let i = 0; i + 1 < t.rawHeaders.length; i += 2) s += `${t.rawHeaders[i]}: ${t.rawHeaders[i + 1]}\r\n`;
+  return s + '\r\n';
+}
+
+/** curl's max5data: a byte count in at most five characters. */
+function size5(n: number): string {
+  if (n < 100000) return String(n).padStart(5);
+  if (n < 10000 * 1024) return `${Math.floor(n / 1024)}k`.padStart(5);
+  if (n < 100 * 1024 * 1024) return `${Math.floor(n / 1048576)}.${Math.floor((n % 1048576) / 104858)}M`.padStart(5);
+  return `${Math.floor(n / 1048576)}M`.padStart(5);
+}
+
+function timeStr(seconds: number): string {
+  if (seconds <= 0) return '--:--:--';
+  const s = Math.floor(seconds);
+  return `${String(Math.floor(s / 3600)).padStart(2)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function meterLine(total: number, got: number, up: number, secs: number): string {
+  const pct = (a: number, b: number) => String(b > 0 ? Math.floor((a * 100) / b) : 0).padStart(3);
+  const speed = secs > 0 ? Math.floor(got / secs) : got * 1000;
+  return `${pct(got, total)} ${size5(total)}  ${pct(got, total)} ${size5(got)}  ${pct(up, up)} ${size5(up)}  ${size5(speed)}  ${size5(0)} --:--:-- ${timeStr(secs)} --:--:-- ${size5(speed)}`;
+}
+
+const METER_HEAD = `  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current
+                                 Dload  Upload   Total   Spent    Left  Speed
+`;
+
+function writeOut(fmt: string, t: Transfer | undefined, secs: number, err?: CurlError): string {
+  const vars: Record<string, string> = {
+    http_code: String(t?.status ?? 0).padStart(3, '0'),
+    response_code: String(t?.status ?? 0).padStart(3, '0'),
+    size_download: String(t?.body.length ?? 0),
+    url_effective: t?.url.href ?? '',
+    content_type: String(t?.headers['content-type'] ?? ''),
+    time_total: secs.toFixed(6),
+    exitcode: String(err?.code ?? 0),
+    errormsg: err?.message ?? '',
+  };
+  return fmt
+    .replace(/%\{([a-z_]+)\}/g, (m, k: string) => vars[k] ?? m)
+    .replace(/\\([nrt\\])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t', '\\': '\\' })[c]!);
+}
+
+async function readData(ctx: CommandContext, o: Options): Promise<Buffer | undefined> {
+  if (o.data.length === 0) return undefined;
+  const parts: string[] = [];
+  for (const d of o.data) {
+    if (d.startsWith('=')) parts.push(d.slice(1));
+    else {
+      const binary = d.startsWith('B');
+      const file = d.slice(binary ? 2 : 1);
+      let text: string | undefined;
+      if (file === '-') {
+        const chunks: Uint8Array[] = [];
+        for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) chunks.push(c);
+        text = Buffer.concat(chunks).toString('utf8');
+      } else text = readText(ctx.fs, resolvePath(ctx.cwd, file));
+      if (text === undefined) {
+        await ctx.stderr.write(`Warning: Couldn't read data from file "${file}", this makes an empty POST.\n`);
+        text = '';
+      }
+      parts.push(binary ? text : text.replace(/[\r\n]/g, ''));
+    }
+  }
+  return Buffer.from(parts.join('&'));
+}
+
+export const curl: Command = {
+  name: 'curl',
+  summary: 'transfer a URL',
+  async run(ctx) {
+    let o: Options;
+    try {
+      o = parseOptions(ctx.argv.slice(1));
+    } catch (e) {
+      if (e instanceof UsageError) {
+        await ctx.stderr.write(e.message + TRY);
+        return 2;
+      }
+      throw e;
+    }
+    if (o.help) {
+      await ctx.stdout.write(HELP);
+      return 0;
+    }
+    if (o.version) {
+      await ctx.stdout.write(VERSION_TEXT);
+      return 0;
+    }
+    if (o.urls.length === 0) {
+      await ctx.stderr.write('curl: no URL specified!\n' + TRY);
+      return 2;
+    }
+    const showErrors = !o.silent || o.showError;
+    const meter = !o.silent && !o.verbose && (o.output !== undefined || o.remoteName || !ctx.stdout.isTTY);
+    const log = async (s: string) => {
+      if (o.verbose) await ctx.stderr.write(s);
+    };
+    let status = 0;
+    for (const raw of o.urls) {
+      const started = ctx.clock.monotonic();
+      let t: Transfer | undefined;
+      let meterShown = false;
+      try {
+        let u = parseUrl(raw);
+        const body = await readData(ctx, o);
+        let method = o.method ?? (o.head ? 'HEAD' : body !== undefined ? 'POST' : 'GET');
+        if (meter) {
+          await ctx.stderr.write(METER_HEAD + meterLine(0, 0, 0, 0));
+          meterShown = true;
+        }
+        for (let hops = 0; ; hops++) {
+          t = await requestOnce(ctx, u, o, method, body, log);
+          if (o.verbose) await ctx.stderr.write(headerBlock(t).replace(/^/gm, '< ').replace(/< $/, ''));
+          const loc = t.headers.location;
+          if (!o.location || !loc || ![301, 302, 303, 307, 308].includes(t.status)) break;
+          if (hops >= o.maxRedirs) throw new CurlError(47, `Maximum (${o.maxRedirs}) redirects followed`);
+          if (o.include) await ctx.stdout.write(headerBlock(t));
+          u = new URL(loc, u);
+          if (t.status === 303 || ((t.status === 301 || t.status === 302) && method === 'POST' && o.method === undefined)) method = 'GET';
+        }
+        const secs = (ctx.clock.monotonic() - started) / 1000;
+        if ((o.fail || o.failWithBody) && t.status >= 400) {
+          if (o.failWithBody) await ctx.stdout.write(t.body);
+          if (meterShown) await ctx.stderr.write('\r' + meterLine(0, 0, 0, secs) + '\n');
+          throw new CurlError(22, `The requested URL returned error: ${t.status}`);
+        }
+        let out = Buffer.alloc(0);
+        if (o.include || o.head) out = Buffer.from(headerBlock(t));
+        if (method !== 'HEAD') out = Buffer.concat([out, t.body]);
+        let target = o.output;
+        if (target === undefined && o.remoteName) {
+          target = basename(decodeURIComponent(u.pathname));
+          if (!target || target === '/') throw new CurlError(23, 'Remote file name has no length!');
+        }
+        if (target !== undefined && target !== '-') {
+          try {
+            ctx.fs.writeFile(resolvePath(ctx.cwd, target), out);
+          } catch (e) {
+            if (!isFsError(e)) throw e;
+            await ctx.stderr.write(`Warning: Failed to open the file ${target}: ${e.reason()}\n`);
+            throw new CurlError(23, 'Failure writing output to destination');
+          }
+        } else await ctx.stdout.write(out);
+        if (meterShown) await ctx.stderr.write('\r' + meterLine(t.body.length, t.body.length, body?.length ?? 0, secs) + '\n');
+        if (o.writeOut !== undefined) await ctx.stdout.write(writeOut(o.writeOut, t, secs));
+      } catch (e) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (!(e instanceof CurlError)) throw e;
+        if (meterShown && e.code !== 22) await ctx.stderr.write('\n');
+        if (showErrors) await ctx.stderr.write(`curl: (${e.code}) ${e.message}\n${e.extra}`);
+        if (o.writeOut !== undefined) await ctx.stdout.write(writeOut(o.writeOut, t, (ctx.clock.monotonic() - started) / 1000, e));
+        status = e.code;
+      }
+    }
+    return status;
+  },
+};
