@@ -169,12 +169,14 @@ test('background jobs: [1] pid, jobs, Done notice before the next prompt, kill %
   const t = new TermHarness(new FakeHost());
   await t.session.ready;
   assert.match(await t.run('sleep 0.01 &'), /^\[1\] \d+$/);
-  await new Promise((r) => setTimeout(r, 60));
+  await t.waitFor(() => t.session.state().jobs.every((j) => j.state === 'Done'));
   assert.equal(await t.run(''), '[1]+  Done                    sleep 0.01');
   assert.match(await t.run('sleep 100 > /tmp/log 2>&1 &'), /^\[1\] \d+$/);
   assert.equal(await t.run('jobs'), '[1]+  Running                 sleep 100 > /tmp/log 2>&1 &');
   assert.match(await t.run('jobs -l'), /^\[1\]\+ \d+ Running {17}sleep 100 > \/tmp\/log 2>&1 &$/);
-  const killed = (await t.run('kill %1')) + '\n' + (await t.run(''));
+  const first = await t.run('kill %1');
+  await t.waitFor(() => t.session.state().jobs.every((j) => j.state === 'Done'));
+  const killed = first + '\n' + (await t.run(''));
   assert.equal(killed.trim(), '[1]+  Terminated              sleep 100 > /tmp/log 2>&1');
   assert.equal(await t.run('kill %1'), '-bash: kill: %1: no such job');
   t.session.close();
@@ -201,8 +203,7 @@ test('closing the session hangs up its background jobs', async () => {
   assert.equal(host.processes().filter((p) => p.argv[0] === 'sleep').length, 1);
   t.session.close();
   await t.session.exited;
-  await new Promise((r) => setTimeout(r, 10));
-  assert.equal(host.processes().filter((p) => p.argv[0] === 'sleep').length, 0);
+  await t.waitFor(() => host.processes().every((p) => p.argv[0] !== 'sleep'));
 });
 
 test('a runaway loop hits the CPU limit without freezing the event loop', async () => {
@@ -423,7 +424,7 @@ test('a background command that is not found is still a job with a pid; its erro
   const t = new TermHarness(host);
   await t.session.ready;
   assert.match(await t.run('etcd > etcd.log 2>&1 &'), /^\[1\] \d+$/);
-  await new Promise((r) => setTimeout(r, 20));
+  await t.waitFor(() => t.session.state().jobs.every((j) => j.state === 'Done'));
   assert.equal(await t.run(''), '[1]+  Exit 127                etcd > etcd.log 2>&1');
   assert.equal(await t.run('cat etcd.log'), '-bash: etcd: command not found');
   t.session.close();
