@@ -62,6 +62,13 @@ it('interactive ssh opens a login shell on node-2; exit comes back; its backgrou
   term.input('exit\r');
   await waitFor(/Connection to node-2 closed\.\r\n/);
   await waitFor(/learner@node-1:~\$ $/);
+  assert.doesNotMatch(screen, /Last login/);
+  term.input('ssh node-2\r');
+  await waitFor(/Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from 10\.0\.0\.11\r\n/);
+  await waitFor(/learner@node-2:~\$ $/);
+  term.input('exit\r');
+  await waitFor(/Connection to node-2 closed\.\r\n(.|\n|\r)*Connection to node-2 closed\.\r\n/);
+  await waitFor(/learner@node-1:~\$ $/);
   for (let i = 0; i < 100 && h2.processes().some((p) => p.argv[0] === 'sleep'); i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(!h2.processes().some((p) => p.argv[0] === 'sleep'), 'the background job ended with the session');
   term.close();

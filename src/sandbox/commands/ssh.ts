@@ -24,6 +24,24 @@ permitted by applicable law.
 `;
 }
 
+/** sshd's lastlog: when and from where each user last logged in, per host. */
+const lastLogins = new WeakMap<Host, Map<string, { at: number; from: string }>>();
+
+const DAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** "Last login: Sat Nov 21 09:22:32 2026 from 10.0.0.11" for a previous login, then records this one. */
+function lastLogin(target: Host, user: string, from: string): string {
+  let m = lastLogins.get(target);
+  if (!m) lastLogins.set(target, (m = new Map()));
+  const prev = m.get(user);
+  m.set(user, { at: target.clock.now(), from });
+  if (!prev) return '';
+  const d = new Date(prev.at);
+  return `Last login: ${DAY[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()} from ${prev.from}\n`;
+}
+
 /** The hosts ssh can reach, by their network interface (createSandbox registers each host). */
 const sshHosts = new WeakMap<HostNetwork, Host>();
 
@@ -154,7 +172,8 @@ export const ssh: Command = {
     };
     const interactive = o.command.length === 0 && !o.noTty && (ctx.stdin.isTTY || o.forceTty);
     if (interactive) {
-      if (!o.quiet) await ctx.stdout.write(motdFor(target).replace(/\n/g, '\r\n'));
+      const banner = motdFor(target) + lastLogin(target, userName, ctx.host.ip);
+      if (!o.quiet) await ctx.stdout.write(banner.replace(/\n/g, '\r\n'));
       const code = await attachTerminalSession({
         host: target,
         user: userName,
