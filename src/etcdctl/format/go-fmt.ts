@@ -62,7 +62,11 @@ export function humanizeBytes(n: bigint): string {
   const e = Math.floor(Math.log(s) / Math.log(1000));
   const suffix = sizes[e]!;
   const val = Math.floor((s / Math.pow(1000, e)) * 10 + 0.5) / 10;
-  return val < 10 ? `${val.toFixed(1)} ${suffix}` : `${val.toFixed(0)} ${suffix}`;
+  if (val < 10) return `${val.toFixed(1)} ${suffix}`;
+  // Go's %.0f rounds an exact half to even (20.5 → "20").
+  const whole = Math.floor(val);
+  const rounded = val - whole === 0.5 ? (whole % 2 === 0 ? whole : whole + 1) : Math.round(val);
+  return `${rounded} ${suffix}`;
 }
 
 /** `\x` before every byte's two hex digits (etcdctl's addHexPrefix). */
