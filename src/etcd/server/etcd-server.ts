@@ -26,6 +26,7 @@ import { EtcdServerCore, type ApplyResult, type EtcdServerOptions, type ServerHe
 import { EtcdServerMembership } from './server-membership.ts';
 import { Errors, toStatus } from './errors.ts';
 import type { AlarmMember, Member } from './membership.ts';
+import { encodeSnapshotFile } from './backup.ts';
 import type { AlarmType } from './request.ts';
 
 export type { EtcdServerOptions, ServerHeader } from './server-core.ts';
@@ -220,9 +221,9 @@ export class EtcdServer extends EtcdServerMembership {
     return this.withHeader(this.store.hashKV(revision));
   }
 
-  /** The whole store as bytes (what /v3/maintenance/snapshot streams). */
+  /** The backend as `etcdctl snapshot save` receives it: db file + sha256 (see backup.ts). */
   snapshotBytes(): Uint8Array {
-    return this.store.snapshot();
+    return encodeSnapshotFile(this.store.snapshot());
   }
 
   defragment(): { header: ServerHeader } {

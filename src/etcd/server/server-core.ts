@@ -26,6 +26,7 @@ import { decodeEnvelope, encodeEnvelope, IdGenerator, type ServerRequest } from 
 import { raftLoggerFor } from './raft-logger.ts';
 import { ServerMetrics } from './metrics.ts';
 import { startCompactor, type CompactionPolicy } from './compactor.ts';
+import { encodeDb } from './backup.ts';
 
 export interface EtcdServerOptions {
   name: string;
@@ -558,7 +559,7 @@ export class EtcdServerCore {
     const fs = this.opts.fs;
     const dir = `${this.opts.dataDir}/member/snap`;
     const tmp = `${dir}/db.tmp`;
-    fs.writeFile(tmp, this.store.snapshot(), { mode: 0o600 });
+    fs.writeFile(tmp, encodeDb(this.store.snapshot()), { mode: 0o600 });
     fs.fsync(tmp);
     fs.rename(tmp, `${dir}/db`);
     fs.fsync(dir);
