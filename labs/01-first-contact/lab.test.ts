@@ -81,13 +81,21 @@ test('a task that was done and undone says what changed (etcd stopped)', async (
   const term = new TerminalDriver(sandbox, { host: 'node-1' });
   try {
     await term.ready();
-    for (const line of ['etcd > etcd.log 2>&1 &', 'sleep 1']) await term.run(line);
+    await term.run('etcd > etcd.log 2>&1 &');
     const ctx = createCheckContext(sandbox);
     const start = lab.tasks.find((t) => t.id === 'start-etcd')!;
-    assert.equal((await runOneCheck(start, ctx)).ok, true);
+    // etcd takes a moment to start and to stop: poll, boundedly, as the page does.
+    const settle = async (want: boolean) => {
+      let r = await runOneCheck(start, ctx);
+      for (let i = 0; i < 50 && r.ok !== want; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        r = await runOneCheck(start, ctx);
+      }
+      return r;
+    };
+    assert.equal((await settle(true)).ok, true);
     await term.run('kill %1');
-    await term.run('sleep 1');
-    const after = await runOneCheck(start, ctx);
+    const after = await settle(false);
     assert.equal(after.ok, false);
     assert.match(after.message, /no etcd process/);
   } finally {

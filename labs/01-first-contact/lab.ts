@@ -185,7 +185,8 @@ const lab: LabDefinition = {
 
   solution: [
     'etcd > etcd.log 2>&1 &',
-    'sleep 1',
+    // etcd needs a moment before it serves; wait for it rather than guess how long.
+    'until etcdctl endpoint health >/dev/null 2>&1; do sleep 0.2; done',
     'curl http://127.0.0.1:2379/health',
     'curl -s http://127.0.0.1:2379/version',
     'etcdctl endpoint health',
