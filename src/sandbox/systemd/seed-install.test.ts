@@ -56,6 +56,11 @@ async function installAndCheck(download: string) {
     assert.match(v.stdout, /^etcd Version: 3\.6\.4\n/);
     const st = h.rootFs.stat('/usr/local/bin/etcdctl');
     assert.equal(st.mode & 0o777, 0o755);
+    if (builtinPrograms.has('etcdctl')) {
+      // The service really serves: the lesson's next commands.
+      const kv = await run(h, ['bash', '-c', 'etcdctl put foo bar && etcdctl get foo --print-value-only']);
+      assert.equal(kv.stdout, 'OK\nbar\n', kv.stderr);
+    }
     const ipPipe = await run(h, ['bash', '-c', `ip -o -4 addr show | grep 'eth' | awk '{split($4,a,"/"); print a[1]}' | paste -sd,`]);
     assert.equal(ipPipe.stdout, '10.0.0.11\n');
   } finally {
