@@ -131,8 +131,8 @@ export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io:
         break;
       }
       case 'heredoc': {
-        let text = r.quoted ? r.body.parts.map((p) => (p.type === 'sq' ? p.text : '')).join('') : await expandString(ctx, r.body, { tilde: false });
-        if (r.stripTabs && !r.quoted) text = text.replace(/^\t+/gm, '');
+        // <<- tabs were stripped when the body was read; expanded text keeps its own tabs.
+        const text = r.quoted ? r.body.parts.map((p) => (p.type === 'sq' ? p.text : '')).join('') : await expandString(ctx, r.body, { tilde: false });
         fds[r.fd] = inputOf(text);
         break;
       }
