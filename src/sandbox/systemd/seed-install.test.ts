@@ -110,3 +110,28 @@ it('provisionEtcd puts etcd on several hosts the way the lesson does', { timeout
     await sb.dispose();
   }
 });
+
+/** The lesson's second half, verbatim: a CA, server and client certificates, /etc/default/etcd, restart, mTLS. */
+const TLS_PART = "set -e\nsudo mkdir -p /etc/etcd/pki\ncd /etc/etcd/pki\nsudo openssl genrsa -out ca.key 4096\nsudo openssl req -x509 -new -nodes -key ca.key -out ca.crt -subj \"/CN=etcd\" -sha256 -days 3650\ncat <<EOF | sudo tee server.cnf\n[ req ]\ndefault_bits = 2048\ndistinguished_name = req_distinguished_name\nreq_extensions = req_ext\nprompt = no\n[ req_distinguished_name ]\nCN = server\n[ req_ext ]\nsubjectAltName = @alt_names\n[ alt_names ]\nDNS.1 = localhost\nDNS.2 = $(hostname)\nIP.1 = 127.0.0.1\nIP.2 = ::1\nIP.3 = $(ip -o -4 addr show | grep 'eth' | awk '{split($4,a,\"/\"); print a[1]}' | paste -sd,)\nEOF\nsudo openssl genrsa -out server.key 2048\nsudo openssl req -new -key server.key -out server.csr -config server.cnf\nsudo openssl x509 -req -in server.csr -out server.crt \\\n-CA ca.crt -CAkey ca.key \\\n-days 365 -extfile server.cnf -extensions req_ext\nsudo openssl genrsa -out client.key 2048\nsudo openssl req -new -key client.key -out client.csr -subj \"/CN=etcd/O=etcd\"\nsudo openssl x509 -req -in client.csr -out client.crt \\\n-CA ca.crt -CAkey ca.key \\\n-days 365\nsudo chown -R etcd:etcd .\nsudo chmod 644 client.key\ncd\ncat <<EOF | sudo tee -a /etc/default/etcd\nETCD_LISTEN_CLIENT_URLS=https://0.0.0.0:2379\nETCD_CLIENT_CERT_AUTH=true\nETCD_CERT_FILE=/etc/etcd/pki/server.crt\nETCD_KEY_FILE=/etc/etcd/pki/server.key\nETCD_TRUSTED_CA_FILE=/etc/etcd/pki/ca.crt\nETCD_NAME=$(hostname)\nETCD_ADVERTISE_CLIENT_URLS=https://$(hostname):2379\nEOF\nsudo systemctl restart etcd\ncat <<EOF | tee -a $HOME/.bashrc $HOME/.profile\nexport ETCDCTL_CACERT=/etc/etcd/pki/ca.crt\nexport ETCDCTL_CERT=/etc/etcd/pki/client.crt\nexport ETCDCTL_KEY=/etc/etcd/pki/client.key\nexport ETCDCTL_ENDPOINTS=https://127.0.0.1:2379\nEOF\nbash --login -c \"etcdctl endpoint health\"\n";
+
+it(
+  "the seed's TLS commands work verbatim: restart with /etc/default/etcd, etcdctl over mTLS",
+  { timeout: 120_000, skip: builtinPrograms.has('etcdctl') && builtinPrograms.has('openssl') ? false : 'waiting for etcdctl and openssl' },
+  async () => {
+    const sb = sandbox();
+    const h = sb.host('node-1');
+    try {
+      const r1 = await run(h, ['bash', '-c', INSTALL(WGET)]);
+      assert.equal(r1.status, 0, r1.stderr);
+      const r = await run(h, ['bash', '-c', TLS_PART]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /https:\/\/127\.0\.0\.1:2379 is healthy: successfully committed proposal: took = /);
+      assert.equal((await run(h, ['systemctl', 'is-active', 'etcd'])).stdout, 'active\n');
+      const log = (await run(h, ['journalctl', '-u', 'etcd', '--no-pager'])).stdout;
+      assert.match(log, /Stopping etcd\.service - etcd\.\.\.\n[^]*Stopped etcd\.service - etcd\.\n[^]*Starting etcd\.service - etcd\.\.\.\n/);
+      assert.equal(h.processes().find((p) => p.unit === 'etcd.service')?.cred.user, 'etcd');
+    } finally {
+      await sb.dispose();
+    }
+  },
+);
