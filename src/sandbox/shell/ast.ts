@@ -9,7 +9,9 @@ export type WordPart =
   | { type: 'dq'; parts: WordPart[] }
   | { type: 'param'; expr: ParamExpr }
   | { type: 'cmdsub'; body: Script; text: string }
-  | { type: 'arith'; expr: Word };
+  | { type: 'arith'; expr: Word }
+  /** <(cmd): the command's output as a file name. */
+  | { type: 'procsub'; body: Script; text: string };
 
 export interface ParamExpr {
   /** Variable name, digit(s) or one of @ * # ? $ ! - 0. */

@@ -14,6 +14,8 @@ export interface ExpandContext {
   fs: FileSystem;
   /** Runs $(…) in a subshell; resolves with its output (trailing newlines kept). */
   commandSubst(body: Script): Promise<string>;
+  /** Runs <(…); resolves with the name of a file holding its output. */
+  processSubst?(body: Script): Promise<string>;
 }
 
 type Seg = { text: string; quoted: boolean; split: boolean } | { brk: true };
@@ -96,6 +98,8 @@ export function rawText(w: Word): string {
           return p.text;
         case 'arith':
           return `$((${rawText(p.expr)}))`;
+        case 'procsub':
+          return p.text;
       }
     })
     .join('');
@@ -196,6 +200,11 @@ async function expandParts(ctx: ExpandContext, parts: WordPart[], inDq: boolean,
       case 'cmdsub': {
         const text = (await ctx.commandSubst(p.body)).replace(/\n+$/, '');
         out.push({ text, quoted: inDq, split: !inDq });
+        break;
+      }
+      case 'procsub': {
+        if (!ctx.processSubst) throw new ShellError('process substitution is not available here');
+        out.push({ text: await ctx.processSubst(p.body), quoted: true, split: false });
         break;
       }
       case 'arith': {

@@ -1,7 +1,7 @@
 // Runs parsed scripts: lists, pipelines, compound commands, functions, builtins and
 // programs on the host. Every await point checks for Ctrl-C and the CPU budget.
 import { BrokenPipeError, Pipe, type InputStream, type OutputStream } from '../io.ts';
-import type { FileSystem } from '../../platform/filesystem.ts';
+import { isFsError, type FileSystem } from '../../platform/filesystem.ts';
 import type { SignalName } from '../types.ts';
 import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.ts';
 import { BUILTINS, INTERNAL_BUILTINS, type Builtin } from './builtins/index.ts';
@@ -52,7 +52,39 @@ export class Interpreter {
       state: this.state,
       fs: this.fs,
       commandSubst: (body) => this.commandSubst(body, io),
+      processSubst: (body) => this.processSubst(body, io),
     };
+  }
+
+  /** Files made for <(…), removed when the pipeline that used them ends. */
+  private procsubFiles: string[] = [];
+  private procsubCount = 0;
+
+  /**
+   * <(cmd): the command runs to completion and its output is put in a file under /tmp,
+   * readable by the shell's user (bash uses a pipe, /dev/fd/63; a file works for every
+   * program here, which open paths through the disk).
+   */
+  private async processSubst(body: Script, io: IO): Promise<string> {
+    const output = await this.commandSubst(body, io, false);
+    const path = `/tmp/.bash-procsub-${this.state.pid}-${++this.procsubCount}`;
+    try {
+      this.fs.writeFile(path, output, { mode: 0o600 });
+    } catch (e) {
+      throw new ShellError(`cannot make pipe for process substitution: ${isFsError(e) ? e.reason() : String(e)}`);
+    }
+    this.procsubFiles.push(path);
+    return path;
+  }
+
+  private removeProcsubFiles(from: number): void {
+    for (const f of this.procsubFiles.splice(from)) {
+      try {
+        this.fs.unlink(f);
+      } catch {
+        /* already gone */
+      }
+    }
   }
 
   /** Parses and runs a text (a command line, -c string, sourced file). Syntax errors print bash's message. */
@@ -165,6 +197,7 @@ export class Interpreter {
   async runPipeline(p: Pipeline, io: IO, errexitApplies = true): Promise<number> {
     await this.rt.step();
     const started = p.timed ? performance.now() : 0;
+    const procsubMark = this.procsubFiles.length;
     let status: number;
     if (p.negated) this.condDepth++;
     try {
@@ -180,6 +213,7 @@ export class Interpreter {
       }
     } finally {
       if (p.negated) this.condDepth--;
+      this.removeProcsubFiles(procsubMark);
     }
     if (p.negated) status = status === 0 ? 1 : 0;
     if (p.timed) {
@@ -267,7 +301,7 @@ export class Interpreter {
 
 
 
-  private async commandSubst(body: Script, io: IO): Promise<string> {
+  private async commandSubst(body: Script, io: IO, setsStatus = true): Promise<string> {
     // $(< file) reads the file without running anything.
     const only = body.items.length === 1 && body.items[0]!.rest.length === 0 && !body.items[0]!.background ? body.items[0]!.first : undefined;
     const c = only && only.commands.length === 1 && !only.negated ? only.commands[0] : undefined;
@@ -310,8 +344,10 @@ export class Interpreter {
         status = e.status;
       } else throw e;
     }
-    this.state.lastStatus = status;
-    this.lastSubstStatus = status;
+    if (setsStatus) {
+      this.state.lastStatus = status;
+      this.lastSubstStatus = status;
+    }
     return chunks.join('').replace(/\0/g, '');
   }
 

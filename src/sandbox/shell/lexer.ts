@@ -98,6 +98,13 @@ export class Lexer {
       if (op && REDIRECT_OPS.has(op)) return { t: 'op', v: op, start, end: this.pos, fd: Number(m[1]) };
       this.pos = start;
     }
+    if (this.src.startsWith('<(', this.pos)) {
+      // Process substitution: a word of its own.
+      const { script, end } = this.nested(this.src, this.pos + 2);
+      this.pos = end;
+      const part: WordPart = { type: 'procsub', body: script, text: this.src.slice(start, end) };
+      return { t: 'word', word: { parts: [part] }, raw: this.src.slice(start, end), start, end };
+    }
     const op = this.readOp();
     if (op) {
       if (op === '\n' && this.pendingHeredocs.length) this.readHeredocBodies();
