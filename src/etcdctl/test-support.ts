@@ -68,7 +68,7 @@ export function memoryFs(files: Record<string, string>, unreadable: string[] = [
       if (!d) throw new FsError('ENOENT', 'open', p);
       return d;
     },
-    writeFile: (p, d) => void data.set(p, typeof d === 'string' ? new TextEncoder().encode(d) : d),
+    writeFile: (p, d) => void data.set(p, typeof d === "string" ? new TextEncoder().encode(d) : new Uint8Array(d)),
     appendFile: (p, d) => {
       const old = data.get(p) ?? new Uint8Array();
       const add = typeof d === 'string' ? new TextEncoder().encode(d) : d;
