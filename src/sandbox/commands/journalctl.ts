@@ -5,7 +5,7 @@ import type { Command } from '../types.ts';
 import { journalFor } from '../systemd/journal.ts';
 import { unitName } from '../systemd/manager.ts';
 import { catalogFor } from '../systemd/catalog.ts';
-import type { JournalEntry } from '../systemd/journal.ts';
+import { readsSystemJournal, visibleTo, type JournalEntry } from '../systemd/journal.ts';
 
 const HELP = `journalctl [OPTIONS...] [MATCHES...]
 
@@ -100,7 +100,13 @@ export const journalctl: Command = {
       return journal.format(e) + '\n' + (extra ? extra.map((l) => `\u2591\u2591 ${l}\n`).join('') : '');
     };
     const filter = units.map(unitName);
-    let entries = journal.query({ unit: filter });
+    const cred = ctx.proc.cred;
+    const everything = readsSystemJournal(ctx.host, cred);
+    // Debian: only root, adm and systemd-journal read the system journal; others get a hint.
+    if (!everything && !quiet) {
+      await ctx.stderr.write("Hint: You are currently not seeing messages from other users and the system.\n      Users in groups 'adm', 'systemd-journal' can see all messages.\n      Pass -q to turn off this notice.\n");
+    }
+    let entries = visibleTo(ctx.host, cred, journal.query({ unit: filter }));
     if (follow && lines === undefined) lines = 10;
     if (lines !== undefined && lines !== Infinity) entries = entries.slice(Math.max(0, entries.length - lines));
     if (reverse) entries.reverse();
@@ -115,6 +121,7 @@ export const journalctl: Command = {
       let queue = Promise.resolve();
       const stop = journal.follow((e) => {
         if (filter.length && (e.unit === undefined || !filter.includes(e.unit))) return;
+        if (!everything && e.uid !== cred.uid) return;
         queue = queue.then(() => ctx.stdout.write(show(e))).catch(() => done());
       });
       const done = () => {

@@ -334,7 +334,7 @@ class Systemctl {
       }
       if (!first) await this.out('\n');
       first = false;
-      let text = statusText(this.m, this.ctx.host, u, this.o.lines);
+      let text = statusText(this.m, this.ctx.host, u, this.o.lines, this.ctx.proc.cred);
       // On a terminal systemctl shortens long lines (journal JSON) to the width, with an ellipsis.
       const cols = this.ctx.tty?.cols;
       if (this.ctx.stdout.isTTY && cols && !this.o.full) text = text.split('\n').map((l) => ([...l].length > cols ? [...l].slice(0, cols - 1).join('') + '\u2026' : l)).join('\n');

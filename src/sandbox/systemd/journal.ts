@@ -14,6 +14,25 @@ export interface JournalEntry {
   message: string;
   /** The systemd job this message belongs to (journalctl -x shows its id). */
   job?: number;
+  /** _UID of the sender (0 for systemd). */
+  uid?: number;
+}
+
+/** Groups whose members read the whole system journal on Debian (adm, systemd-journal). */
+const JOURNAL_READERS = ['adm', 'systemd-journal'];
+
+/** May cred read all entries? root and members of adm / systemd-journal may; others see only their own. */
+export function readsSystemJournal(host: Host, cred: { uid: number; groups: number[] }): boolean {
+  if (cred.uid === 0) return true;
+  return JOURNAL_READERS.some((name) => {
+    const g = host.users.groupByName(name);
+    return g !== undefined && cred.groups.includes(g.gid);
+  });
+}
+
+/** The entries cred may read. */
+export function visibleTo(host: Host, cred: { uid: number; groups: number[] }, entries: JournalEntry[]): JournalEntry[] {
+  return readsSystemJournal(host, cred) ? entries : entries.filter((e) => e.uid === cred.uid);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -51,12 +70,12 @@ export class Journal {
   }
 
   /** An output stream that turns a process's lines into entries. */
-  streamFor(ident: () => { ident: string; pid: number }, unit: string): OutputStream & { flush(): void } {
+  streamFor(ident: () => { ident: string; pid: number; uid?: number }, unit: string): OutputStream & { flush(): void } {
     let buf = '';
     const dec = new TextDecoder();
     const emit = (line: string) => {
       const who = ident();
-      this.append({ ident: who.ident, pid: who.pid, unit, message: line });
+      this.append({ ident: who.ident, pid: who.pid, unit, message: line, ...(who.uid !== undefined ? { uid: who.uid } : {}) });
     };
     return {
       isTTY: false,

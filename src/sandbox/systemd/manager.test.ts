@@ -36,6 +36,8 @@ function setup() {
   h.rootFs.mkdir('/var/lib/etcd');
   h.rootFs.chown('/var/lib/etcd', 105, 108);
   h.rootFs.writeFile('/etc/systemd/system/etcd.service', ETCD_SERVICE_UNIT);
+  // The learner reads the system journal as a member of adm (see the test below for one who does not).
+  h.rootFs.writeFile('/etc/group', new TextDecoder().decode(h.rootFs.readFile('/etc/group')).replace(/^adm:x:4:.*$/m, 'adm:x:4:learner'));
   return { sb, h, clock };
 }
 
@@ -212,4 +214,17 @@ it('list-units and list-unit-files', async () => {
   assert.match(lu.stdout, /\n1 loaded units listed\. Pass --all to see loaded but inactive units, too\.\n/);
   const lf = await run(h, 'systemctl list-unit-files');
   assert.equal(lf.stdout, 'UNIT FILE    STATE   PRESET\netcd.service enabled enabled\n\n1 unit files listed.\n');
+});
+
+it('a user outside adm/systemd-journal sees no system messages (Debian), root and adm members do', async () => {
+  const { h } = setup();
+  h.rootFs.writeFile('/etc/group', new TextDecoder().decode(h.rootFs.readFile('/etc/group')).replace(/^adm:x:4:.*$/m, 'adm:x:4:'));
+  await run(h, 'systemctl start etcd', { as: 'root' });
+  const j = await run(h, 'journalctl -u etcd');
+  assert.equal(j.stderr, "Hint: You are currently not seeing messages from other users and the system.\n      Users in groups 'adm', 'systemd-journal' can see all messages.\n      Pass -q to turn off this notice.\n");
+  assert.equal(j.stdout, '-- No entries --\n');
+  const st = await run(h, 'systemctl status etcd');
+  assert.doesNotMatch(st.stdout, /systemd\[1\]/);
+  assert.match((await run(h, 'journalctl -u etcd', { as: 'root' })).stdout, /Started etcd.service - etcd\./);
+  assert.match((await run(h, 'systemctl status etcd', { as: 'root' })).stdout, /Started etcd.service - etcd\./);
 });

@@ -93,7 +93,7 @@ export class ServiceManager {
 
   private log(unit: string | undefined, message: string): void {
     const job = unit ? this.units.get(unit)?.job : undefined;
-    this.journal.append({ ident: 'systemd', pid: SYSTEMD_PID, unit, message, ...(job !== undefined ? { job } : {}) });
+    this.journal.append({ ident: 'systemd', pid: SYSTEMD_PID, uid: 0, unit, message, ...(job !== undefined ? { job } : {}) });
   }
 
   /** systemd numbers its jobs; journalctl -x shows them. */
@@ -393,7 +393,7 @@ export class ServiceManager {
       const why = r.error === 'EACCES' ? 'Permission denied' : r.error === 'EISDIR' ? 'Is a directory' : 'No such file or directory';
       return fail(203, 'EXEC', why, r.error === 'ENOENT' ? `Failed to locate executable ${exe}: ${why}` : `Unable to locate executable '${exe}': ${why}`);
     }
-    const ident = { ident: basename(exe), pid: 0 };
+    const ident = { ident: basename(exe), pid: 0, uid: cred.uid };
     const journalOut = this.journal.streamFor(() => ident, u.name);
     // The program may print before start() returns its pid: hold those chunks until it is known.
     const held: (string | Uint8Array)[] = [];
@@ -467,7 +467,7 @@ export class ServiceManager {
       this.log(u.name, `Started ${this.label(u)}.`);
       this.settleStart(u, true);
     }
-    for (const line of childLog) this.journal.append({ ident: 'systemd', pid: proc.info.pid, unit: u.name, message: line });
+    for (const line of childLog) this.journal.append({ ident: 'systemd', pid: proc.info.pid, uid: 0, unit: u.name, message: line });
     void proc.exited.then(() => this.onExit(u, proc, status, startedAt));
   }
 

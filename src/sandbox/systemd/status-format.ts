@@ -1,6 +1,7 @@
 // How systemctl status words states and times (systemd 252): bullets, the Loaded/Active
 // lines, "Sat 2026-11-21 09:22:32 UTC; 5s ago", durations like "3.005s" or "1min 2s".
 import type { Host } from '../types.ts';
+import { visibleTo } from './journal.ts';
 import { describeExit, type ServiceManager, type Unit } from './manager.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -64,7 +65,7 @@ export function activeLine(u: Unit, now: number): string {
 }
 
 /** The whole `systemctl status unit` text, journal lines included. */
-export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10): string {
+export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10, viewer?: { uid: number; groups: number[] }): string {
   const now = host.clock.now();
   const cfg = u.loaded?.config;
   const out: string[] = [];
@@ -93,7 +94,8 @@ export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10): 
     out.push(`     CGroup: /system.slice/${u.name}`);
     procs.forEach((p, i) => out.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.argv.join(' ')}`));
   }
-  const log = m.journal.query({ unit: [u.name] }).slice(-lines);
+  const all = m.journal.query({ unit: [u.name] });
+  const log = (viewer ? visibleTo(host, viewer, all) : all).slice(-lines);
   let text = out.join('\n') + '\n';
   if (log.length && lines > 0) text += '\n' + log.map((e) => m.journal.format(e)).join('\n') + '\n';
   return text;
