@@ -275,6 +275,7 @@ export class FakeHost implements Host {
       host: this,
       proc: info,
       fs: this.fsFor(opts.cred),
+      // The fake host has no network; shell tests never run networked programs.
       net: undefined as never,
       clock: this.clock,
       spawn: opts.spawn ?? createSpawner(this, { env: opts.env, cwd: opts.cwd, cred: opts.cred, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, ppid: () => pid }, runScriptText),
