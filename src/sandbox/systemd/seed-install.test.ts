@@ -127,7 +127,7 @@ it(
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /https:\/\/127\.0\.0\.1:2379 is healthy: successfully committed proposal: took = /);
       assert.equal((await run(h, ['systemctl', 'is-active', 'etcd'])).stdout, 'active\n');
-      const log = (await run(h, ['journalctl', '-u', 'etcd', '--no-pager'])).stdout;
+      const log = (await run(h, ['journalctl', '-u', 'etcd', '--no-pager'], { as: 'root' })).stdout;
       assert.match(log, /Stopping etcd\.service - etcd\.\.\.\n[^]*Stopped etcd\.service - etcd\.\n[^]*Starting etcd\.service - etcd\.\.\.\n/);
       assert.equal(h.processes().find((p) => p.unit === 'etcd.service')?.cred.user, 'etcd');
     } finally {
