@@ -122,7 +122,8 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
   await runButton.click();
   await waitForTerminal(page, /\[1\] \d+/);
   await page.locator('.xterm').first().click();
-  await typeLine(page, 'sleep 1');
+  // A restarted member needs a moment to elect itself; wait for it as a learner would.
+  await typeLine(page, 'until etcdctl endpoint health >/dev/null 2>&1; do sleep 0.2; done');
 
   await typeLine(page, 'curl http://127.0.0.1:2379/health', /\{"health":"true"/);
   await typeLine(page, 'curl -s http://127.0.0.1:2379/version', /"etcdserver":"3\.6\.4"/);
