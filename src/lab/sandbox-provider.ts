@@ -33,7 +33,9 @@ export function labSandboxFrom(sandbox: Sandbox): LabSandbox & { readonly sandbo
         cols: opts.cols,
         rows: opts.rows,
         ttyName: opts.ttyName,
+        // Like a terminal emulator running `bash -l`: profiles are read, errors say "bash: …".
         login: true,
+        argv0: 'bash',
         onOutput: opts.onOutput,
         onExit: (code: number) => {
           terminals.delete(wrapped);

@@ -29,6 +29,11 @@ export interface TerminalSessionOptions {
   onExit?: (code: number) => void;
   /** A login shell (reads /etc/profile and ~/.profile; errors read "-bash: …"). Default true. */
   login?: boolean;
+  /**
+   * The name the shell runs as (argv[0], the prefix of its errors). Default '-bash' for a
+   * login shell as sshd starts it; a terminal emulator running `bash -l` gives 'bash'.
+   */
+  argv0?: string;
   /** Starting directory (default: the user's home). */
   cwd?: string;
   /** The parent process (sshd/login); default 1. */
@@ -170,7 +175,7 @@ class Session implements TerminalSession {
           return self.main(cred, env, cwd, login, ctx.proc.pid);
         },
       },
-      argv: [login ? '-bash' : 'bash'],
+      argv: [this.opts.argv0 ?? (login ? '-bash' : 'bash')],
       env,
       cwd,
       cred,
@@ -193,7 +198,7 @@ class Session implements TerminalSession {
     this.st.login = login;
     this.st.set('TTY_NAME', this.opts.ttyName);
     this.st.vars.delete('TTY_NAME');
-    this.rt = new ShellRuntime({ host, name: login ? '-bash' : 'bash', tty: this.ttyInfo, interactive: true, ...(this.opts.cpuLimitMs !== undefined ? { cpuLimitMs: this.opts.cpuLimitMs } : {}) });
+    this.rt = new ShellRuntime({ host, name: this.opts.argv0 ?? (login ? '-bash' : 'bash'), tty: this.ttyInfo, interactive: true, ...(this.opts.cpuLimitMs !== undefined ? { cpuLimitMs: this.opts.cpuLimitMs } : {}) });
     this.sh = new Interpreter(this.st, this.rt);
     const io = { stdin: this.tty, stdout: this.out, stderr: this.out };
     this.rt.beginCommandLine();
