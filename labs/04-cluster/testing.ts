@@ -50,8 +50,8 @@ export async function clusterLabSandbox(lab: LabDefinition): Promise<LabSandbox>
 }
 
 /** A logged-in terminal per host, in topology order (pts/0, pts/1 …). */
-export async function terminalsPerHost(sandbox: LabSandbox, lab: LabDefinition): Promise<TerminalDriver[]> {
-  const terms = lab.topology.hosts.map((h, i) => new TerminalDriver(sandbox, { host: h.name, ttyName: `pts/${i}` }));
+export async function terminalsPerHost(sandbox: LabSandbox, lab: LabDefinition, opts: { cols?: number } = {}): Promise<TerminalDriver[]> {
+  const terms = lab.topology.hosts.map((h, i) => new TerminalDriver(sandbox, { host: h.name, ttyName: `pts/${i}`, ...(opts.cols ? { cols: opts.cols } : {}) }));
   for (const t of terms) if (!(await t.ready())) throw new Error(`no prompt on ${t.output}`);
   return terms;
 }
