@@ -37,7 +37,7 @@ describe('etcdctl over TLS', () => {
   before(async () => {
     srv = https.createServer({ key: server.keyPem, cert: server.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
       const peer = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-      seenClientCerts.push(peer?.subject?.CN ?? '');
+      seenClientCerts.push(String(peer?.subject?.CN ?? ''));
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -295,7 +295,7 @@ async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: stri
   const path = `${u.pathname || '/'}${u.search}`;
   await log(`> ${method} ${path} HTTP/1.1\r\n` + Object.entries(headers).map(([k, v]) => `> ${k}: ${v}\r\n`).join('') + '> \r\n');
   return new Promise((resolve, reject) => {
-    const req = http.request({ method, path, headers, setHost: false, createConnection: () => sock as never, agent: false });
+    const req = http.request({ method, path, headers, setHost: false, createConnection: () => sock as never });
     const onAbort = () => {
       req.destroy();
       sock.destroy();
@@ -441,6 +441,8 @@ export const curl: Command = {
       let meterShown = false;
       try {
         let u = parseUrl(raw);
+        // -O names the file after the URL as given, not where redirects led.
+        const given = u;
         const body = await readData(ctx, o);
         let method = o.method ?? (o.head ? 'HEAD' : body !== undefined ? 'POST' : 'GET');
         if (meter) {
@@ -468,7 +470,7 @@ export const curl: Command = {
         if (method !== 'HEAD') out = Buffer.concat([out, t.body]);
         let target = o.output;
         if (target === undefined && o.remoteName) {
-          target = basename(decodeURIComponent(u.pathname));
+          target = basename(decodeURIComponent(given.pathname));
           if (!target || target === '/') throw new CurlError(23, 'Remote file name has no length!');
         }
         if (target !== undefined && target !== '-') {

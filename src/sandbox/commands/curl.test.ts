@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { describe, it } from 'node:test';
+import { run, testSandbox } from './testing.ts';
+
+const RELEASE = 'https://github.com/etcd-io/etcd/releases/download/v3.6.4/etcd-v3.6.4-linux-amd64.tar.gz';
+
+/** A host with a small HTTP server on 127.0.0.1:2379 that behaves like etcd's /health and echoes requests. */
+async function hostWithServer() {
+  const sb = testSandbox();
+  const h = sb.host('node-1');
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      if (req.url === '/health') {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('{"health":"true","reason":""}');
+      } else if (req.url === '/down') {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('{"health":"false","reason":"RAFT NO LEADER"}');
+      } else if (req.url === '/moved') {
+        res.writeHead(302, { Location: '/health' });
+        res.end();
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, body, type: req.headers['content-type'] ?? '', x: req.headers['x-test'] ?? '' }));
+      }
+    });
+  });
+  const net = sb.network.host('node-1')!;
+  await net.listen({ host: '127.0.0.1', port: 2379 }, (sock) => server.emit('connection', sock));
+  return h;
+}
+
+describe('curl', () => {
+  it('prints the body; on a terminal without the progress meter', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, 'curl http://127.0.0.1:2379/health', { tty: true });
+    assert.deepEqual(r, { status: 0, stdout: '{"health":"true","reason":""}', stderr: '' });
+  });
+
+  it('shows the progress meter on stderr when the output is not a terminal, and -s hides it', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, 'curl http://127.0.0.1:2379/health');
+    assert.equal(r.stdout, '{"health":"true","reason":""}');
+    const lines = r.stderr.split('\n');
+    assert.equal(lines[0], '  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current');
+    assert.match(lines[2]!, /\r100    29  100    29    0     0 /);
+    assert.equal((await run(h, 'curl -s http://127.0.0.1:2379/health')).stderr, '');
+  });
+
+  it('-f fails with 22 on an HTTP error, -s alone hides it, -sS shows it', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, 'curl -sf http://127.0.0.1:2379/down');
+    assert.deepEqual(r, { status: 22, stdout: '', stderr: '' });
+    const s = await run(h, 'curl -sSf http://127.0.0.1:2379/down');
+    assert.equal(s.stderr, 'curl: (22) The requested URL returned error: 503\n');
+    const plain = await run(h, 'curl -s http://127.0.0.1:2379/down');
+    assert.deepEqual(plain, { status: 0, stdout: '{"health":"false","reason":"RAFT NO LEADER"}', stderr: '' });
+  });
+
+  it('connection refused is 7 and an unknown host is 6, in curl 7.88 words', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, 'curl -sS http://127.0.0.1:2380/health');
+    assert.deepEqual(r, { status: 7, stdout: '', stderr: "curl: (7) Failed to connect to 127.0.0.1 port 2380 after 0 ms: Couldn't connect to server\n" });
+    const n = await run(h, 'curl -sS http://nosuch/');
+    assert.deepEqual(n, { status: 6, stdout: '', stderr: 'curl: (6) Could not resolve host: nosuch\n' });
+  });
+
+  it('-X, -d (also @file), -H and -w', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, ['curl', '-s', '-X', 'PUT', '-d', 'a=1', '-d', 'b=2', '-H', 'X-Test: yes', 'http://127.0.0.1:2379/echo']);
+    assert.deepEqual(JSON.parse(r.stdout), { method: 'PUT', body: 'a=1&b=2', type: 'application/x-www-form-urlencoded', x: 'yes' });
+    h.rootFs.writeFile('/home/learner/req.json', '{"key":\n"Zm9v"}\n');
+    const f = await run(h, ['curl', '-s', '--data', '@req.json', '-H', 'Content-Type: application/json', 'http://127.0.0.1:2379/v3/kv/range'], { cwd: '/home/learner' });
+    assert.deepEqual(JSON.parse(f.stdout), { method: 'POST', body: '{"key":"Zm9v"}', type: 'application/json', x: '' });
+    const w = await run(h, ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}\\n', 'http://127.0.0.1:2379/down']);
+    assert.equal(w.stdout, '503\n');
+  });
+
+  it('-i includes the response headers, -L follows redirects', async () => {
+    const h = await hostWithServer();
+    const r = await run(h, 'curl -si http://127.0.0.1:2379/health');
+    assert.match(r.stdout, /^HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain; charset=utf-8\r\n(.*\r\n)*\r\n\{"health":"true","reason":""\}$/);
+    assert.equal((await run(h, 'curl -s http://127.0.0.1:2379/moved')).stdout, '');
+    assert.equal((await run(h, 'curl -sL http://127.0.0.1:2379/moved')).stdout, '{"health":"true","reason":""}');
+  });
+
+  it('downloads the etcd release as the course does: curl -fsSLO through the redirect, verified by the CA bundle', async () => {
+    const h = testSandbox().host('node-1');
+    const r = await run(h, ['curl', '-fsSLO', RELEASE], { cwd: '/home/learner' });
+    assert.equal(r.status, 0, r.stderr);
+    const data = h.rootFs.readFile('/home/learner/etcd-v3.6.4-linux-amd64.tar.gz');
+    assert.deepEqual([data[0], data[1]], [0x1f, 0x8b]);
+  });
+
+  it('refuses a certificate it cannot verify (60) unless -k; a bad --cacert is 77', async () => {
+    const h = testSandbox().host('node-1');
+    h.rootFs.writeFile('/home/learner/empty.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const r = await run(h, ['curl', '-sS', '--cacert', '/nonexistent.pem', 'https://github.com/']);
+    assert.equal(r.stderr, 'curl: (77) error setting certificate file: /nonexistent.pem\n');
+    assert.equal(r.status, 77);
+    const other = testSandbox().host('node-1');
+    other.rootFs.writeFile('/etc/ssl/certs/ca-certificates.crt', '');
+    const v = await run(other, ['curl', '-sS', 'https://github.com/']);
+    assert.equal(v.status, 60);
+    assert.ok(v.stderr.startsWith('curl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here: https://curl.se/docs/sslcerts.html\n'), v.stderr);
+    const k = await run(other, ['curl', '-skI', 'https://github.com/']);
+    assert.equal(k.status, 0, k.stderr);
+  });
+
+  it('rejects unknown options and a missing URL like curl', async () => {
+    const h = testSandbox().host('node-1');
+    assert.deepEqual(await run(h, 'curl --foo http://x/'), { status: 2, stdout: '', stderr: "curl: option --foo: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n" });
+    assert.deepEqual(await run(h, 'curl'), { status: 2, stdout: '', stderr: "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n" });
+  });
+});
