@@ -62,7 +62,7 @@ test('the install commands pass the install tasks; broken states are named', { t
     await typeLines(term, ['sudo systemctl stop etcd']);
     const stopped = await checkOne(lab, sandbox, 'service-running');
     assert.equal(stopped.ok, false);
-    assert.match(stopped.message, /^etcd\.service is enabled and inactive \(dead\).*; see journalctl -u etcd$/);
+    assert.match(stopped.message, /^etcd\.service is enabled and inactive \(dead\).*; see sudo journalctl -u etcd$/);
     const health = await checkOne(lab, sandbox, 'service-healthy');
     assert.match(health.message, /connection refused; etcd\.service is enabled and inactive \(dead\)/);
 

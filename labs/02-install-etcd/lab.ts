@@ -41,13 +41,13 @@ export const INSTALL_LINES = [
 function serviceProblem(ctx: CheckContext): string | undefined {
   const u = unitFacts(ctx.host(HOST), 'etcd.service');
   if (u.loadState === 'not-found') return `systemd finds no etcd.service (looked in /etc/systemd/system and /lib/systemd/system)`;
-  if (u.loadState === 'bad-setting') return `systemd could not load ${u.path}: it has a bad setting; see systemctl status etcd`;
+  if (u.loadState === 'bad-setting') return `systemd could not load ${u.path}: it has a bad setting; see sudo systemctl status etcd`;
   const enabled = u.fileState === 'enabled';
   const state = `${u.activeState} (${u.subState})`;
   if (u.activeState !== 'active') {
     const why = u.lastExit ? `; its last run ended with ${u.lastExit}` : '';
     const log = u.lastLogLines(1)[0];
-    return `etcd.service is ${enabled ? 'enabled' : 'not enabled'} and ${state}${why}${log ? `; its last log line: ${log}` : ''}; see journalctl -u etcd`;
+    return `etcd.service is ${enabled ? 'enabled' : 'not enabled'} and ${state}${why}${log ? `; its last log line: ${log}` : ''}; see sudo journalctl -u etcd`;
   }
   if (!enabled) return `etcd.service is ${state} but not enabled: it would not start after a reboot (systemctl enable etcd)`;
   const p = u.mainProcess;
@@ -198,8 +198,8 @@ const lab: LabDefinition = {
 
   solution: [
     ...INSTALL_LINES,
-    'systemctl status etcd --no-pager',
-    'journalctl -u etcd --no-pager -n 5',
+    'sudo systemctl status etcd --no-pager',
+    'sudo journalctl -u etcd --no-pager -n 5',
     'curl http://127.0.0.1:2379/health',
     'etcdctl endpoint health',
     'etcdctl put foo bar',

@@ -146,7 +146,7 @@ function serviceProblem(ctx: CheckContext): string | undefined {
   const u = unitFacts(ctx.host(HOST), 'etcd.service');
   if (u.activeState === 'active') return undefined;
   const log = u.lastLogLines(1)[0];
-  return `etcd.service is ${u.activeState} (${u.subState})${u.lastExit ? `; its last run ended with ${u.lastExit}` : ''}${log ? `; its last log line: ${log}` : ''}; see journalctl -u etcd`;
+  return `etcd.service is ${u.activeState} (${u.subState})${u.lastExit ? `; its last run ended with ${u.lastExit}` : ''}${log ? `; its last log line: ${log}` : ''}; see sudo journalctl -u etcd`;
 }
 
 /** etcd on 127.0.0.1:2379 does a TLS handshake and presents server.crt; why not, in words. */
