@@ -97,3 +97,15 @@ it('scp copies files between hosts with the remote user’s permissions', async 
   assert.equal(r.status, 255);
   await sb.dispose();
 });
+
+it('ssh carries stdin to the remote command: tar czf - dir | ssh node-2 "tar xzf - -C /tmp"', async () => {
+  const sb = lab();
+  const h1 = sb.host('node-1');
+  await run(h1, ['mkdir', '-p', 'pki']);
+  h1.rootFs.writeFile('/home/learner/pki/ca.crt', 'CERT\n');
+  const r = await run(h1, ['bash', '-c', "tar czf - pki | ssh node-2 'tar xzvf - -C /tmp'"]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'pki/\npki/ca.crt\n');
+  assert.equal(new TextDecoder().decode(sb.host('node-2').rootFs.readFile('/tmp/pki/ca.crt')), 'CERT\n');
+  await sb.dispose();
+});
