@@ -57,7 +57,7 @@ test('v3 gateway answers exactly as real etcd did (fixtures captured from etcd 3
   }
 });
 
-test('txn: inner range header carries the txn start revision, as etcd', { todo: 'mvcc store reports the final revision' }, async () => {
+test('txn: inner range header carries the txn start revision, as etcd', async () => {
   const etcd = await startTestEtcd();
   try {
     const cases = (fixtures as { cases: Record<string, { status: number; body: string }> }).cases;

@@ -14,6 +14,21 @@ const value = (st: MvccStore, k: string) => {
 };
 
 describe('txn', () => {
+  it('inner response headers carry the revision each op saw, as etcd: reads before any write the start revision', () => {
+    const st = new MvccStore();
+    st.put({ key: b('foo'), value: b('bar') });
+    assert.equal(st.currentRevision, 2);
+    const r = st.txn({ success: [get('foo'), del('missing'), put('t', '1'), get('t'), del('missing')] });
+    const revs = r.responses.map((op) => ('responseRange' in op ? op.responseRange.header.revision : 'responsePut' in op ? op.responsePut.header.revision : 'responseDeleteRange' in op ? op.responseDeleteRange.header.revision : -1));
+    // etcd's storeTxnWrite: a range or an empty delete sees beginRev until the txn has changed something.
+    assert.deepEqual(revs, [2, 2, 3, 3, 3]);
+    assert.equal(r.header.revision, 3);
+    // A txn that writes nothing leaves every header at the current revision.
+    const ro = st.txn({ success: [get('foo'), del('missing')] });
+    assert.equal(ro.header.revision, 3);
+    assert.ok('responseRange' in ro.responses[0]! && ro.responses[0].responseRange.header.revision === 3);
+  });
+
   it('puts in one txn share one revision with sub-revisions', () => {
     const st = new MvccStore();
     const r = st.txn({ success: [put('a', '1'), put('b', '2')] });

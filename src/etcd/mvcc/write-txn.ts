@@ -62,10 +62,16 @@ export class WriteTxn {
     this.changes.push(c);
   }
 
+  /**
+   * The revision an op inside the txn reports: the txn's starting revision until it has
+   * changed something, then its own (etcd's storeTxnWrite.Range and DeleteRange).
+   */
+  private seenRevision(): number {
+    return this.changes.length > 0 ? this.main : this.main - 1;
+  }
+
   range(req: RangeRequest): RangeResponse {
-    const resp = executeRange(this.kv, req, this.main, 0);
-    this.headers.push(resp.header);
-    return resp;
+    return executeRange(this.kv, req, this.main, this.seenRevision());
   }
 
   put(req: PutRequest): PutResponse {
@@ -91,7 +97,7 @@ export class WriteTxn {
 
   deleteRange(req: DeleteRangeRequest): DeleteRangeResponse {
     const prevs = this.deleteKeys(toKeyRange(req.key, req.rangeEnd));
-    return { header: this.header(), deleted: prevs.length, prevKvs: req.prevKv ? prevs : [] };
+    return { header: { revision: this.seenRevision() }, deleted: prevs.length, prevKvs: req.prevKv ? prevs : [] };
   }
 
   /** Deletes the live keys in a range; returns what they held. */
