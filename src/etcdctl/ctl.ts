@@ -121,7 +121,27 @@ export class Ctl {
   /** clientConfigFromCmd: env, then output format; exits as etcdctl does on a bad format. */
   async config(run: RunContext): Promise<void> {
     await this.applyEnv(run);
+    await this.discovery(run.flags);
+    this.authCache = await this.auth(run.flags);
     this.printer(run.flags);
+  }
+
+  /** --discovery-srv: the lab's hosts have no DNS server to ask, so the SRV lookups fail as Go's resolver reports. */
+  private async discovery(flags: FlagSet): Promise<void> {
+    const domain = flags.string('discovery-srv');
+    if (domain === '') return;
+    const name = flags.string('discovery-srv-name');
+    const svc = (base: string) => `_${base}${name ? '-' + name : ''}._tcp.${domain}`;
+    let ns = '127.0.0.53:53';
+    try {
+      const conf = Buffer.from(this.o.fs.readFile('/etc/resolv.conf')).toString('utf8');
+      const m = /^nameserver\s+(\S+)/m.exec(conf);
+      if (m) ns = `${m[1]}:53`;
+    } catch {
+      /* no resolv.conf: Go falls back to the loopback resolver */
+    }
+    const err = (s: string) => `lookup ${s} on ${ns}: no such host`;
+    throw new ExitError(EXIT.error, `dns lookup errors: ${err(svc('etcd-client-ssl'))} and ${err(svc('etcd-client'))}`);
   }
 
   printer(flags: FlagSet): Printer {
@@ -179,12 +199,33 @@ export class Ctl {
     return m;
   }
 
+  /** authCfgFromCmd: "user:password", or --user with --password; a bare user is asked for a password. */
+  private async auth(flags: FlagSet): Promise<{ username?: string; password?: string }> {
+    const user = flags.string('user');
+    if (user === '') return {};
+    const password = flags.string('password');
+    if (password !== '') return { username: user, password };
+    const i = user.indexOf(':');
+    if (i >= 0) return { username: user.slice(0, i), password: user.slice(i + 1) };
+    // speakeasy reads the password from the terminal without echo; here, the next input line.
+    await this.out('Password: ');
+    let line = '';
+    for (let c = await this.o.stdin.read(); c !== null; c = await this.o.stdin.read()) {
+      line += Buffer.from(c).toString('utf8');
+      if (line.includes('\n')) break;
+    }
+    await this.out('\n');
+    return { username: user, password: line.split('\n')[0]!.replace(/\r$/, '') };
+  }
+
+  private authCache: { username?: string; password?: string } | undefined;
+
   /** mustClient: bad TLS files end the program with status 128. */
   client(flags: FlagSet, endpoints?: string[], loggerName?: string): GatewayClient {
-    if (flags.string('user') !== '') {
-      throw new ExitError(EXIT.error, 'etcdserver: authentication is not enabled');
-    }
+    const auth = this.authCache ?? {};
     return new GatewayClient({
+      username: auth.username,
+      password: auth.password,
       endpoints: endpoints ?? this.endpoints(flags),
       net: this.o.net,
       clock: this.o.clock,

@@ -64,6 +64,8 @@ interface Deadline {
 
 export class GatewayClient {
   private lastDialError: string | undefined;
+  /** The auth token once --user has authenticated ('' when the server has auth off). */
+  private token: string | undefined;
   private preferred = 0;
   private readonly pointer: string;
 
@@ -141,6 +143,7 @@ export class GatewayClient {
         try {
           const stream = await openStream(this.opts.net, target, this.opts.tls, dialAc.signal);
           const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (this.token) headers.authorization = this.token;
           const res = await abortable(
             request(stream, target, { method: 'POST', path, headers, body: JSON.stringify(body) }),
             dl.signal,
@@ -178,8 +181,27 @@ export class GatewayClient {
     return new RpcError('Canceled', 'context canceled');
   }
 
+  /**
+   * clientv3 with a user name authenticates first and sends the token with every call;
+   * a server with authentication off answers ErrAuthNotEnabled, which clientv3 accepts.
+   */
+  async authenticate(): Promise<void> {
+    if (this.token !== undefined || this.opts.username === undefined) return;
+    this.token = '';
+    try {
+      const r = await this.call('/etcdserverpb.Auth/Authenticate', '/v3/auth/authenticate', { name: this.opts.username, password: this.opts.password ?? '' }, this.opts.dialTimeoutMs);
+      this.token = typeof r.token === 'string' ? r.token : '';
+    } catch (e) {
+      // A gateway without the auth service (404) is a server without authentication.
+      if (e instanceof RpcError && (/authentication is not enabled/.test(e.text) || e.code === 'NotFound' || e.code === 'Unimplemented')) return;
+      this.token = undefined;
+      throw e;
+    }
+  }
+
   /** One unary call; resolves to the decoded JSON body or throws RpcError. */
   async call(method: string, path: string, body: unknown, timeoutMs: number | undefined): Promise<Record<string, unknown>> {
+    if (this.opts.username !== undefined && this.token === undefined) await this.authenticate();
     const dl = this.deadline(timeoutMs);
     try {
       const { res, stream } = await this.open(path, body, dl);
@@ -214,6 +236,7 @@ export class GatewayClient {
    * until the server ends, `signal` aborts, or onMessage returns false.
    */
   async stream(path: string, body: unknown, onMessage: (msg: Record<string, unknown>) => boolean | Promise<boolean>, opts: { openTimeoutMs?: number; signal?: AbortSignal }): Promise<void> {
+    if (this.opts.username !== undefined && this.token === undefined) await this.authenticate();
     const dl = this.deadline(opts.openTimeoutMs);
     let res: IncomingMessage;
     let sock: Duplex;
