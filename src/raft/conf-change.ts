@@ -58,9 +58,18 @@ export function describeConfChange(cc: ConfChange): string {
   return `${prefix[cc.type]}${cc.nodeId}`;
 }
 
+/**
+ * A configuration as raft logs it: ids in decimal, in numeric order (etcd-io/raft prints
+ * node ids with %x everywhere except here, where its MajorityConfig uses %d).
+ */
 export function describeConfState(cs: ConfState): string {
-  let s = `voters=(${cs.voters.join(' ')})`;
-  if (cs.learners.length > 0) s += ` learners=(${cs.learners.join(' ')})`;
+  const decimal = (ids: NodeId[]) =>
+    ids
+      .map((id) => BigInt(`0x${id || '0'}`))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .join(' ');
+  let s = `voters=(${decimal(cs.voters)})`;
+  if (cs.learners.length > 0) s += ` learners=(${decimal(cs.learners)})`;
   return s;
 }
 

@@ -338,3 +338,16 @@ test('snapshot save → restore into a new data dir → a new member with the da
   await run(clock, again.put({ key: enc('/after'), value: enc('restore') }));
   await run(clock, again.stop());
 });
+
+test("raft's configuration lines print member ids in decimal, as etcd does", async () => {
+  const { clock, opts } = single(3);
+  const lines: string[] = [];
+  opts.logSink = () => ({ write: (l: string) => void lines.push(l) });
+  const { servers } = await startInProcessCluster(opts);
+  const s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  const conf = lines.filter((l) => l.includes('switched to configuration'));
+  assert.ok(conf.length > 0, 'raft logged its configuration');
+  for (const l of conf) assert.ok(l.includes('"msg":"8e9e05c52164694d switched to configuration voters=(10276657743932975437)"'), l);
+  await run(clock, s.stop());
+});
