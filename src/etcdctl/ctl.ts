@@ -44,8 +44,8 @@ export class Ctl {
     this.apiVersion = this.version.split('.').slice(0, 2).join('.');
   }
 
-  async out(s: string): Promise<void> {
-    if (s) await this.o.stdout.write(s);
+  async out(s: string | Uint8Array): Promise<void> {
+    if (s.length) await this.o.stdout.write(s);
   }
   async err(s: string): Promise<void> {
     if (s) await this.o.stderr.write(s);

@@ -6,6 +6,10 @@ import type * as T from '../client/types.ts';
 import { goJson, nz, nzarr, nzb, nzbytes, nzs, type GoObject, type GoValue } from './go-json.ts';
 import { goQuoteBytes, goQuoteString, hex, hex016, hex16, hexWithPrefix, humanizeBytes, utf8 } from './go-fmt.ts';
 import { renderTable } from './table.ts';
+import { pbDelete, pbHeaderOnly, pbMemberAdd, pbMembers, pbPut, pbRange, pbTxn } from './protobuf.ts';
+
+/** What a printer writes: text, or bytes for -w protobuf. */
+export type Output = string | Uint8Array;
 
 export type OutputFormat = 'simple' | 'fields' | 'json' | 'table' | 'protobuf';
 
@@ -84,9 +88,10 @@ export class Printer {
     readonly isHex: boolean,
   ) {}
 
-  private rpcJson(v: GoValue): string {
+  /** json and protobuf print the RPC response; other formats do not support it. */
+  private rpcJson(v: GoValue, pb?: () => Uint8Array): string | Uint8Array {
     if (this.format === 'json') return line(goJson(v));
-    if (this.format === 'protobuf') return unsupported('protobuf');
+    if (this.format === 'protobuf' && pb) return pb();
     return unsupported(this.format);
   }
 
@@ -113,32 +118,32 @@ export class Printer {
     return s + line(`"RaftTerm" : ${u64(h.raftTerm)}`);
   }
 
-  get(r: T.RangeResponse): string {
+  get(r: T.RangeResponse): Output {
     if (this.format === 'simple') return r.kvs.map((kv) => this.kv(kv)).join('');
     if (this.format === 'fields') return this.fhdr(r.header) + r.kvs.map((kv) => this.fkv('', kv)).join('') + line(`"More" : ${r.more}`) + line(`"Count" : ${r.count}`);
-    return this.rpcJson(jRange(r));
+    return this.rpcJson(jRange(r), () => pbRange(r));
   }
 
-  put(r: T.PutResponse): string {
+  put(r: T.PutResponse): Output {
     if (this.format === 'simple') return line('OK') + (r.prevKv ? this.kv(r.prevKv) : '');
     if (this.format === 'fields') return this.fhdr(r.header) + (r.prevKv ? this.fkv('Prev', r.prevKv) : '');
-    return this.rpcJson(jPut(r));
+    return this.rpcJson(jPut(r), () => pbPut(r));
   }
 
-  del(r: T.DeleteResponse): string {
+  del(r: T.DeleteResponse): Output {
     if (this.format === 'simple') return line(String(r.deleted)) + r.prevKvs.map((kv) => this.kv(kv)).join('');
     if (this.format === 'fields') return this.fhdr(r.header) + line(`"Deleted" : ${r.deleted}`) + r.prevKvs.map((kv) => this.fkv('Prev', kv)).join('');
-    return this.rpcJson(jDel(r));
+    return this.rpcJson(jDel(r), () => pbDelete(r));
   }
 
-  txn(r: T.TxnResponse): string {
+  txn(r: T.TxnResponse): Output {
     if (this.format === 'simple') {
       let s = line(r.succeeded ? 'SUCCESS' : 'FAILURE');
       for (const op of r.responses) {
         s += '\n';
-        if (op.kind === 'range') s += this.get(op.r);
-        else if (op.kind === 'put') s += this.put(op.r);
-        else if (op.kind === 'delete') s += this.del(op.r);
+        if (op.kind === 'range') s += this.get(op.r) as string;
+        else if (op.kind === 'put') s += this.put(op.r) as string;
+        else if (op.kind === 'delete') s += this.del(op.r) as string;
         else s += line(`unexpected response ${goJson(jTxn(op.r))}`);
       }
       return s;
@@ -146,16 +151,16 @@ export class Printer {
     if (this.format === 'fields') {
       let s = this.fhdr(r.header) + line(`"Succeeded" : ${r.succeeded}`);
       for (const op of r.responses) {
-        if (op.kind === 'range') s += this.get(op.r);
-        else if (op.kind === 'put') s += this.put(op.r);
-        else if (op.kind === 'delete') s += this.del(op.r);
+        if (op.kind === 'range') s += this.get(op.r) as string;
+        else if (op.kind === 'put') s += this.put(op.r) as string;
+        else if (op.kind === 'delete') s += this.del(op.r) as string;
       }
       return s;
     }
-    return this.rpcJson(jTxn(r));
+    return this.rpcJson(jTxn(r), () => pbTxn(r));
   }
 
-  watch(r: T.WatchResponse): string {
+  watch(r: T.WatchResponse): Output {
     if (this.format === 'simple') {
       let s = '';
       for (const e of r.events) s += line(e.type) + (e.prevKv ? this.kv(e.prevKv) : '') + this.kv(e.kv);
@@ -177,25 +182,25 @@ export class Printer {
     return line(`compacted revision ${rev}`);
   }
 
-  grant(r: T.LeaseGrantResponse): string {
+  grant(r: T.LeaseGrantResponse): Output {
     if (this.format === 'simple') return line(`lease ${hex016(r.id)} granted with TTL(${r.ttl}s)`);
     if (this.format === 'fields') return this.fhdr(r.header) + line(this.isHex ? `"ID" : ${hex016(r.id)}` : `"ID" : ${r.id}`) + line(`"TTL" : ${r.ttl}`);
     return this.rpcJson({ ...jHeader(r.header), ID: r.id, TTL: r.ttl, Error: r.error });
   }
 
-  revoke(id: bigint, header: T.Header): string {
+  revoke(id: bigint, header: T.Header): Output {
     if (this.format === 'simple') return line(`lease ${hex016(id)} revoked`);
     if (this.format === 'fields') return this.fhdr(header);
-    return this.rpcJson({ header: jHeader(header) });
+    return this.rpcJson({ header: jHeader(header) }, () => pbHeaderOnly(header));
   }
 
-  keepAlive(r: T.LeaseKeepAliveResponse): string {
+  keepAlive(r: T.LeaseKeepAliveResponse): Output {
     if (this.format === 'simple') return line(`lease ${hex016(r.id)} keepalived with TTL(${r.ttl})`);
     if (this.format === 'fields') return this.fhdr(r.header) + line(this.isHex ? `"ID" : ${hex016(r.id)}` : `"ID" : ${r.id}`) + line(`"TTL" : ${r.ttl}`);
     return this.rpcJson({ ...jHeader(r.header), ID: r.id, TTL: r.ttl });
   }
 
-  timeToLive(r: T.LeaseTimeToLiveResponse, keys: boolean): string {
+  timeToLive(r: T.LeaseTimeToLiveResponse, keys: boolean): Output {
     if (this.format === 'simple') {
       if (r.grantedTtl === 0n && r.ttl === -1n) return line(`lease ${hex016(r.id)} already expired`);
       let txt = `lease ${hex016(r.id)} granted with TTL(${r.grantedTtl}s), remaining(${r.ttl}s)`;
@@ -214,7 +219,7 @@ export class Printer {
     return this.rpcJson({ ...jHeader(r.header), id: r.id, ttl: r.ttl, 'granted-ttl': r.grantedTtl, keys: r.keys.length ? r.keys : null });
   }
 
-  leases(r: T.LeaseLeasesResponse): string {
+  leases(r: T.LeaseLeasesResponse): Output {
     if (this.format === 'simple') return line(`found ${r.leases.length} leases`) + r.leases.map((id) => line(hex016(id))).join('');
     if (this.format === 'fields') return this.fhdr(r.header) + r.leases.map((id) => line(this.isHex ? `"ID" : ${hex016(id)}` : `"ID" : ${id}`)).join('');
     return this.rpcJson({ ...jHeader(r.header), leases: r.leases.length ? r.leases.map((id) => ({ id })) : null });
@@ -224,7 +229,7 @@ export class Printer {
     return ms.map((m) => [hex(m.id), m.name ? 'started' : 'unstarted', m.name, m.peerURLs.join(','), m.clientURLs.join(','), String(m.isLearner)]);
   }
 
-  memberList(r: T.MemberListResponse): string {
+  memberList(r: T.MemberListResponse): Output {
     if (this.format === 'simple') return this.memberRows(r.members).map((row) => line(row.join(', '))).join('');
     if (this.format === 'table') return renderTable(['ID', 'Status', 'Name', 'Peer Addrs', 'Client Addrs', 'Is Learner'], this.memberRows(r.members));
     if (this.format === 'fields') {
@@ -246,19 +251,19 @@ export class Printer {
       });
       return line(s + '}');
     }
-    return this.rpcJson({ header: jHeaderU(r.header), members: nzarr(r.members.map(jMember)) });
+    return this.rpcJson({ header: jHeaderU(r.header), members: nzarr(r.members.map(jMember)) }, () => pbMembers(r.header, r.members));
   }
 
-  memberAdd(r: T.MemberAddResponse): string {
+  memberAdd(r: T.MemberAddResponse): Output {
     if (this.format === 'simple') return line(`Member ${hex16(r.member.id)} added${r.member.isLearner ? ' as learner ' : ' '}to cluster ${hex16(r.header.clusterId)}`);
     if (this.format === 'fields') return unsupported('fields');
-    return this.rpcJson({ header: jHeaderU(r.header), member: jMember(r.member), members: nzarr(r.members.map(jMember)) });
+    return this.rpcJson({ header: jHeaderU(r.header), member: jMember(r.member), members: nzarr(r.members.map(jMember)) }, () => pbMemberAdd(r));
   }
 
-  memberChange(verb: 'removed from' | 'updated in' | 'promoted in', id: bigint, r: MemberListLike): string {
+  memberChange(verb: 'removed from' | 'updated in' | 'promoted in', id: bigint, r: MemberListLike): Output {
     if (this.format === 'simple') return line(`Member ${hex16(id)} ${verb} cluster ${hex16(r.header.clusterId)}`);
     if (this.format === 'fields') return unsupported('fields');
-    return this.rpcJson({ header: jHeaderU(r.header), members: nzarr(r.members.map(jMember)) });
+    return this.rpcJson({ header: jHeaderU(r.header), members: nzarr(r.members.map(jMember)) }, () => pbMembers(r.header, r.members));
   }
 
   endpointHealth(hs: T.EndpointHealth[]): { out: string; err: string } {
@@ -350,9 +355,10 @@ export class Printer {
     return unsupported(this.format);
   }
 
-  moveLeader(leader: bigint, target: bigint, header: T.Header): string {
+  moveLeader(leader: bigint, target: bigint, header: T.Header): Output {
     if (this.format === 'simple') return line(`Leadership transferred from ${hex(leader)} to ${hex(target)}`);
     if (this.format === 'json') return line(goJson({ header: jHeaderU(header) }));
+    if (this.format === 'protobuf') return pbHeaderOnly(header);
     return unsupported(this.format);
   }
 }
