@@ -1,6 +1,8 @@
 // etcd's client endpoints: node:http served over the byte streams Network.listen hands us
 // (real TCP, the sandbox's virtual network, or in-memory links), with real TLS through
 // node:tls when the URL is https. Routes: /health, /version, /metrics, /v3/... (gateway).
+// gRPC (grpc/) shares the port: h2c connections (HTTP/2 preface) and TLS connections that
+// negotiate ALPN h2 go to the gRPC server, everything else to HTTP/1.1.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -10,6 +12,10 @@ import type { EtcdServer } from '../server/etcd-server.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import { handleGateway } from './gateway.ts';
 import { metricsText } from './metrics.ts';
+import { createGrpcServer } from './grpc/transport.ts';
+import { lookupMethod } from './grpc/services.ts';
+import { sniffHttp2 } from './grpc/multiplex.ts';
+import { ServerError } from '../server/errors.ts';
 
 export interface ClientTlsMaterial {
   cert: Uint8Array;
@@ -108,6 +114,16 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     });
   });
   httpServer.keepAliveTimeout = 0;
+  const grpcServer = createGrpcServer({
+    lookup: (service, method) => lookupMethod(() => o!.server, service, method),
+    // etcd's MaxRecvMsgSize: --max-request-bytes plus 512 KiB of gRPC overhead.
+    maxRecvBytes: lo.maxRequestBytes + 512 * 1024,
+    // clientv3.WithRequireLeader travels as the "hasleader" metadata (etcdctl sets it on watches).
+    precheck: (md) => {
+      if (md['hasleader'] === 'true' && o!.server.leader === '') throw new ServerError('Unavailable', 'etcdserver: no leader');
+    },
+  });
+  grpcServer.on('sessionError', () => {});
   const listeners: Listener[] = [];
   const sockets = new Set<Duplex>();
   const waiting: (() => void)[] = [];
@@ -132,7 +148,14 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
   function serveConnection(raw: Duplex, remote: Address, secure: boolean): void {
         if (raw.destroyed) return;
         if (!secure || !secureContext || !tlsMaterial) {
-          httpServer.emit('connection', socketLike(raw, remote));
+          socketLike(raw, remote);
+          sniffHttp2(raw, (h2) => {
+            if (h2) grpcServer.emit('connection', raw);
+            else {
+              httpServer.emit('connection', raw);
+              raw.resume();
+            }
+          });
           return;
         }
         // A tls.Server (never listening itself) does the handshake and the client
@@ -155,10 +178,12 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
             ...(material.ca ? { ca: Buffer.from(material.ca) } : {}),
             requestCert: material.clientCertAuth,
             rejectUnauthorized: material.clientCertAuth,
+            ALPNProtocols: ['h2', 'http/1.1'],
           },
           (t) => {
           t.on('error', () => t.destroy());
-          httpServer.emit('connection', t);
+          if (t.alpnProtocol === 'h2') grpcServer.emit('connection', t);
+          else httpServer.emit('connection', t);
           },
         );
         tlsServer.on('tlsClientError', (e: Error, t: tls.TLSSocket) => {
@@ -185,6 +210,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
       for (const l of listeners) await l.close();
       for (const s of sockets) s.destroy();
       httpServer.close();
+      grpcServer.close();
     },
   };
 }

@@ -1,0 +1,180 @@
+// The etcdserverpb services this member serves over gRPC, method by method, on top of
+// EtcdServer: KV, Watch, Lease, Cluster, Maintenance, and the slice of Auth a client needs
+// when auth is off. Anything else is Unimplemented, in grpc-go's words.
+import type { IncomingHttpHeaders } from 'node:http2';
+import type { EtcdServer } from '../../server/etcd-server.ts';
+import { ServerError } from '../../server/errors.ts';
+import {
+  decodeCompactionRequest,
+  decodeDeleteRangeRequest,
+  decodePutRequest,
+  decodeRangeRequest,
+  decodeTxnRequest,
+  encodeDeleteRangeResponse,
+  encodeHeaderOnly,
+  encodePutResponse,
+  encodeRangeResponse,
+  encodeTxnResponse,
+} from './messages-kv.ts';
+import {
+  decodeAlarmRequest,
+  decodeHashKVRequest,
+  decodeLeaseGrantRequest,
+  decodeLeaseIdRequest,
+  decodeLeaseTimeToLiveRequest,
+  decodeMemberAddRequest,
+  decodeMemberIdRequest,
+  decodeMemberListRequest,
+  decodeMoveLeaderRequest,
+  encodeAlarmResponse,
+  encodeAuthStatusResponse,
+  encodeHashResponse,
+  encodeLeaseGrantResponse,
+  encodeLeaseKeepAliveResponse,
+  encodeLeaseLeasesResponse,
+  encodeLeaseTimeToLiveResponse,
+  encodeMemberAddResponse,
+  encodeMembersResponse,
+  encodeSnapshotResponse,
+  encodeStatusResponse,
+} from './messages-other.ts';
+import { GrpcError, type MethodHandler, type StreamCall } from './transport.ts';
+import { serveWatchStream } from './watch-stream.ts';
+
+type Unary = (srv: EtcdServer, req: Uint8Array, md: IncomingHttpHeaders) => Promise<Uint8Array> | Uint8Array;
+type Stream = (srv: EtcdServer, call: StreamCall) => void;
+
+/** etcd sends snapshots in 32 KiB pieces. */
+const SNAPSHOT_CHUNK = 32 * 1024;
+
+const authNotEnabled = () => new ServerError('FailedPrecondition', 'etcdserver: authentication is not enabled');
+
+const UNARY: Record<string, Record<string, Unary>> = {
+  KV: {
+    Range: async (s, b) => encodeRangeResponse(await s.range(decodeRangeRequest(b))),
+    Put: async (s, b) => encodePutResponse(await s.put(decodePutRequest(b))),
+    DeleteRange: async (s, b) => encodeDeleteRangeResponse(await s.deleteRange(decodeDeleteRangeRequest(b))),
+    Txn: async (s, b) => encodeTxnResponse(await s.txn(decodeTxnRequest(b))),
+    Compact: async (s, b) => encodeHeaderOnly((await s.compact(decodeCompactionRequest(b))).header),
+  },
+  Lease: {
+    LeaseGrant: async (s, b) => {
+      const q = decodeLeaseGrantRequest(b);
+      return encodeLeaseGrantResponse(await s.leaseGrant(q.ttl, q.id));
+    },
+    LeaseRevoke: async (s, b) => encodeHeaderOnly((await s.leaseRevoke(decodeLeaseIdRequest(b).id)).header),
+    LeaseTimeToLive: async (s, b) => encodeLeaseTimeToLiveResponse(await s.leaseTimeToLive(decodeLeaseTimeToLiveRequest(b))),
+    LeaseLeases: async (s) => encodeLeaseLeasesResponse(await s.leaseLeases()),
+  },
+  Cluster: {
+    MemberList: async (s, b) => {
+      const r = await s.memberList(decodeMemberListRequest(b).linearizable);
+      return encodeMembersResponse(r.header, r.members);
+    },
+    MemberAdd: async (s, b) => {
+      const q = decodeMemberAddRequest(b);
+      return encodeMemberAddResponse(await s.memberAddRequest(q.peerUrls, q.isLearner));
+    },
+    MemberRemove: async (s, b) => {
+      const r = await s.memberRemoveRequest(decodeMemberIdRequest(b).id);
+      return encodeMembersResponse(r.header, r.members);
+    },
+    MemberUpdate: async (s, b) => {
+      const q = decodeMemberIdRequest(b);
+      const members = await s.memberUpdate(q.id, q.peerUrls);
+      return encodeMembersResponse(s.header(), members);
+    },
+    MemberPromote: async (s, b) => {
+      const members = await s.memberPromote(decodeMemberIdRequest(b).id);
+      return encodeMembersResponse(s.header(), members);
+    },
+  },
+  Maintenance: {
+    Status: (s) => encodeStatusResponse(s.status()),
+    Hash: (s) => {
+      const r = s.hashKV(0);
+      return encodeHashResponse({ header: r.header, hash: r.hash });
+    },
+    HashKV: (s, b) => encodeHashResponse(s.hashKV(decodeHashKVRequest(b).revision)),
+    Defragment: (s) => encodeHeaderOnly(s.defragment().header),
+    Alarm: async (s, b) => {
+      const q = decodeAlarmRequest(b);
+      return encodeAlarmResponse(await s.alarm(q.action, q.memberId, q.alarm));
+    },
+    MoveLeader: async (s, b) => {
+      await s.moveLeader(decodeMoveLeaderRequest(b).targetId);
+      return encodeHeaderOnly(s.header());
+    },
+  },
+  Auth: {
+    AuthStatus: (s) => encodeAuthStatusResponse(s.header()),
+    Authenticate: () => {
+      throw authNotEnabled();
+    },
+  },
+};
+
+const STREAMS: Record<string, Record<string, Stream>> = {
+  Watch: { Watch: serveWatchStream },
+  Lease: { LeaseKeepAlive: serveKeepAlive },
+  Maintenance: { Snapshot: serveSnapshot },
+};
+
+/** One keep-alive response per request, in order; a lease that is gone answers TTL 0. */
+function serveKeepAlive(srv: EtcdServer, call: StreamCall): void {
+  let chain = Promise.resolve();
+  call.onMessage((buf) => {
+    const { id } = decodeLeaseIdRequest(buf);
+    chain = chain.then(async () => {
+      if (call.closed) return;
+      try {
+        call.send(encodeLeaseKeepAliveResponse(await srv.leaseKeepAlive(id)));
+      } catch (e) {
+        call.finish(e);
+      }
+    });
+  });
+  call.onEnd(() => void chain.then(() => call.finish()));
+}
+
+function serveSnapshot(srv: EtcdServer, call: StreamCall): void {
+  let data: Uint8Array;
+  let version: string;
+  let header;
+  call.onEnd(() => {
+    try {
+      data = srv.snapshotBytes();
+      version = srv.options.version.replace(/^(\d+\.\d+).*/, '$1.0');
+      header = srv.header();
+    } catch (e) {
+      call.finish(e);
+      return;
+    }
+    let off = 0;
+    const pump = (): void => {
+      while (off < data.length && !call.closed) {
+        const blob = data.subarray(off, off + SNAPSHOT_CHUNK);
+        off += blob.length;
+        const remainingBytes = data.length - off;
+        const ok = call.send(encodeSnapshotResponse({ header: header!, remainingBytes, blob, version: remainingBytes === 0 ? version : '' }));
+        if (!ok) return;
+      }
+      if (!call.closed) call.finish();
+    };
+    call.onDrain(pump);
+    pump();
+  });
+}
+
+/** Looks up a method of etcd's gRPC API; unknown ones get grpc-go's Unimplemented status. */
+export function lookupMethod(srv: () => EtcdServer, fullService: string, method: string): MethodHandler | GrpcError {
+  const service = fullService.startsWith('etcdserverpb.') ? fullService.slice('etcdserverpb.'.length) : undefined;
+  const unary = service === undefined ? undefined : UNARY[service];
+  const stream = service === undefined ? undefined : STREAMS[service];
+  if (!unary && !stream && !(service === 'Auth')) return new GrpcError('Unimplemented', `unknown service ${fullService}`);
+  const u = unary?.[method];
+  if (u) return { kind: 'unary', handle: (req, md) => u(srv(), req, md) };
+  const st = stream?.[method];
+  if (st) return { kind: 'stream', handle: (call) => st(srv(), call) };
+  return new GrpcError('Unimplemented', `unknown method ${method} for service ${fullService}`);
+}

@@ -1,0 +1,266 @@
+// gRPC over node:http2, server side: the 5-byte message framing, unary and streaming calls,
+// and the status trailers (grpc-status / grpc-message) a grpc-go or grpc-js client reads.
+import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { GRPC_CODES, toStatus, type GrpcCodeName } from '../../server/errors.ts';
+import { ProtoError } from './proto.ts';
+
+/** An error that already carries its gRPC code (transport-level failures). */
+export class GrpcError extends Error {
+  constructor(
+    readonly code: GrpcCodeName,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GrpcError';
+  }
+}
+
+/** The code and message a client sees for anything a handler throws. */
+export function grpcStatusOf(e: unknown): { code: GrpcCodeName; message: string } {
+  if (e instanceof GrpcError) return { code: e.code, message: e.message };
+  // grpc-go answers an undecodable request with codes.Internal.
+  if (e instanceof ProtoError) return { code: 'Internal', message: e.message };
+  const tagged = (e as { grpc?: GrpcCodeName } | undefined)?.grpc;
+  if (tagged) return { code: tagged, message: (e as Error).message };
+  return toStatus(e);
+}
+
+/** A streaming call as a handler drives it. */
+export interface StreamCall {
+  readonly metadata: IncomingHttpHeaders;
+  /** Called for each request message, in order. */
+  onMessage(cb: (msg: Uint8Array) => void): void;
+  /** The client half-closed (no more requests). */
+  onEnd(cb: () => void): void;
+  /** The call is over (finished, reset or the connection went away). */
+  onClose(cb: () => void): void;
+  /** Sends one response message; false when the stream wants the sender to wait for drain. */
+  send(msg: Uint8Array): boolean;
+  onDrain(cb: () => void): void;
+  /** Ends the call with OK, or with the status of `error`. */
+  finish(error?: unknown): void;
+  readonly closed: boolean;
+}
+
+export type MethodHandler =
+  | { kind: 'unary'; handle(req: Uint8Array, metadata: IncomingHttpHeaders): Promise<Uint8Array> | Uint8Array }
+  | { kind: 'stream'; handle(call: StreamCall): void };
+
+export interface GrpcServerOptions {
+  /** The method for a path like /etcdserverpb.KV/Range, or an error status for unknown ones. */
+  lookup(service: string, method: string): MethodHandler | GrpcError;
+  /** Largest request message accepted (grpc's MaxRecvMsgSize). */
+  maxRecvBytes: number;
+  /** Checks every call makes before its handler runs (etcd's interceptors). */
+  precheck?(metadata: IncomingHttpHeaders): void;
+}
+
+/** grpc-message is percent-encoded: printable ASCII except '%' travels as is. */
+export function encodeGrpcMessage(msg: string): string {
+  let out = '';
+  for (const byte of Buffer.from(msg, 'utf8')) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+function frame(msg: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + msg.length);
+  out[0] = 0;
+  out.writeUInt32BE(msg.length, 1);
+  out.set(msg, 5);
+  return out;
+}
+
+/** Splits the request body into gRPC messages as bytes arrive. */
+class Deframer {
+  private pending: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): Uint8Array[] {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    const out: Uint8Array[] = [];
+    for (;;) {
+      if (this.size < 5) return out;
+      let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+      const compressed = buf[0]!;
+      const len = buf.readUInt32BE(1);
+      if (compressed !== 0) throw new GrpcError('Internal', 'grpc: compressed flag set with identity or empty encoding');
+      if (len > this.maxBytes) throw new GrpcError('ResourceExhausted', `grpc: received message larger than max (${len} vs. ${this.maxBytes})`);
+      if (buf.length < 5 + len) {
+        this.pending = [buf];
+        return out;
+      }
+      out.push(buf.subarray(5, 5 + len));
+      buf = buf.subarray(5 + len);
+      this.pending = buf.length ? [buf] : [];
+      this.size = buf.length;
+    }
+  }
+
+  get partial(): boolean {
+    return this.size > 0;
+  }
+}
+
+const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc' };
+
+function statusTrailers(e: unknown): Record<string, string> {
+  if (e === undefined) return { 'grpc-status': '0' };
+  const { code, message } = grpcStatusOf(e);
+  return { 'grpc-status': String(GRPC_CODES[code]), 'grpc-message': encodeGrpcMessage(message) };
+}
+
+/** Ends a stream that never sent headers with a trailers-only response. */
+function trailersOnly(stream: ServerHttp2Stream, e: unknown): void {
+  if (stream.destroyed || stream.closed) return;
+  if (stream.headersSent) {
+    stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    return;
+  }
+  stream.respond({ ...RESPONSE_HEADERS, ...statusTrailers(e) }, { endStream: true });
+}
+
+/** An http2 server (never listening itself: connections are handed to it) that serves gRPC. */
+export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
+  const server = http2.createServer({ settings: { maxConcurrentStreams: 4294967295 } });
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => {});
+    const path = String(headers[':path'] ?? '');
+    const contentType = String(headers['content-type'] ?? '');
+    if (headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
+      // Not gRPC on an h2 connection: grpc-go answers 415 (or 405 for other methods).
+      stream.respond({ ':status': headers[':method'] !== 'POST' ? 405 : 415, 'content-type': 'text/plain' });
+      stream.end(headers[':method'] !== 'POST' ? 'Method Not Allowed\n' : `invalid gRPC request content-type "${contentType}"\n`);
+      return;
+    }
+    const m = /^\/([^/]+)\/([^/]+)$/.exec(path);
+    const method = m ? o.lookup(m[1]!, m[2]!) : new GrpcError('Unimplemented', `malformed method name: "${path}"`);
+    if (method instanceof GrpcError) {
+      drainThen(stream, () => trailersOnly(stream, method));
+      return;
+    }
+    try {
+      o.precheck?.(headers);
+    } catch (e) {
+      drainThen(stream, () => trailersOnly(stream, e));
+      return;
+    }
+    if (method.kind === 'unary') serveUnary(stream, headers, method.handle, o.maxRecvBytes);
+    else serveStream(stream, headers, method.handle, o.maxRecvBytes);
+  });
+  return server;
+}
+
+/** Reads (and drops) the request, then answers: a client still sending would see a reset otherwise. */
+function drainThen(stream: ServerHttp2Stream, answer: () => void): void {
+  stream.resume();
+  if (stream.readableEnded) answer();
+  else stream.once('end', answer);
+}
+
+function serveUnary(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  handle: (req: Uint8Array, md: IncomingHttpHeaders) => Promise<Uint8Array> | Uint8Array,
+  maxBytes: number,
+): void {
+  const deframer = new Deframer(maxBytes);
+  const messages: Uint8Array[] = [];
+  let failed = false;
+  stream.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    try {
+      messages.push(...deframer.push(chunk));
+    } catch (e) {
+      failed = true;
+      trailersOnly(stream, e);
+    }
+  });
+  stream.on('end', () => {
+    if (failed) return;
+    const req = messages[0];
+    if (messages.length !== 1 || deframer.partial || req === undefined) {
+      const msg = messages.length === 0 ? 'grpc: client streaming protocol violation: get <nil>, want <EOF>' : 'grpc: client streaming protocol violation: get <nil>, want <EOF>';
+      trailersOnly(stream, new GrpcError(messages.length > 1 ? 'Unimplemented' : 'Internal', msg));
+      return;
+    }
+    void (async () => handle(req, headers))().then(
+      (res) => {
+        if (stream.destroyed || stream.closed) return;
+        stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+        stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(undefined)));
+        stream.end(frame(res));
+      },
+      (e: unknown) => trailersOnly(stream, e),
+    );
+  });
+}
+
+function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handle: (call: StreamCall) => void, maxBytes: number): void {
+  const deframer = new Deframer(maxBytes);
+  let onMessage: (m: Uint8Array) => void = () => {};
+  let onEnd: () => void = () => {};
+  const closeCbs: (() => void)[] = [];
+  let closed = false;
+  let headersSent = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    for (const cb of closeCbs.splice(0)) cb();
+  };
+  stream.on('close', close);
+  const call: StreamCall = {
+    metadata: headers,
+    onMessage: (cb) => (onMessage = cb),
+    onEnd: (cb) => (onEnd = cb),
+    onClose: (cb) => void closeCbs.push(cb),
+    onDrain: (cb) => void stream.on('drain', cb),
+    get closed() {
+      return closed;
+    },
+    send(msg) {
+      if (closed || stream.destroyed) return false;
+      if (!headersSent) {
+        headersSent = true;
+        stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+      }
+      return stream.write(frame(msg));
+    },
+    finish(error) {
+      if (closed || stream.destroyed) return;
+      if (!headersSent) {
+        trailersOnly(stream, error);
+      } else {
+        stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(error)));
+        stream.end();
+      }
+      close();
+    },
+  };
+  stream.on('data', (chunk: Buffer) => {
+    if (closed) return;
+    let msgs: Uint8Array[];
+    try {
+      msgs = deframer.push(chunk);
+    } catch (e) {
+      call.finish(e);
+      return;
+    }
+    for (const m of msgs) {
+      if (closed) return;
+      try {
+        onMessage(m);
+      } catch (e) {
+        call.finish(e);
+        return;
+      }
+    }
+  });
+  stream.on('end', () => {
+    if (!closed) onEnd();
+  });
+  handle(call);
+}
