@@ -91,3 +91,25 @@ describe('etcdctl over TLS', () => {
     assert.equal(r.status, 128);
   });
 });
+
+describe('etcdctl speaking plain HTTP to a TLS port', () => {
+  it('gets no answer it understands and times out, as grpc does', async () => {
+    const http = await import('node:http');
+    // What Go's TLS server answers to plain HTTP.
+    const srv = http.createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('Client sent an HTTP request to an HTTPS server.\n');
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    try {
+      const r = await ctl([`--endpoints=127.0.0.1:${port}`, '--command-timeout=300ms', 'get', 'x']);
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes('"error":"rpc error: code = DeadlineExceeded desc = latest balancer error: last connection error: connection error: desc = \\"error reading server preface: http2: frame too large\\""'), r.stderr);
+      assert.ok(r.stderr.endsWith('Error: context deadline exceeded\n'));
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+});

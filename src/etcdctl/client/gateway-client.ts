@@ -120,6 +120,7 @@ export class GatewayClient {
   private deadlineError(): RpcError {
     const last = this.lastDialError;
     if (!last) return new RpcError('DeadlineExceeded', 'context deadline exceeded');
+    if (last.startsWith('connection error: ')) return new RpcError('DeadlineExceeded', 'context deadline exceeded', `latest balancer error: last connection error: ${last}`);
     const how = last.startsWith('tls:') || last.startsWith('remote error') ? 'authentication handshake failed: ' : 'Error while dialing: ';
     return new RpcError('DeadlineExceeded', 'context deadline exceeded', `latest balancer error: last connection error: connection error: desc = "transport: ${how}${last}"`);
   }
@@ -150,11 +151,17 @@ export class GatewayClient {
             () => stream.destroy(),
           );
           dl.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+          if (target.scheme === 'http' && res.status === 400 && !String(res.headers['content-type'] ?? '').includes('json')) {
+            // A TLS port answers plain text "Client sent an HTTP request to an HTTPS server.";
+            // grpc reads those bytes as an HTTP/2 frame header and gives up on the connection.
+            stream.destroy();
+            throw new DialError('error reading server preface: http2: frame too large', 'preface');
+          }
           this.preferred = i;
           return { res: res.body, stream };
         } catch (e) {
           if (dl.signal.aborted) throw this.abortError(dl);
-          if (e instanceof DialError) this.lastDialError = e.message;
+          if (e instanceof DialError) this.lastDialError = e.kind === 'preface' ? `connection error: desc = "${e.message}"` : e.message;
           else if ((e as { code?: string }).code === 'ETIMEDOUT' || dialAc.signal.aborted)
             this.lastDialError = `dial tcp ${target.host}:${target.port}: i/o timeout`;
           else this.lastDialError = (e as Error).message;

@@ -28,7 +28,7 @@ export interface Target {
 export class DialError extends Error {
   constructor(
     message: string,
-    readonly kind: 'dial' | 'tls',
+    readonly kind: 'dial' | 'tls' | 'preface',
   ) {
     super(message);
   }
