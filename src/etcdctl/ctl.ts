@@ -121,6 +121,13 @@ export class Ctl {
   /** clientConfigFromCmd: env, then output format; exits as etcdctl does on a bad format. */
   async config(run: RunContext): Promise<void> {
     await this.applyEnv(run);
+    if (run.flags.bool('debug')) {
+      // --debug lists every inherited flag as the ETCDCTL_* variable that would set it.
+      for (const f of run.cmd.inheritedFlags().sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const v = f.kind === 'stringSlice' ? `[${run.flags.stringSlice(f.name).join(',')}]` : run.flags.string(f.name);
+        await this.err(`ETCDCTL_${f.name.toUpperCase().replace(/-/g, '_')}=${v}\n`);
+      }
+    }
     await this.discovery(run.flags);
     this.authCache = await this.auth(run.flags);
     this.printer(run.flags);
