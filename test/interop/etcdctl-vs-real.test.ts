@@ -111,6 +111,7 @@ function normalise(o: Out): Out {
       .replace(/"took":"[0-9.]+(µs|ms|s)"/g, '"took":"T"')
       // A measured duration also sets a table column's width.
       .replace(/\| +[0-9.]+(µs|ms|s) \|/g, '| T |')
+      .replace(/\| +TOOK +\|/g, '| TOOK |')
       .replace(/^\+[-+]+\+$/gm, '+---+');
   return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
 }
