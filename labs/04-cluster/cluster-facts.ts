@@ -101,17 +101,22 @@ export interface MemberRun {
 export function memberRuns(events: readonly LabEvent[]): MemberRun[] {
   const runs: MemberRun[] = [];
   const open = new Map<string, MemberRun>();
+  // A member counts from its process's start: it takes part in elections before it says
+  // it is ready (etcd records 'etcd-started' only once it has joined and published itself).
+  const processStart = new Map<string, { at: number; seq: number }>();
   events.forEach((e, seq) => {
+    if (e.type === 'process-start') processStart.set(`${e.host}/${Number(e.data.pid)}`, { at: e.at, seq });
     if (e.type === 'etcd-started') {
       const pid = Number(e.data.pid);
+      const began = processStart.get(`${e.host}/${pid}`) ?? { at: e.at, seq };
       const run: MemberRun = {
         host: e.host,
         pid,
         name: String(e.data.name ?? ''),
         memberId: String(e.data.memberId ?? ''),
         clusterId: String(e.data.clusterId ?? ''),
-        startedAt: e.at,
-        startSeq: seq,
+        startedAt: began.at,
+        startSeq: began.seq,
       };
       runs.push(run);
       open.set(`${e.host}/${pid}`, run);

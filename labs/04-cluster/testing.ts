@@ -4,8 +4,8 @@
 // registry here: the real etcd (src/sandbox/commands/etcd.ts) and the real etcdctl
 // (src/etcdctl), nothing stood in for. Once registered, this is realSandboxProvider.
 import { runEtcdctl } from '../../src/etcdctl/main.ts';
-import { labSandboxFrom, realSandboxProvider } from '../../src/lab/sandbox-provider.ts';
-import type { LabSandbox } from '../../src/lab/sandbox-port.ts';
+import { decodeSnapshot, labSandboxFrom, realSandboxProvider } from '../../src/lab/sandbox-provider.ts';
+import type { LabSandbox, SandboxProvider } from '../../src/lab/sandbox-port.ts';
 import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
 import type { LabDefinition } from '../../src/lab/types.ts';
 import { makeEtcdCommand } from '../../src/sandbox/commands/etcd.ts';
@@ -33,13 +33,15 @@ const etcdctlCommand: Command = {
     }),
 };
 
-export async function clusterLabSandbox(lab: LabDefinition): Promise<LabSandbox> {
-  if (builtinPrograms.has('etcd') && builtinPrograms.has('etcdctl')) return realSandboxProvider.create(lab);
+export async function clusterLabSandbox(lab: LabDefinition, opts: { snapshot?: Uint8Array } = {}): Promise<LabSandbox> {
+  if (builtinPrograms.has('etcd') && builtinPrograms.has('etcdctl')) return realSandboxProvider.create(lab, opts);
   const programs = [...builtinPrograms.values()];
   if (!builtinPrograms.has('etcd')) programs.push(makeEtcdCommand());
   if (!builtinPrograms.has('etcdctl')) programs.push(etcdctlCommand);
-  const sandbox = createSandbox({ hosts: lab.topology.hosts, programs: createRegistry(programs) });
+  const image = opts.snapshot ? decodeSnapshot(opts.snapshot) : undefined;
+  const sandbox = createSandbox({ hosts: lab.topology.hosts, programs: createRegistry(programs), ...(image ? { image } : {}) });
   const wrapped = labSandboxFrom(sandbox);
+  if (image) return wrapped;
   try {
     await lab.setup?.({ hosts: wrapped.hosts, host: (name) => sandbox.host(name) });
   } catch (e) {
@@ -48,6 +50,9 @@ export async function clusterLabSandbox(lab: LabDefinition): Promise<LabSandbox>
   }
   return wrapped;
 }
+
+/** The lab server's SandboxProvider with etcd and etcdctl runnable (see above). */
+export const clusterSandboxProvider: SandboxProvider = { create: (lab, opts) => clusterLabSandbox(lab, opts) };
 
 /** A logged-in terminal per host, in topology order (pts/0, pts/1 …). */
 export async function terminalsPerHost(sandbox: LabSandbox, lab: LabDefinition, opts: { cols?: number } = {}): Promise<TerminalDriver[]> {
