@@ -1,0 +1,224 @@
+// The REAL etcdctl (Debian's 3.4 build) against our etcd's gRPC API and against the REAL etcd
+// 3.4: the same command sequence must print the same thing to both. Only what legitimately
+// differs is normalised: lease ids (time-based), the ports, measured durations, and the
+// server's own version, db size and raft index (3.4 and our 3.6 write different entries).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { realClock } from '../../src/platform/clock.ts';
+import { realRandom } from '../../src/platform/random.ts';
+import { NodeFileSystem } from '../../src/platform/node-fs.ts';
+import { NodeNetwork } from '../../src/platform/node-network.ts';
+import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
+
+const ETCD = '/usr/bin/etcd';
+const ETCDCTL = '/usr/bin/etcdctl';
+const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export interface Out {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real etcdctl (v3 API); `untilStdout` ends it (SIGINT) once its output matches. */
+export function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; untilStdout?: RegExp; boundMs?: number } = {}): Promise<Out> {
+  return new Promise((resolve) => {
+    const p = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
+    let stdout = '';
+    let stderr = '';
+    const bound = setTimeout(() => p.kill('SIGINT'), opts.boundMs ?? 10_000);
+    p.stdout.on('data', (d) => {
+      stdout += d;
+      if (opts.untilStdout?.test(stdout)) p.kill('SIGINT');
+    });
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => {
+      clearTimeout(bound);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+    p.stdin.end(opts.stdin ?? '');
+  });
+}
+
+/** Our etcd in real mode: node:fs data dir, node:net ports, in this process. */
+export async function startOurEtcd(dir: string, clientPort: number, peerPort: number): Promise<{ stop(): Promise<number>; logs: string[] }> {
+  const ac = new AbortController();
+  const logs: string[] = [];
+  let ready: () => void = () => {};
+  const readyP = new Promise<void>((r) => (ready = r));
+  const exited = runEtcd({
+    argv: ['etcd', `--data-dir=${dir}`, `--listen-client-urls=http://127.0.0.1:${clientPort}`, `--advertise-client-urls=http://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`],
+    env: {},
+    cwd: path.dirname(dir),
+    fs: new NodeFileSystem(),
+    net: new NodeNetwork(),
+    clock: realClock,
+    random: realRandom,
+    stdout: { write: () => {} },
+    stderr: { write: (c) => void logs.push(String(c)) },
+    signal: ac.signal,
+    onReady: () => ready(),
+  });
+  const first = await Promise.race([readyP.then(() => undefined), exited]);
+  if (first !== undefined) throw new Error(`our etcd exited with ${first}:\n${logs.join('')}`);
+  return {
+    logs,
+    stop: () => {
+      ac.abort('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** The real etcd 3.4 with the same defaults (name, advertised peer URL, token), so ids agree. */
+export async function startRealEtcd(dir: string, clientPort: number, peerPort: number): Promise<ChildProcess> {
+  const p = spawn(ETCD, [`--data-dir=${dir}`, `--listen-client-urls=http://127.0.0.1:${clientPort}`, `--advertise-client-urls=http://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) {
+    const h = await etcdctl(`127.0.0.1:${clientPort}`, ['endpoint', 'health', '--command-timeout=1s'], { boundMs: 2000 });
+    if (h.status === 0) return p;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  p.kill();
+  throw new Error('real etcd did not become healthy');
+}
+
+interface Step {
+  name: string;
+  args: string[] | ((ctx: Record<string, string>) => string[]);
+  stdin?: string;
+  untilStdout?: RegExp;
+  /** Remembers something from the output for later steps. */
+  capture?: (out: Out, ctx: Record<string, string>) => void;
+}
+
+const STEPS: Step[] = [
+  { name: 'put', args: ['put', 'foo', 'bar'] },
+  { name: 'put -w json', args: ['put', 'foo2', 'bar2', '-w', 'json'] },
+  { name: 'get', args: ['get', 'foo'] },
+  { name: 'get missing', args: ['get', 'nothing-here'] },
+  { name: 'get --prefix --keys-only', args: ['get', '--prefix', 'foo', '--keys-only'] },
+  { name: 'get --prefix --print-value-only', args: ['get', '--prefix', 'foo', '--print-value-only'] },
+  { name: 'get -w json', args: ['get', 'foo', '-w', 'json'] },
+  { name: 'get --prefix -w fields', args: ['get', '--prefix', 'foo', '-w', 'fields'] },
+  { name: 'get --limit --sort-by', args: ['get', '--prefix', 'foo', '--limit=1', '--order=DESCEND', '--sort-by=KEY'] },
+  { name: 'put empty key', args: ['put', '', 'v'] },
+  { name: 'txn (success)', args: ['txn'], stdin: 'value("foo") = "bar"\n\nput t ok\n\nput t bad\n\n' },
+  { name: 'txn (failure) -w json', args: ['txn', '-w', 'json'], stdin: 'mod("foo") > "100"\n\nput t ok2\n\nget t\n\n' },
+  { name: 'get t', args: ['get', 't'] },
+  { name: 'del --prefix', args: ['del', '--prefix', 'foo'] },
+  { name: 'del missing', args: ['del', 'foo'] },
+  {
+    name: 'lease grant',
+    args: ['lease', 'grant', '600'],
+    capture: (o, ctx) => {
+      ctx['lease'] = /lease ([0-9a-f]+) granted/.exec(o.stdout)?.[1] ?? 'none';
+    },
+  },
+  { name: 'put --lease', args: (c) => ['put', '--lease=' + c['lease'], 'lk', 'lv'] },
+  { name: 'lease keep-alive --once', args: (c) => ['lease', 'keep-alive', '--once', c['lease']!] },
+  { name: 'lease timetolive --keys', args: (c) => ['lease', 'timetolive', '--keys', c['lease']!] },
+  { name: 'lease list', args: ['lease', 'list'] },
+  { name: 'lease revoke', args: (c) => ['lease', 'revoke', c['lease']!] },
+  { name: 'get after revoke', args: ['get', 'lk'] },
+  { name: 'lease revoke again', args: (c) => ['lease', 'revoke', c['lease']!] },
+  { name: 'member list -w table', args: ['member', 'list', '-w', 'table'] },
+  { name: 'member list', args: ['member', 'list'] },
+  { name: 'endpoint status -w table', args: ['endpoint', 'status', '-w', 'table'] },
+  { name: 'endpoint health', args: ['endpoint', 'health'] },
+  { name: 'compaction', args: ['compaction', '3'] },
+  { name: 'get compacted revision', args: ['get', 'foo', '--rev=2'] },
+  {
+    name: 'put w/a -w json',
+    args: ['put', 'w/a', '1', '-w', 'json'],
+    capture: (o, ctx) => {
+      ctx['wrev'] = String((JSON.parse(o.stdout) as { header: { revision: number } }).header.revision);
+    },
+  },
+  { name: 'put w/b', args: ['put', 'w/b', '2'] },
+  { name: 'del w/a', args: ['del', 'w/a'] },
+  { name: 'watch --prefix --rev', args: (c) => ['watch', '--prefix', 'w/', '--rev=' + c['wrev']], untilStdout: /DELETE\nw\/a\n/ },
+  { name: 'watch --prev-kv', args: (c) => ['watch', 'w/a', '--prev-kv', '--rev=' + c['wrev']], untilStdout: /DELETE\nw\/a\n\nw\/a\n1\n/ },
+  { name: 'alarm list', args: ['alarm', 'list'] },
+  { name: 'snapshot save', args: (c) => ['snapshot', 'save', c['snap']!] },
+];
+
+/** Only what legitimately differs between the two servers is replaced. */
+function normalise(o: Out, ctx: Record<string, string>, port: string): Out {
+  const clean = (s: string): string => {
+    let t = s
+      .split('\n')
+      .filter((l) => !l.startsWith('{"level":'))
+      .join('\n')
+      .replaceAll(port, 'PORT')
+      .replace(/took = [0-9.]+(µs|ms|s)/g, 'took = T');
+    if (ctx['lease']) {
+      t = t.replaceAll(ctx['lease'], 'LEASE').replaceAll(BigInt('0x' + ctx['lease']).toString(10), 'LEASE');
+    }
+    if (ctx['snap']) t = t.replaceAll(ctx['snap'], 'SNAP');
+    // endpoint status: VERSION, DB SIZE and the raft indexes are the server's own.
+    t = t.replace(/^(\| [^|]+\| [0-9a-f]+ \|)[^|]+\|[^|]+\|([^|]+\|[^|]+\|[^|]+\|)[^|]+\|[^|]+\|/gm, '$1 V | S |$2 I | I |');
+    t = t.replace(/^(\+-+\+-+\+)-+\+-+\+(-+\+-+\+-+\+)-+\+-+\+/gm, '$1---+---+$2---+---+');
+    return t;
+  };
+  return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
+}
+
+async function runSteps(endpoint: string, dir: string): Promise<(Out & { step: string })[]> {
+  const ctx: Record<string, string> = { snap: path.join(dir, 'snap.db') };
+  const port = endpoint.split(':')[1]!;
+  const outs: (Out & { step: string })[] = [];
+  for (const s of STEPS) {
+    const args = typeof s.args === 'function' ? s.args(ctx) : s.args;
+    const o = await etcdctl(endpoint, args, { stdin: s.stdin, untilStdout: s.untilStdout });
+    s.capture?.(o, ctx);
+    outs.push({ step: s.name, ...normalise(o, ctx, port) });
+  }
+  return outs;
+}
+
+describe('the real etcdctl against our etcd and the real etcd', { skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
+  let dir = '';
+  let real: ChildProcess | undefined;
+  let ours: { stop(): Promise<number>; logs: string[] } | undefined;
+  let realEp = '';
+  let ourEp = '';
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etcdctl-vs-ours-'));
+    fs.mkdirSync(path.join(dir, 'real'));
+    fs.mkdirSync(path.join(dir, 'ours'));
+    const [rc, rp, oc, op] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    realEp = `127.0.0.1:${rc}`;
+    ourEp = `127.0.0.1:${oc}`;
+    [real, ours] = await Promise.all([startRealEtcd(path.join(dir, 'real', 'data'), rc, rp), startOurEtcd(path.join(dir, 'ours', 'data'), oc, op)]);
+  });
+
+  after(async () => {
+    real?.kill('SIGTERM');
+    await ours?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the same for put/get/txn/del/lease/member/endpoint/compaction/watch/snapshot', async () => {
+    const [theirs, mine] = await Promise.all([runSteps(realEp, path.join(dir, 'real')), runSteps(ourEp, path.join(dir, 'ours'))]);
+    for (let i = 0; i < theirs.length; i++) assert.deepEqual(mine[i], theirs[i], `step "${theirs[i]!.step}"`);
+    assert.ok(fs.statSync(path.join(dir, 'ours', 'snap.db')).size > 0, 'our snapshot was written');
+  });
+});
