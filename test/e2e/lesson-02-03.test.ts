@@ -138,7 +138,7 @@ test('lessons 02 and 03 end to end in Chromium, with the course commands verbati
   await typeLine(page, 'etcd --version', { expect: /etcd: command not found/ });
   for (const line of INSTALL_LINES) await typeLine(page, line, { timeout: 60_000 });
   await waitForTerminal(page, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/etcd\.service/);
-  await typeLine(page, 'systemctl status etcd --no-pager', { expect: /Active: active \(running\)/ });
+  await typeLine(page, 'sudo systemctl status etcd --no-pager', { expect: /Active: active \(running\)/ });
   await typeLine(page, 'curl http://127.0.0.1:2379/health', { expect: /\{"health":"true"/ });
   await typeLine(page, 'etcdctl endpoint health', { expect: /127\.0\.0\.1:2379 is healthy/ });
   await typeLine(page, 'etcdctl put foo bar', { expect: /\nOK\n/ });
