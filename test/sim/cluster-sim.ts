@@ -26,7 +26,7 @@ export interface SimOptions {
 export interface SimResult {
   seed: number;
   violations: string[];
-  stats: { ops: number; acked: number; unknown: number; crashes: number; partitions: number; leaders: number; messages: number };
+  stats: { ops: number; acked: number; unknown: number; crashes: number; partitions: number; leaders: number; messages: number; snapshots: number };
 }
 
 const enc = new TextEncoder();
@@ -74,12 +74,15 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
   const disks = new Map(names.map((n) => [n, new SimFileSystem(() => clock.now())]));
   const procDisks = new Map<string, ProcessDisk>();
   const violations: string[] = [];
-  const stats = { ops: 0, acked: 0, unknown: 0, crashes: 0, partitions: 0, leaders: 0, messages: 0 };
+  const stats = { ops: 0, acked: 0, unknown: 0, crashes: 0, partitions: 0, leaders: 0, messages: 0, snapshots: 0 };
 
   const clusterOpts: InProcessClusterOptions = {
     members: names.map((name) => ({ name })),
     clock,
     random,
+    // Every third seed snapshots often and keeps a short log, so lagging and restarted
+    // members catch up through snapshots (which the hostile network may lose).
+    ...(seed % 3 === 0 ? { snapshotCount: 15 + (seed % 11), snapshotCatchUpEntries: 5 } : {}),
     fsFor: (name) => {
       const d = new ProcessDisk(disks.get(name)!);
       procDisks.set(name, d);
@@ -235,6 +238,7 @@ export async function runSimulation(o: SimOptions): Promise<SimResult> {
 
   for (const s of servers.values()) await s.stop('crash');
   stats.messages = net.stats.sent;
+  stats.snapshots = net.stats.snapshots;
   return { seed, violations, stats };
 }
 

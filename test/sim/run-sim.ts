@@ -14,7 +14,7 @@ const durationMs = opt('duration') ? Number(opt('duration')) : undefined;
 const seeds = one !== undefined ? [Number(one)] : Array.from({ length: count }, (_, i) => from + i);
 
 let failed = 0;
-const totals = { ops: 0, acked: 0, unknown: 0, crashes: 0, partitions: 0, leaders: 0, messages: 0 };
+const totals = { ops: 0, acked: 0, unknown: 0, crashes: 0, partitions: 0, leaders: 0, messages: 0, snapshots: 0 };
 const t0 = performance.now();
 for (const seed of seeds) {
   const r = await runSimulation({ seed, durationMs });
@@ -25,5 +25,5 @@ for (const seed of seeds) {
   } else if (one !== undefined) console.log(`seed ${seed}: ok ${JSON.stringify(r.stats)}`);
 }
 const secs = ((performance.now() - t0) / 1000).toFixed(1);
-console.log(`${seeds.length} seeds in ${secs}s: ${failed} with violations; ${totals.ops} client ops (${totals.acked} acknowledged, ${totals.unknown} unknown), ${totals.crashes} crashes, ${totals.partitions} partitions, ${totals.leaders} leader terms, ${totals.messages} raft messages`);
+console.log(`${seeds.length} seeds in ${secs}s: ${failed} with violations; ${totals.ops} client ops (${totals.acked} acknowledged, ${totals.unknown} unknown), ${totals.crashes} crashes, ${totals.partitions} partitions, ${totals.leaders} leader terms, ${totals.messages} raft messages, ${totals.snapshots} snapshots sent`);
 process.exit(failed ? 1 : 0);

@@ -4,7 +4,7 @@
 import type { Clock } from '../../src/platform/clock.ts';
 import type { Random } from '../../src/platform/random.ts';
 import type { Message, NodeId } from '../../src/raft/types.ts';
-import type { PeerTransport } from '../../src/etcd/transport/peer-transport.ts';
+import { SendReports, type PeerTransport } from '../../src/etcd/transport/peer-transport.ts';
 
 export interface LinkFaults {
   dropRate: number;
@@ -16,8 +16,9 @@ export interface LinkFaults {
 export class SimPeerNetwork {
   private handlers = new Map<NodeId, (m: Message) => void>();
   private cut = new Set<string>();
+  private reports = new Map<NodeId, SendReports>();
   faults: LinkFaults = { dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 5 };
-  stats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
+  stats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0, snapshots: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -26,6 +27,8 @@ export class SimPeerNetwork {
 
   transportFor(id: NodeId): PeerTransport {
     const net = this;
+    const reports = new SendReports();
+    this.reports.set(id, reports);
     return {
       send(msgs) {
         for (const m of msgs) net.send(id, m);
@@ -35,6 +38,12 @@ export class SimPeerNetwork {
       },
       addPeer() {},
       removePeer() {},
+      onUnreachable(handler) {
+        reports.unreachable = handler;
+      },
+      onSnapshotStatus(handler) {
+        reports.snapshot = handler;
+      },
       close() {
         net.handlers.delete(id);
       },
@@ -65,8 +74,10 @@ export class SimPeerNetwork {
 
   private send(from: NodeId, m: Message): void {
     this.stats.sent++;
+    if (m.type === 'MsgSnap') this.stats.snapshots++;
     if (this.isCut(from, m.to) || this.random.next() < this.faults.dropRate) {
       this.stats.dropped++;
+      this.report(from, m, false);
       return;
     }
     const copies = this.random.next() < this.faults.duplicateRate ? 2 : 1;
@@ -79,11 +90,20 @@ export class SimPeerNetwork {
         const h = this.handlers.get(m.to);
         if (!h || this.isCut(from, m.to)) {
           this.stats.dropped++;
+          if (i === 0) this.report(from, m, false);
           return;
         }
         this.stats.delivered++;
         h(copy);
+        if (i === 0) this.report(from, m, true);
       });
     }
+  }
+
+  /** Tells the sender (after the current task) whether its message arrived, as a connection error would. */
+  private report(from: NodeId, m: Message, delivered: boolean): void {
+    const r = this.reports.get(from);
+    if (!r || !this.handlers.has(from)) return;
+    queueMicrotask(() => (delivered ? r.delivered(m) : r.lost(m)));
   }
 }

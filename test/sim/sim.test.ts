@@ -9,12 +9,15 @@ const SEEDS = Number(process.env.SIM_SEEDS ?? 1000);
 test(`${SEEDS} seeds of a faulty cluster: linearizable, no lost write, one leader per term`, { timeout: 20 * 60_000 }, async () => {
   const failures: string[] = [];
   let ops = 0;
+  let snapshots = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
     const r = await runSimulation({ seed });
     ops += r.stats.ops;
+    snapshots += r.stats.snapshots;
     if (r.violations.length) failures.push(`seed ${seed}: ${r.violations.join('; ')} (replay: npm run sim -- --seed ${seed})`);
   }
   assert.ok(ops > SEEDS * 50, `clients made progress (${ops} ops)`);
+  if (SEEDS >= 50) assert.ok(snapshots > 0, 'some members caught up through snapshots');
   assert.deepEqual(failures, []);
 });
 

@@ -351,3 +351,37 @@ test("raft's configuration lines print member ids in decimal, as etcd does", asy
   for (const l of conf) assert.ok(l.includes('"msg":"8e9e05c52164694d switched to configuration voters=(10276657743932975437)"'), l);
   await run(clock, s.stop());
 });
+
+test('a snapshot lost on its way to a follower is sent again (the leader hears of the loss)', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const logs: Record<string, string[]> = {};
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(13),
+    network,
+    snapshotCount: 20,
+    snapshotCatchUpEntries: 5,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
+  };
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const lagging = all.find((s) => !s.isLeader)!;
+  const writer = all.find((s) => s.isLeader)!;
+  network.isolate(lagging.memberId);
+  for (let i = 0; i < 60; i++) await run(clock, writer.put({ key: enc(`k${i % 10}`), value: enc(`v${i}`) }));
+  // The first snapshot for the lagging member is lost on the wire.
+  let lost = 0;
+  network.lose = (_from, m) => m.type === 'MsgSnap' && lost++ === 0;
+  network.heal();
+  await settle(clock, 5000);
+  assert.equal(lost >= 2, true, 'a second snapshot was sent');
+  const local = await run(clock, lagging.range({ key: enc('k'), rangeEnd: enc('l'), serializable: true }));
+  assert.equal(local.count, 10);
+  assert.equal(dec(local.kvs.find((kv) => dec(kv.key) === 'k9')!.value), 'v59');
+  for (const s of all) await run(clock, s.stop());
+});

@@ -165,6 +165,8 @@ export class EtcdServerCore {
     this.transport = opts.transport(b.memberId, b.cluster.clusterId);
     for (const m of b.initialPeers) if (m.id !== b.memberId) this.transport.addPeer(m.id, m.peerUrls);
     this.transport.onMessage((m) => this.onPeerMessage(m));
+    this.transport.onUnreachable?.((to) => this.onSendReport(() => this.node.reportUnreachable(to)));
+    this.transport.onSnapshotStatus?.((to, failed) => this.onSendReport(() => this.node.reportSnapshot(to, failed)));
     this.reads = new ReadIndexer(
       opts.clock,
       this.reqTimeoutMs,
@@ -275,6 +277,26 @@ export class EtcdServerCore {
       this.log.warn('etcdserver/raft.go:252', 'failed to process raft message', { error: (e as Error).message });
     }
     this.drainSoon();
+  }
+
+  /**
+   * What the transport says became of a message: raft hears it between Readies (never
+   * between ready() and advance()), as etcd's node channel delivers it.
+   */
+  private onSendReport(report: () => void): void {
+    if (this.stopped) return;
+    const run = () => {
+      try {
+        report();
+      } catch {
+        /* a report about a peer raft no longer tracks */
+      }
+    };
+    if (this.draining) this.deferred.push(run);
+    else {
+      run();
+      this.drainSoon();
+    }
   }
 
   /**

@@ -80,3 +80,33 @@ test('validateMessage rejects wrong field types', () => {
   assert.throws(() => validateMessage({ ...emptyMessage('MsgApp', 'a', 'b'), to: 'XYZ' }), /bad from\/to/);
   assert.throws(() => validateMessage(null), /not an object/);
 });
+
+test('send outcomes are reported: a snapshot sent is reported done, one to a dead peer failed and the peer unreachable', async () => {
+  const r = await receiver();
+  const { log } = logger();
+  const a = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'a', clusterId: 'c1' });
+  const snapshots: string[] = [];
+  const unreachable: string[] = [];
+  a.onSnapshotStatus((to, failed) => void snapshots.push(`${to}:${failed ? 'failed' : 'done'}`));
+  a.onUnreachable((to) => void unreachable.push(to));
+  const snap = (to: string): Message => ({
+    ...emptyMessage('MsgSnap', 'a', to),
+    snapshot: { data: new Uint8Array([1, 2, 3]), metadata: { index: 9, term: 2, confState: { voters: ['a', 'b'], learners: [] } } },
+  });
+  a.addPeer('b', [`http://127.0.0.1:${r.port}`]);
+  a.send([snap('b')]);
+  await wait(() => snapshots.length > 0 && r.got.length > 0);
+  assert.deepEqual(snapshots, ['b:done']);
+  // A peer nobody listens for: the dial fails, the snapshot is reported failed.
+  const closed = net.createServer();
+  await new Promise<void>((res) => closed.listen(0, '127.0.0.1', res));
+  const deadPort = (closed.address() as net.AddressInfo).port;
+  await new Promise((res) => closed.close(res));
+  a.addPeer('c', [`http://127.0.0.1:${deadPort}`]);
+  a.send([snap('c')]);
+  await wait(() => snapshots.length > 1 && unreachable.length > 0);
+  assert.deepEqual(snapshots, ['b:done', 'c:failed']);
+  assert.deepEqual(unreachable, ['c']);
+  a.close();
+  r.t.close();
+});

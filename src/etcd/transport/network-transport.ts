@@ -10,7 +10,7 @@ import type { Entry, Message, MessageType } from '../../raft/types.ts';
 import type { Logger } from '../log.ts';
 import type { Member } from '../server/membership.ts';
 import { parseUrl } from '../types/urls.ts';
-import type { PeerTransport } from './peer-transport.ts';
+import { SendReports, type PeerTransport } from './peer-transport.ts';
 
 export const PROTOCOL_VERSION = 1;
 const MAX_FRAME = 64 * 1024 * 1024;
@@ -94,7 +94,8 @@ interface PeerConn {
   urls: string[];
   socket?: Duplex;
   connecting: boolean;
-  queue: Buffer[];
+  /** Frames waiting for a stream, with the message each carries (for send reports). */
+  queue: { frame: Buffer; m: Message }[];
   active: boolean;
   lastDial: number;
   activeSince?: number;
@@ -132,6 +133,7 @@ export class NetworkPeerTransport implements PeerTransport {
   private listeners: Listener[] = [];
   private inbound = new Set<Duplex>();
   private closed = false;
+  private readonly reports = new SendReports();
 
   constructor(private readonly o: NetworkTransportOptions) {}
 
@@ -200,14 +202,22 @@ export class NetworkPeerTransport implements PeerTransport {
     for (const m of msgs) {
       const p = this.peers.get(m.to);
       if (!p) continue;
-      if (p.queue.length >= MAX_QUEUE) p.queue.shift();
-      p.queue.push(encodeFrame(m));
+      if (p.queue.length >= MAX_QUEUE) this.reports.lost(p.queue.shift()!.m);
+      p.queue.push({ frame: encodeFrame(m), m });
       this.flush(p);
     }
   }
 
   onMessage(handler: (m: Message) => void): void {
     this.handler = handler;
+  }
+
+  onUnreachable(handler: (to: string) => void): void {
+    this.reports.unreachable = handler;
+  }
+
+  onSnapshotStatus(handler: (to: string, failed: boolean) => void): void {
+    this.reports.snapshot = handler;
   }
 
   addPeer(id: string, peerUrls: string[]): void {
@@ -239,8 +249,18 @@ export class NetworkPeerTransport implements PeerTransport {
   }
 
   private flush(p: PeerConn): void {
-    if (p.socket) {
-      while (p.queue.length > 0) p.socket.write(p.queue.shift()!);
+    const s = p.socket;
+    if (s) {
+      while (p.queue.length > 0) {
+        const { frame, m } = p.queue.shift()!;
+        // A snapshot counts as sent once the stream took all of it (etcd: once the peer
+        // answered its POST); a stream that breaks first reports it lost.
+        s.write(frame, (err) => {
+          if (this.closed) return;
+          if (err) this.reports.lost(m);
+          else this.reports.delivered(m);
+        });
+      }
       return;
     }
     if (p.connecting || this.o.clock.monotonic() - p.lastDial < REDIAL_MS) return;
@@ -305,8 +325,13 @@ export class NetworkPeerTransport implements PeerTransport {
         error: lastErr,
       });
     }
-    // Without a stream the queued messages are lost, as raft expects: it resends.
+    // Without a stream the queued messages are lost, as raft expects: it resends once told.
+    const lost = p.queue;
     p.queue = [];
+    if (!this.closed && this.peers.get(p.id) === p) {
+      for (const { m } of lost) if (m.type === 'MsgSnap') this.reports.snapshot(m.to, true);
+      this.reports.unreachable(p.id);
+    }
   }
 
   private lost(p: PeerConn, s: Duplex, why: string): void {

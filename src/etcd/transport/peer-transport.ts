@@ -12,7 +12,35 @@ export interface PeerTransport {
   removePeer(id: NodeId): void;
   /** Peers this member currently reaches (for etcd's "active peers" checks). */
   activeSince?(id: NodeId): number | undefined;
+  /**
+   * Told when a message to `to` could not be sent (raft's ReportUnreachable: the leader
+   * stops pipelining to that follower and probes instead).
+   */
+  onUnreachable?(handler: (to: NodeId) => void): void;
+  /**
+   * Told what became of each MsgSnap: delivered (failed=false) or lost (failed=true). Raft
+   * keeps a follower paused while its snapshot is in flight; without this report a lost
+   * snapshot would leave it paused for good (raft's ReportSnapshot).
+   */
+  onSnapshotStatus?(handler: (to: NodeId, failed: boolean) => void): void;
   close(): void;
+}
+
+/** The two report handlers a transport keeps; both default to doing nothing. */
+export class SendReports {
+  unreachable: (to: NodeId) => void = () => {};
+  snapshot: (to: NodeId, failed: boolean) => void = () => {};
+
+  /** A message was lost on its way to m.to. */
+  lost(m: Message): void {
+    this.unreachable(m.to);
+    if (m.type === 'MsgSnap') this.snapshot(m.to, true);
+  }
+
+  /** A message reached m.to. */
+  delivered(m: Message): void {
+    if (m.type === 'MsgSnap') this.snapshot(m.to, false);
+  }
 }
 
 /**
@@ -25,6 +53,12 @@ export class InMemoryPeerNetwork {
   private down = new Set<NodeId>();
   delivered = 0;
   dropped = 0;
+  /**
+   * Tests: a message for which this returns true is lost on the wire (the sender is told,
+   * as a real connection error would tell it).
+   */
+  lose: ((from: NodeId, m: Message) => boolean) | undefined;
+  private reports = new Map<NodeId, SendReports>();
 
   constructor(
     private readonly clock: Clock,
@@ -34,6 +68,8 @@ export class InMemoryPeerNetwork {
   transportFor(id: NodeId): PeerTransport {
     const net = this;
     const peers = new Set<NodeId>();
+    const reports = new SendReports();
+    this.reports.set(id, reports);
     return {
       send(msgs) {
         for (const m of msgs) net.deliver(id, m, peers);
@@ -47,8 +83,15 @@ export class InMemoryPeerNetwork {
       removePeer(peer) {
         peers.delete(peer);
       },
+      onUnreachable(handler) {
+        reports.unreachable = handler;
+      },
+      onSnapshotStatus(handler) {
+        reports.snapshot = handler;
+      },
       close() {
         net.handlers.delete(id);
+        if (net.reports.get(id) === reports) net.reports.delete(id);
       },
     };
   }
@@ -70,8 +113,13 @@ export class InMemoryPeerNetwork {
   }
 
   private deliver(from: NodeId, m: Message, peers: Set<NodeId>): void {
-    if (!peers.has(m.to) || this.cut.has(`${from}->${m.to}`) || this.down.has(from) || this.down.has(m.to)) {
+    if (!peers.has(m.to)) {
       this.dropped++;
+      return;
+    }
+    if (this.cut.has(`${from}->${m.to}`) || this.down.has(from) || this.down.has(m.to)) {
+      this.dropped++;
+      this.report(from, m, false);
       return;
     }
     // Messages sent in the same moment travel together: one timer delivers the batch, in order.
@@ -82,15 +130,24 @@ export class InMemoryPeerNetwork {
         this.inFlight = [];
         for (const { from: f, m: msg } of batch) {
           const h = this.handlers.get(msg.to);
-          if (!h || this.cut.has(`${f}->${msg.to}`) || this.down.has(f) || this.down.has(msg.to)) {
+          if (!h || this.cut.has(`${f}->${msg.to}`) || this.down.has(f) || this.down.has(msg.to) || this.lose?.(f, msg)) {
             this.dropped++;
+            this.report(f, msg, false);
             continue;
           }
           this.delivered++;
           h(msg);
+          this.report(f, msg, true);
         }
       });
     }
   }
   private inFlight: { from: NodeId; m: Message }[] = [];
+
+  /** Tells the sender, after the current task (never inside its own send), what happened. */
+  private report(from: NodeId, m: Message, delivered: boolean): void {
+    const r = this.reports.get(from);
+    if (!r || !this.handlers.has(from)) return;
+    queueMicrotask(() => (delivered ? r.delivered(m) : r.lost(m)));
+  }
 }
