@@ -57,7 +57,14 @@ export async function runAs(host: Host, user: string, argv: string[], opts: RunA
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    proc.kill('SIGKILL');
+    // Its children too (bash -c "etcdctl …" leaves etcdctl waiting on its own timeouts).
+    const all = host.processes();
+    const doomed = new Set([proc.info.pid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of all) if (doomed.has(p.ppid) && !doomed.has(p.pid)) (doomed.add(p.pid), (grew = true));
+    }
+    for (const pid of [...doomed].reverse()) host.kill(pid, 'SIGKILL');
   }, opts.timeoutMs ?? 6000);
   try {
     const status = await proc.exited;
