@@ -5,6 +5,9 @@
 import { Duplex } from 'node:stream';
 import type { Cancel, Clock } from '../platform/clock.ts';
 
+/** How far a reader may fall behind before writers wait (a socket's buffer). */
+const SOCKET_BUFFER_BYTES = 256 * 1024;
+
 export interface Endpoint {
   host: string;
   port: number;
@@ -115,12 +118,15 @@ export class VirtualSocket extends Duplex {
   private deliver(chunk: Buffer | null, cb: () => void): void {
     queueMicrotask(() => {
       const peer = this.peer;
-      if (peer.destroyed || peer.readableEnded) return cb();
-      const more = peer.push(chunk);
+      if (peer.destroyed || peer.readableEnded) return;
+      peer.push(chunk);
       if (chunk !== null) peer.touch();
-      if (more || chunk === null) cb();
-      else peer.drainWaiter = cb;
     });
+    // Like a kernel socket buffer: a write is accepted at once unless the reader is far
+    // behind. Accepting at once matters: a TLS server writes its alert and then destroys
+    // the socket, and a write still queued in the Writable would be thrown away.
+    if (chunk === null || this.peer.readableLength < SOCKET_BUFFER_BYTES) cb();
+    else this.peer.drainWaiter = cb;
   }
 
   private touch(): void {
