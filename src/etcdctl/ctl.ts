@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { FileSystem } from '../platform/filesystem.ts';
 import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { Network } from '../platform/network.ts';
-import type { InputStream, OutputStream } from '../sandbox/io.ts';
+import type { InputStream, OutputStream } from '../platform/streams.ts';
 import { ExitError, type CommandNode, type RunContext } from './cli/command.ts';
 import { goQuote, type FlagSet } from './cli/flags.ts';
 import { GatewayClient } from './client/gateway-client.ts';

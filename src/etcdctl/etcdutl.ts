@@ -2,7 +2,7 @@
 // snapshot and data-dir commands belong to the etcd storage format and are reported as
 // not available rather than pretended.
 import { CommandNode, execute, helpCommand, ExitError, type CommandSpec, type Terminal } from './cli/command.ts';
-import type { InputStream, OutputStream } from '../sandbox/io.ts';
+import type { InputStream, OutputStream } from '../platform/streams.ts';
 
 export interface EtcdutlOptions {
   argv: string[];

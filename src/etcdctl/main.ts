@@ -9,8 +9,8 @@ import { memberCommand } from './commands/member-commands.ts';
 import { defragCommand, endpointCommand, moveLeaderCommand } from './commands/endpoint-commands.ts';
 import { snapshotCommand } from './commands/snapshot-command.ts';
 import { alarmCommand, completionCommand, unavailableCommands, versionCommand } from './commands/misc-commands.ts';
-import { SIGNAL_NUMBERS, type SignalName } from '../sandbox/types.ts';
-import { BrokenPipeError } from '../sandbox/io.ts';
+import { SIGNAL_NUMBERS, type SignalName } from '../platform/signals.ts';
+import { BrokenPipeError } from '../platform/streams.ts';
 
 export type { EtcdctlOptions } from './ctl.ts';
 

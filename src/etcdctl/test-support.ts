@@ -6,7 +6,7 @@ import { realClock, type Clock } from '../platform/clock.ts';
 import { FsError, type FileSystem } from '../platform/filesystem.ts';
 import type { Network } from '../platform/network.ts';
 import { NodeNetwork } from '../platform/node-network.ts';
-import { CollectingOutput, inputFrom } from '../sandbox/io.ts';
+import { CollectingOutput, inputFrom } from '../platform/streams.ts';
 import { runEtcdctl } from './main.ts';
 
 export type Route = (body: Record<string, unknown>) => { status?: number; json: unknown } | { stream: unknown[] };

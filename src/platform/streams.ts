@@ -1,4 +1,4 @@
-// Byte streams between commands, the shell and the terminal. Small on purpose:
+// Byte streams between programs, the shell and the terminal. Small on purpose:
 // a command writes chunks and reads chunks; a Pipe joins two commands with a
 // bounded buffer so a fast writer waits for a slow reader (and `yes | head` ends).
 

@@ -6,20 +6,8 @@ import type { FileSystem } from '../platform/filesystem.ts';
 import type { Network } from '../platform/network.ts';
 import type { InputStream, OutputStream } from './io.ts';
 
-export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGQUIT' | 'SIGPIPE' | 'SIGSTOP' | 'SIGCONT' | 'SIGUSR1' | 'SIGUSR2';
-
-export const SIGNAL_NUMBERS: Record<SignalName, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGPIPE: 13,
-  SIGTERM: 15,
-  SIGCONT: 18,
-  SIGSTOP: 19,
-};
+export { SIGNAL_NUMBERS, type SignalName } from '../platform/signals.ts';
+import type { SignalName } from '../platform/signals.ts';
 
 /** Who a process runs as. */
 export interface Credentials {

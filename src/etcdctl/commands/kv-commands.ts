@@ -3,7 +3,7 @@ import { ExitError, type CommandSpec } from '../cli/command.ts';
 import type { FlagSpec } from '../cli/flags.ts';
 import { decodeDelete, decodePut, decodeRange, decodeTxn } from '../client/types.ts';
 import { EXIT, rpcExit, type Ctl } from '../ctl.ts';
-import { readAllText, readLines } from '../../sandbox/io.ts';
+import { readAllText, readLines } from '../../platform/streams.ts';
 import { sleep } from '../../platform/clock.ts';
 import { delOp, getOp, putOp } from './kv-ops.ts';
 import { parseCompare, parseRequest, TxnSyntaxError, type CompareBody, type RequestOp } from './txn-parse.ts';

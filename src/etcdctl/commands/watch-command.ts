@@ -5,7 +5,7 @@ import type { GatewayClient } from '../client/gateway-client.ts';
 import { RpcError } from '../client/rpc-error.ts';
 import { decodeWatch } from '../client/types.ts';
 import { EXIT, type Ctl } from '../ctl.ts';
-import { readLines } from '../../sandbox/io.ts';
+import { readLines } from '../../platform/streams.ts';
 import { utf8 } from '../format/go-fmt.ts';
 import { argify } from './txn-parse.ts';
 import { sleep } from '../../platform/clock.ts';
