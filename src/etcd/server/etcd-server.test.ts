@@ -385,3 +385,44 @@ test('a snapshot lost on its way to a follower is sent again (the leader hears o
   assert.equal(dec(local.kvs.find((kv) => dec(kv.key) === 'k9')!.value), 'v59');
   for (const s of all) await run(clock, s.stop());
 });
+
+test('a member added after a snapshot and log compaction catches up from a snapshot of the current state', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const logs: Record<string, string[]> = {};
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(14),
+    network,
+    snapshotCount: 20,
+    snapshotCatchUpEntries: 5,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
+  };
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const leader = all.find((s) => s.isLeader)!;
+  for (let i = 0; i < 40; i++) await run(clock, leader.put({ key: enc(`k${i % 10}`), value: enc(`v${i}`) }));
+  assert.ok(logs[leader.name]!.some((l) => l.includes('"compacted Raft logs"')), 'the log was compacted');
+  const added = await run(clock, leader.memberAddRequest(['http://d:2380']));
+  // A few writes after the add, so the newest stored snapshot predates the new member.
+  for (let i = 40; i < 45; i++) await run(clock, leader.put({ key: enc(`k${i % 10}`), value: enc(`v${i}`) }));
+  const withD: InProcessClusterOptions = { ...opts, members: [...opts.members, { name: 'd' }] };
+  const d = await EtcdServer.start({
+    ...memberOptions(withD, 'd', network),
+    initialClusterState: 'existing',
+    fetchCluster: async () => ({ clusterId: leader.cluster.clusterId, members: leader.cluster.list() }),
+  });
+  assert.equal(d.memberId, added.member.id);
+  await run(clock, d.readyNotify(), 20_000);
+  const local = await run(clock, d.range({ key: enc('k'), rangeEnd: enc('l'), serializable: true }));
+  assert.equal(local.count, 10);
+  assert.equal(dec(local.kvs.find((kv) => dec(kv.key) === 'k4')!.value), 'v44');
+  assert.ok(logs['d']!.some((l) => l.includes('"applied snapshot"')), 'caught up through a snapshot');
+  assert.ok(!logs['d']!.some((l) => l.includes('not in the ConfState')));
+  assert.deepEqual(d.raftStatus().confState.voters.length, 4);
+  for (const s of [...all, d]) await run(clock, s.stop());
+});

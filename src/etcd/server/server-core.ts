@@ -16,7 +16,7 @@ import type { ApplyResponse } from '../mvcc/types.ts';
 import type { Logger } from '../log.ts';
 import type { PeerTransport } from '../transport/peer-transport.ts';
 import type { ParsedUrl } from '../types/urls.ts';
-import { bootstrapMember, decodeStateMachine, encodeStateMachine, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
+import { bootstrapMember, decodeStateMachine, encodeStateMachine, humanBytes, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
 import { Errors, ServerError } from './errors.ts';
 import { ErrNoSpace } from '../mvcc/errors.ts';
 import { RaftCluster, type AlarmMember, MembershipError, ErrPeerUrlExists, type Member } from './membership.ts';
@@ -346,7 +346,7 @@ export class EtcdServerCore {
     this.wal.save(rd.hardState, rd.entries, rd.mustSync);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
     if (rd.entries.length > 0) this.storage.append(rd.entries);
-    if (rd.messages.length > 0) this.transport.send(rd.messages);
+    if (rd.messages.length > 0) this.transport.send(rd.messages.map((m) => (m.type === 'MsgSnap' ? this.withCurrentState(m) : m)));
     for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) this.reads.onReadState(rs.requestCtx, rs.index);
     this.node.advance(rd);
@@ -585,6 +585,34 @@ export class EtcdServerCore {
     fs.fsync(tmp);
     fs.rename(tmp, `${dir}/db`);
     fs.fsync(dir);
+  }
+
+  /**
+   * etcd's createMergedSnapshotMessage: raft picked the newest stored snapshot, but the
+   * follower gets the state as applied now (index, term, ConfState and store at this
+   * point). A stored snapshot can predate a member added since, which would refuse it as
+   * "not in the ConfState"; the current state also spares the follower replaying the gap.
+   */
+  private withCurrentState(m: Message): Message {
+    const stored = m.snapshot;
+    if (!stored || this.appliedIndex < stored.metadata.index) return m;
+    let term: number;
+    try {
+      term = this.storage.term(this.appliedIndex);
+    } catch {
+      return m;
+    }
+    const snapshot: Snapshot = {
+      data: encodeStateMachine(this.cluster, this.store),
+      metadata: { index: this.appliedIndex, term, confState: { voters: [...this.confState.voters], learners: [...this.confState.learners] } },
+    };
+    this.log.info('rafthttp/snapshot_sender.go:82', 'sending database snapshot', {
+      'snapshot-index': this.appliedIndex,
+      'remote-peer-id': m.to,
+      bytes: snapshot.data.length,
+      size: humanBytes(snapshot.data.length),
+    });
+    return { ...m, snapshot };
   }
 
   private persistSnapshotFromLeader(snap: Snapshot): void {
