@@ -152,6 +152,30 @@ export class LabSession {
     this.safely(() => tab.terminal?.resize(cols, rows));
   }
 
+  private lastPollAt = 0;
+  private lastActivityMark = '';
+  private lastActivityAt = 0;
+
+  /**
+   * Whether a background re-check is worth its cost now. State changes come from
+   * processes (each start and exit is in the event log) and keystrokes, and settle
+   * within seconds (etcd elects itself, a loop finishes); an idle page is re-checked
+   * only now and then. `Check` always runs.
+   */
+  wantsPoll(now: number): boolean {
+    if (this.tasksState.every((t) => t.status === 'passed')) return false;
+    const events = this.sandbox.events();
+    const last = events[events.length - 1];
+    const mark = `${events.length}|${last?.at ?? 0}|${this.lastInputAt}`;
+    if (mark !== this.lastActivityMark) {
+      this.lastActivityMark = mark;
+      this.lastActivityAt = now;
+    }
+    const due = now - this.lastActivityAt < 15_000 || now - this.lastPollAt >= 30_000;
+    if (due) this.lastPollAt = now;
+    return due;
+  }
+
   /** Runs the checks (one run at a time) and tells every attached page when states change. */
   check(mode: CheckMode): Promise<TaskState[]> {
     if (this.checking && mode === 'poll') return this.checking;

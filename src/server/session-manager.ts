@@ -153,7 +153,7 @@ export class SessionManager {
 
   private pollChecks(): void {
     for (const s of this.sessions.values()) {
-      if (s.clientCount() > 0) s.check('poll').catch((e) => this.deps.log(`checks for ${s.learner}/${s.lab.id} failed`, e));
+      if (s.clientCount() > 0 && s.wantsPoll(this.now())) s.check('poll').catch((e) => this.deps.log(`checks for ${s.learner}/${s.lab.id} failed`, e));
     }
   }
 
