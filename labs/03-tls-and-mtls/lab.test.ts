@@ -127,7 +127,6 @@ test(
   {
     timeout: 90_000,
     skip: waitingFor(['etcdctl', 'curl']),
-    todo: "the server's certificate_required alert never reaches the client over the sandbox's in-memory socket (node:tls over src/sandbox/duplex-pair.ts; reproduced without etcd), so curl says (52) Empty reply",
   },
   async () => {
     const sandbox = await labSandbox(lab);

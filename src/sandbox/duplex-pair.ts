@@ -101,7 +101,7 @@ export class VirtualSocket extends Duplex {
     this.held = [];
     // The peer sees end of stream, as after a FIN; it may already be gone.
     const peer = this.peer;
-    if (peer && !peer.destroyed && !peer.readableEnded) queueMicrotask(() => peer.push(null));
+    if (peer && !peer.destroyed && !peer.readableEnded) setImmediate(() => !peer.destroyed && !peer.readableEnded && peer.push(null));
     cb(err);
   }
 
@@ -116,7 +116,11 @@ export class VirtualSocket extends Duplex {
   }
 
   private deliver(chunk: Buffer | null, cb: () => void): void {
-    queueMicrotask(() => {
+    // Bytes arrive on a later turn of the event loop, as from a real socket. node:tls over a
+    // JS stream completes each write with setImmediate; a peer answering within the same
+    // turn made the TLS server drop its alert ("certificate required") because its
+    // previous write was still in flight when the handshake failed.
+    setImmediate(() => {
       const peer = this.peer;
       if (peer.destroyed || peer.readableEnded) return;
       peer.push(chunk);

@@ -33,7 +33,9 @@ Use "--help category" to get an overview of all categories.
 For all options use the manual or "--help all".
 `;
 
-const VERSION_TEXT = `curl ${VERSION} (x86_64-pc-linux-gnu) libcurl/${VERSION} OpenSSL/3.0.17 zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13
+/** The OpenSSL curl is linked against: the same one the sandbox's openssl reports. */
+const OPENSSL_LIB = '3.0.19';
+const VERSION_TEXT = `curl ${VERSION} (x86_64-pc-linux-gnu) libcurl/${VERSION} OpenSSL/${OPENSSL_LIB} zlib/1.2.13 brotli/1.0.9 zstd/1.5.4 libidn2/2.3.3 libpsl/0.21.2 (+libidn2/2.3.3) libssh2/1.10.0 nghttp2/1.52.0 librtmp/2.3 OpenLDAP/2.5.13
 Release-Date: 2023-02-20, security patched: 7.88.1-10+deb12u12
 Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp
 Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP UnixSockets zstd
@@ -247,7 +249,7 @@ async function connect(ctx: CommandContext, u: URL, o: Options, log: (s: string)
     sock.once('error', (e: Error & { code?: string }) => {
       sock.destroy();
       const m = /^(error:[0-9A-F]+:SSL routines::[^\n]*)|([a-z].*)$/.exec(e.message);
-      reject(new CurlError(35, `OpenSSL/3.0.17: ${m ? e.message : 'SSL connect error'}`));
+      reject(new CurlError(35, `OpenSSL/${OPENSSL_LIB}: ${m ? e.message : 'SSL connect error'}`));
     });
     sock.once('secureConnect', async () => {
       sock.removeAllListeners('error');
@@ -305,8 +307,8 @@ async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: stri
       ctx.signal.removeEventListener('abort', onAbort);
       sock.destroy();
       const msg = e.message;
-      if (/certificate required/.test(msg)) reject(new CurlError(56, 'OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0'));
-      else if (/bad certificate/.test(msg)) reject(new CurlError(56, 'OpenSSL SSL_read: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0'));
+      if (/certificate required/.test(msg)) reject(new CurlError(56, `OpenSSL SSL_read: OpenSSL/${OPENSSL_LIB}: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0`));
+      else if (/bad certificate/.test(msg)) reject(new CurlError(56, `OpenSSL SSL_read: OpenSSL/${OPENSSL_LIB}: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0`));
       else if (/Parse Error|HPE_/.test(msg) || (e as { code?: string }).code?.startsWith('HPE_')) reject(new CurlError(1, 'Received HTTP/0.9 when not allowed'));
       else reject(new CurlError(52, 'Empty reply from server'));
     };
