@@ -1,11 +1,11 @@
 // Cluster membership calls (etcd's Cluster service): add, remove, update, promote, with
 // etcd's checks (strict reconfig: never lose quorum, learners must catch up first).
-import { EtcdServerCore } from './server-core.ts';
+import { EtcdServerRequests } from './server-requests.ts';
 import { Errors } from './errors.ts';
 import type { Member } from './membership.ts';
 import { computeAddedMemberId, membershipToServerError } from './server-util.ts';
 
-export abstract class EtcdServerMembership extends EtcdServerCore {
+export abstract class EtcdServerMembership extends EtcdServerRequests {
   async memberAdd(peerUrls: string[], isLearner: boolean): Promise<{ member: Member; members: Member[] }> {
     const id = computeAddedMemberId(peerUrls, Math.floor(this.clock.now() / 1000));
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };

@@ -1,0 +1,58 @@
+// What an etcd server is started with, and the shapes its callers get back.
+import type { Clock } from '../../platform/clock.ts';
+import type { FileSystem } from '../../platform/filesystem.ts';
+import type { Random } from '../../platform/random.ts';
+import type { ApplyResponse } from '../mvcc/types.ts';
+import type { Logger } from '../log.ts';
+import type { PeerTransport } from '../transport/peer-transport.ts';
+import type { ParsedUrl } from '../types/urls.ts';
+import type { CompactionPolicy } from './compactor.ts';
+import type { AlarmMember, Member } from './membership.ts';
+
+export interface EtcdServerOptions {
+  name: string;
+  dataDir: string;
+  initialCluster: Map<string, ParsedUrl[]>;
+  initialClusterString: string;
+  initialClusterState: 'new' | 'existing';
+  initialClusterToken: string;
+  initialAdvertisePeerUrls: string[];
+  advertiseClientUrls: string[];
+  heartbeatMs: number;
+  electionMs: number;
+  initialElectionTickAdvance?: boolean;
+  snapshotCount: number;
+  /** Entries kept in the raft log after a snapshot for slow followers (etcd: 5000). */
+  snapshotCatchUpEntries?: number;
+  maxSnapshots?: number;
+  maxRequestBytes?: number;
+  quotaBackendBytes?: number;
+  maxTxnOps?: number;
+  preVote?: boolean;
+  strictReconfigCheck?: boolean;
+  /** etcd's server version ("3.6.4"); the cluster version is its major.minor. */
+  version: string;
+  fs: FileSystem;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Builds the peer transport once the member and cluster ids are known. */
+  transport: (memberId: string, clusterId: string) => PeerTransport;
+  fetchCluster?: (peerUrls: string[]) => Promise<{ clusterId: string; members: Member[] }>;
+  /** --auto-compaction-mode/--auto-compaction-retention, parsed (undefined = off). */
+  autoCompaction?: CompactionPolicy;
+  /** Host name resolution for URL checks at bootstrap. */
+  resolve?: (host: string) => string | undefined;
+  walSegmentBytes?: number;
+}
+
+/** etcd's ResponseHeader, ids in hex (the gateway prints them as decimal). */
+export interface ServerHeader {
+  clusterId: string;
+  memberId: string;
+  revision: number;
+  raftTerm: number;
+}
+
+/** What applying one proposal produced, handed to the caller that proposed it. */
+export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] } | { alarms: AlarmMember[] };
