@@ -2,6 +2,7 @@
 // h2c and over TLS with client certificates (ALPN h2 on the same https port as the gateway).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import { SimFileSystem } from '../../src/platform/sim-fs.ts';
 import { makeCert, startTestEtcd, type RunningEtcd } from '../../src/etcd/api/test-helpers.ts';
@@ -96,6 +97,19 @@ describe('the etcd3 npm client over TLS with client certificates', { skip: etcd3
     } finally {
       client.close();
     }
+    // Plain HTTP over the same h2 connection kind (curl negotiates h2) reaches /health.
+    const h2 = http2.connect(etcd.url, { ca: ca.cert, cert: user.cert, key: user.key });
+    const health = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = h2.request({ ':path': '/health' });
+      let status = 0;
+      let body = '';
+      req.on('response', (h) => (status = Number(h[':status'])));
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => resolve({ status, body }));
+      req.on('error', reject);
+    });
+    h2.close();
+    assert.deepEqual(health, { status: 200, body: '{"health":"true","reason":""}' });
     // Without a client certificate the handshake is refused, as on the gateway.
     const anonymous = new etcd3!.Etcd3({ hosts: etcd.url, credentials: { rootCertificate: Buffer.from(ca.cert) }, dialTimeout: 2000 });
     try {

@@ -122,6 +122,8 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     precheck: (md) => {
       if (md['hasleader'] === 'true' && o!.server.leader === '') throw new ServerError('Unavailable', 'etcdserver: no leader');
     },
+    // Non-gRPC requests over HTTP/2 go to the same routes as HTTP/1.1 ones.
+    onHttpRequest: (req, res) => httpServer.emit('request', req, res),
   });
   grpcServer.on('sessionError', () => {});
   const listeners: Listener[] = [];

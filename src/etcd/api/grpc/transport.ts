@@ -1,6 +1,6 @@
 // gRPC over node:http2, server side: the 5-byte message framing, unary and streaming calls,
 // and the status trailers (grpc-status / grpc-message) a grpc-go or grpc-js client reads.
-import http2, { type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import http2, { type IncomingHttpHeaders, type ServerHttp2Stream, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { GRPC_CODES, toStatus, type GrpcCodeName } from '../../server/errors.ts';
 import { ProtoError } from './proto.ts';
 
@@ -53,6 +53,11 @@ export interface GrpcServerOptions {
   maxRecvBytes: number;
   /** Checks every call makes before its handler runs (etcd's interceptors). */
   precheck?(metadata: IncomingHttpHeaders): void;
+  /**
+   * Plain HTTP requests that arrive over HTTP/2 (curl over https negotiates h2): etcd hands
+   * every request that is not gRPC to its HTTP handlers, so /health works either way.
+   */
+  onHttpRequest?(req: Http2ServerRequest, res: Http2ServerResponse): void;
 }
 
 /** grpc-message is percent-encoded: printable ASCII except '%' travels as is. */
@@ -131,7 +136,13 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
     const path = String(headers[':path'] ?? '');
     const contentType = String(headers['content-type'] ?? '');
     if (headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
-      // Not gRPC on an h2 connection: grpc-go answers 415 (or 405 for other methods).
+      if (o.onHttpRequest) {
+        const rawHeaders: string[] = [];
+        for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) rawHeaders.push(k, String(one));
+        o.onHttpRequest(new http2.Http2ServerRequest(stream, headers, {}, rawHeaders), new http2.Http2ServerResponse(stream));
+        return;
+      }
+      // Not gRPC, and nobody else to serve it: grpc-go's answers.
       stream.respond({ ':status': headers[':method'] !== 'POST' ? 405 : 415, 'content-type': 'text/plain' });
       stream.end(headers[':method'] !== 'POST' ? 'Method Not Allowed\n' : `invalid gRPC request content-type "${contentType}"\n`);
       return;
