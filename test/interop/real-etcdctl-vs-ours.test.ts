@@ -119,6 +119,9 @@ const STEPS: Step[] = [
   { name: 'get --prefix -w fields', args: ['get', '--prefix', 'foo', '-w', 'fields'] },
   { name: 'get --limit --sort-by', args: ['get', '--prefix', 'foo', '--limit=1', '--order=DESCEND', '--sort-by=KEY'] },
   { name: 'put empty key', args: ['put', '', 'v'] },
+  // Over --max-request-bytes (1.5 MiB): etcd refuses it; over the gRPC limit (+512 KiB): grpc does.
+  { name: 'put too large', args: ['put', 'big'], stdin: 'x'.repeat(1_600_000) },
+  { name: 'put over the grpc limit', args: ['put', 'big'], stdin: 'x'.repeat(2_200_000) },
   { name: 'txn (success)', args: ['txn'], stdin: 'value("foo") = "bar"\n\nput t ok\n\nput t bad\n\n' },
   { name: 'txn (failure) -w json', args: ['txn', '-w', 'json'], stdin: 'mod("foo") > "100"\n\nput t ok2\n\nget t\n\n' },
   { name: 'get t', args: ['get', 't'] },
@@ -154,7 +157,7 @@ const STEPS: Step[] = [
   { name: 'put w/b', args: ['put', 'w/b', '2'] },
   { name: 'del w/a', args: ['del', 'w/a'] },
   { name: 'watch --prefix --rev', args: (c) => ['watch', '--prefix', 'w/', '--rev=' + c['wrev']], untilStdout: /DELETE\nw\/a\n/ },
-  { name: 'watch --prev-kv', args: (c) => ['watch', 'w/a', '--prev-kv', '--rev=' + c['wrev']], untilStdout: /DELETE\nw\/a\n\nw\/a\n1\n/ },
+  { name: 'watch --prev-kv', args: (c) => ['watch', 'w/a', '--prev-kv', '--rev=' + c['wrev']], untilStdout: /DELETE\nw\/a\n1\nw\/a\n\n/ },
   { name: 'alarm list', args: ['alarm', 'list'] },
   { name: 'snapshot save', args: (c) => ['snapshot', 'save', c['snap']!] },
 ];
