@@ -426,3 +426,44 @@ test('a member added after a snapshot and log compaction catches up from a snaps
   assert.deepEqual(d.raftStatus().confState.voters.length, 4);
   for (const s of [...all, d]) await run(clock, s.stop());
 });
+
+test('a member removed while it was down is refused by its peers when it comes back, and stops for good', async () => {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const logs: Record<string, string[]> = {};
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(15),
+    network,
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
+  };
+  const { servers } = await startInProcessCluster(opts);
+  const all = [...servers.values()];
+  await run(clock, Promise.all(all.map((s) => s.readyNotify())));
+  const leader = all.find((s) => s.isLeader)!;
+  const victim = all.find((s) => !s.isLeader)!;
+  const survivors = all.filter((s) => s !== victim);
+  await run(clock, victim.stop());
+  await run(clock, leader.memberRemoveRequest(victim.memberId));
+  await run(clock, leader.put({ key: enc('after'), value: enc('removal') }));
+  // It comes back with its old data dir: it never applied its own removal.
+  logs[victim.name] = [];
+  const back = await EtcdServer.start(memberOptions(opts, victim.name, network));
+  let reason = '';
+  back.onStopped((r) => (reason = r));
+  for (let t = 0; t < 10_000 && !back.isStopped; t += 10) await settle(clock, 10);
+  assert.equal(back.isStopped, true, 'the removed member stopped');
+  assert.equal(reason, 'removed');
+  const lines = logs[victim.name]!.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const err = lines.find((l) => l['msg'] === 'server error');
+  assert.equal(err?.['error'], 'the member has been permanently removed from the cluster');
+  assert.ok(lines.some((l) => l['msg'] === 'data-dir used by this member must be removed'));
+  assert.ok(survivors.some((s) => logs[s.name]!.some((l) => l.includes('rejected stream from remote peer because it was removed'))));
+  // The others carry on as a two-member cluster.
+  assert.equal((await run(clock, survivors[0]!.memberList())).members.length, 2);
+  assert.equal((await run(clock, survivors[1]!.put({ key: enc('k'), value: enc('v') }))).header.revision > 0, true);
+  for (const s of survivors) await run(clock, s.stop());
+});

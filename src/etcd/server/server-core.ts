@@ -10,11 +10,10 @@ import { NONE } from '../../raft/types.ts';
 import { RawNode, ErrProposalDropped } from '../../raft/raw-node.ts';
 import { decodeConfChange } from '../../raft/conf-change.ts';
 import type { ConfChange } from '../../raft/types.ts';
-import type { MvccOptions, MvccStore } from '../mvcc/index.ts';
-import { minLeaseTtlSeconds } from '../mvcc/index.ts';
+import type { MvccStore } from '../mvcc/index.ts';
 import type { Logger } from '../log.ts';
-import type { PeerTransport } from '../transport/peer-transport.ts';
-import { bootstrapMember, decodeStateMachine, humanBytes, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
+import type { PeerTransport, PeerVerdict } from '../transport/peer-transport.ts';
+import { decodeStateMachine, humanBytes, parseMemberContext, type Bootstrapped } from './bootstrap.ts';
 import { Errors, type ServerError } from './errors.ts';
 import type { RaftCluster } from './membership.ts';
 import { ReadIndexer } from './read-index.ts';
@@ -26,7 +25,7 @@ import { startCompactor } from './compactor.ts';
 import { MemberSnapshots } from './member-snapshots.ts';
 import { ProposalWaiters } from './proposal-waiters.ts';
 import { applyAlarm, applyConfChangeToCluster, checkConfChange } from './membership-apply.ts';
-import type { ApplyResult, EtcdServerOptions } from './server-options.ts';
+import { bootstrapFromOptions, type ApplyResult, type EtcdServerOptions } from './server-options.ts';
 
 export type { EtcdServerOptions, ServerHeader, ApplyResult } from './server-options.ts';
 
@@ -123,6 +122,7 @@ export abstract class EtcdServerCore {
     this.transport.onMessage((m) => this.onPeerMessage(m));
     this.transport.onUnreachable?.((to) => this.onSendReport(() => this.node.reportUnreachable(to)));
     this.transport.onSnapshotStatus?.((to, failed) => this.onSendReport(() => this.node.reportSnapshot(to, failed)));
+    this.transport.onRemoved?.(() => this.removedByPeer());
     this.reads = new ReadIndexer(
       opts.clock,
       this.reqTimeoutMs,
@@ -140,31 +140,8 @@ export abstract class EtcdServerCore {
   }
 
   /** Reads or creates the member's data dir (the first half of starting). */
-  protected static async prepare(opts: EtcdServerOptions): Promise<Bootstrapped> {
-    const mvcc: MvccOptions = {
-      maxTxnOps: opts.maxTxnOps,
-      maxRequestBytes: opts.maxRequestBytes,
-      quotaBackendBytes: opts.quotaBackendBytes && opts.quotaBackendBytes > 0 ? opts.quotaBackendBytes : undefined,
-      minLeaseTtl: minLeaseTtlSeconds(opts.heartbeatMs, opts.electionMs),
-    };
-    return bootstrapMember(
-      {
-        name: opts.name,
-        dataDir: opts.dataDir,
-        initialCluster: opts.initialCluster,
-        initialClusterString: opts.initialClusterString,
-        initialClusterState: opts.initialClusterState,
-        initialClusterToken: opts.initialClusterToken,
-        initialAdvertisePeerUrls: opts.initialAdvertisePeerUrls,
-        mvcc,
-        fetchCluster: opts.fetchCluster,
-        walSegmentBytes: opts.walSegmentBytes,
-        resolve: opts.resolve,
-      },
-      opts.fs,
-      opts.logger,
-      opts.clock.now(),
-    );
+  protected static prepare(opts: EtcdServerOptions): Promise<Bootstrapped> {
+    return bootstrapFromOptions(opts);
   }
 
   protected begin(b: Bootstrapped): void {
@@ -220,12 +197,12 @@ export abstract class EtcdServerCore {
     this.leaderDuties();
   }
 
-  private onPeerMessage(m: Message): void {
+  private onPeerMessage(m: Message): PeerVerdict {
     if (this.stopped) return;
     if (m.to !== this.memberId) return;
     if (this.cluster.removed.has(m.from)) {
       this.log.warn('rafthttp/http.go:500', 'rejected stream from remote peer because it was removed', { 'local-member-id': this.memberId, 'remote-peer-id-stream-handler': m.from });
-      return;
+      return 'removed';
     }
     try {
       this.node.step(m);
@@ -432,6 +409,17 @@ export abstract class EtcdServerCore {
       if (change.removedSelf) this.deferred.push(() => this.removedSelf());
     }
     if (reqId) this.proposals.settle(reqId, err ? undefined : { confChange: this.cluster.list() }, err ? membershipToServerError(err) : undefined);
+  }
+
+  /**
+   * A peer refused us as removed: this member was removed while it was down and never
+   * applied its own removal. etcd reports a server error and stops for good.
+   */
+  private removedByPeer(): void {
+    if (this.stopped) return;
+    this.log.warn(`${CALLER}:860`, 'server error', { error: 'the member has been permanently removed from the cluster' });
+    this.log.warn(`${CALLER}:861`, 'data-dir used by this member must be removed');
+    void this.stop('removed');
   }
 
   private removedSelf(): void {

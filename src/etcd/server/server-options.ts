@@ -1,4 +1,5 @@
-// What an etcd server is started with, and the shapes its callers get back.
+// What an etcd server is started with (and reading its data dir with it), and the shapes
+// its callers get back.
 import type { Clock } from '../../platform/clock.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
 import type { Random } from '../../platform/random.ts';
@@ -8,6 +9,8 @@ import type { PeerTransport } from '../transport/peer-transport.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import type { CompactionPolicy } from './compactor.ts';
 import type { AlarmMember, Member } from './membership.ts';
+import { minLeaseTtlSeconds, type MvccOptions } from '../mvcc/index.ts';
+import { bootstrapMember, type Bootstrapped } from './bootstrap.ts';
 
 export interface EtcdServerOptions {
   name: string;
@@ -56,3 +59,31 @@ export interface ServerHeader {
 
 /** What applying one proposal produced, handed to the caller that proposed it. */
 export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] } | { alarms: AlarmMember[] };
+
+/** Reads or creates the member's data dir with the server's options (the first half of starting). */
+export function bootstrapFromOptions(opts: EtcdServerOptions): Promise<Bootstrapped> {
+  const mvcc: MvccOptions = {
+    maxTxnOps: opts.maxTxnOps,
+    maxRequestBytes: opts.maxRequestBytes,
+    quotaBackendBytes: opts.quotaBackendBytes && opts.quotaBackendBytes > 0 ? opts.quotaBackendBytes : undefined,
+    minLeaseTtl: minLeaseTtlSeconds(opts.heartbeatMs, opts.electionMs),
+  };
+  return bootstrapMember(
+    {
+      name: opts.name,
+      dataDir: opts.dataDir,
+      initialCluster: opts.initialCluster,
+      initialClusterString: opts.initialClusterString,
+      initialClusterState: opts.initialClusterState,
+      initialClusterToken: opts.initialClusterToken,
+      initialAdvertisePeerUrls: opts.initialAdvertisePeerUrls,
+      mvcc,
+      fetchCluster: opts.fetchCluster,
+      walSegmentBytes: opts.walSegmentBytes,
+      resolve: opts.resolve,
+    },
+    opts.fs,
+    opts.logger,
+    opts.clock.now(),
+  );
+}

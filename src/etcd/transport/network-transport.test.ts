@@ -17,7 +17,7 @@ async function receiver(clusterId = 'c1') {
   const t = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'b', clusterId });
   await t.listen([{ host: '127.0.0.1', port: 0 }]);
   const got: Message[] = [];
-  t.onMessage((m) => got.push(m));
+  t.onMessage((m) => void got.push(m));
   return { t, got, lines, port: t.addresses[0]!.port };
 }
 
@@ -107,6 +107,21 @@ test('send outcomes are reported: a snapshot sent is reported done, one to a dea
   await wait(() => snapshots.length > 1 && unreachable.length > 0);
   assert.deepEqual(snapshots, ['b:done', 'c:failed']);
   assert.deepEqual(unreachable, ['c']);
+  a.close();
+  r.t.close();
+});
+
+test('a peer that refuses the sender as removed tells it on its stream', async () => {
+  const r = await receiver();
+  r.t.onMessage((m) => (m.from === 'a' ? 'removed' : undefined));
+  const { log } = logger();
+  const a = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'a', clusterId: 'c1' });
+  let removed = 0;
+  a.onRemoved(() => removed++);
+  a.addPeer('b', [`http://127.0.0.1:${r.port}`]);
+  a.send([emptyMessage('MsgHeartbeat', 'a', 'b'), emptyMessage('MsgHeartbeat', 'a', 'b')]);
+  await wait(() => removed > 0);
+  assert.equal(removed, 1);
   a.close();
   r.t.close();
 });

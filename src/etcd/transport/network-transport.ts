@@ -10,7 +10,7 @@ import type { Entry, Message, MessageType } from '../../raft/types.ts';
 import type { Logger } from '../log.ts';
 import type { Member } from '../server/membership.ts';
 import { parseUrl } from '../types/urls.ts';
-import { SendReports, type PeerTransport } from './peer-transport.ts';
+import { SendReports, type PeerTransport, type PeerVerdict } from './peer-transport.ts';
 
 export const PROTOCOL_VERSION = 1;
 const MAX_FRAME = 64 * 1024 * 1024;
@@ -129,7 +129,7 @@ export interface PeerTlsMaterial {
 
 export class NetworkPeerTransport implements PeerTransport {
   private peers = new Map<string, PeerConn>();
-  private handler: (m: Message) => void = () => {};
+  private handler: (m: Message) => PeerVerdict = () => {};
   private listeners: Listener[] = [];
   private inbound = new Set<Duplex>();
   private closed = false;
@@ -208,7 +208,7 @@ export class NetworkPeerTransport implements PeerTransport {
     }
   }
 
-  onMessage(handler: (m: Message) => void): void {
+  onMessage(handler: (m: Message) => PeerVerdict): void {
     this.handler = handler;
   }
 
@@ -218,6 +218,10 @@ export class NetworkPeerTransport implements PeerTransport {
 
   onSnapshotStatus(handler: (to: string, failed: boolean) => void): void {
     this.reports.snapshot = handler;
+  }
+
+  onRemoved(handler: () => void): void {
+    this.reports.removed = handler;
   }
 
   addPeer(id: string, peerUrls: string[]): void {
@@ -298,7 +302,11 @@ export class NetworkPeerTransport implements PeerTransport {
           this.o.log.info('rafthttp/peer_status.go:53', 'peer became active', { 'peer-id': p.id });
         }
         s.on('close', () => this.lost(p, s, 'EOF'));
-        s.on('data', () => {});
+        // The only thing a peer says back on our stream: that we were removed (etcd: 410 Gone).
+        const answers = new FrameReader((v) => {
+          if (!this.closed && v && typeof v === 'object' && (v as { removed?: unknown }).removed === true) this.reports.removed();
+        });
+        s.on('data', (chunk: Buffer) => void answers.push(Buffer.from(chunk)));
         this.flush(p);
         return;
       } catch (e) {
@@ -354,6 +362,7 @@ export class NetworkPeerTransport implements PeerTransport {
     s.on('close', () => this.inbound.delete(s));
     s.on('error', () => {});
     let hello: Hello | undefined;
+    let toldRemoved = false;
     const reader = new FrameReader((v) => {
       if (v instanceof Error) {
         this.o.log.warn('rafthttp/stream.go:682', 'failed to decode raft message', { 'local-member-id': this.o.memberId, 'remote-addr': `${remote.host}:${remote.port}`, error: v.message });
@@ -368,7 +377,10 @@ export class NetworkPeerTransport implements PeerTransport {
       try {
         const m = validateMessage(v);
         if (m.from !== hello.from || m.to !== this.o.memberId) throw new Error(`message from ${m.from} to ${m.to} on a stream from ${hello.from}`);
-        this.handler(m);
+        if (this.handler(m) === 'removed' && !toldRemoved) {
+          toldRemoved = true;
+          s.write(encodeFrame({ removed: true }));
+        }
       } catch (e) {
         this.o.log.warn('rafthttp/stream.go:682', 'failed to decode raft message', { 'local-member-id': this.o.memberId, 'remote-peer-id': hello.from, error: (e as Error).message });
       }

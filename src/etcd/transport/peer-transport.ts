@@ -4,10 +4,16 @@
 import type { Message, NodeId } from '../../raft/types.ts';
 import type { Clock } from '../../platform/clock.ts';
 
+/**
+ * What the receiving member answers a message with: 'removed' when its sender was removed
+ * from the cluster (etcd's rafthttp answers 410 Gone and the sender stops for good).
+ */
+export type PeerVerdict = 'removed' | void;
+
 export interface PeerTransport {
   /** Best effort: a message to an unknown or unreachable peer is dropped (raft retries). */
   send(msgs: Message[]): void;
-  onMessage(handler: (m: Message) => void): void;
+  onMessage(handler: (m: Message) => PeerVerdict): void;
   addPeer(id: NodeId, peerUrls: string[]): void;
   removePeer(id: NodeId): void;
   /** Peers this member currently reaches (for etcd's "active peers" checks). */
@@ -23,6 +29,8 @@ export interface PeerTransport {
    * snapshot would leave it paused for good (raft's ReportSnapshot).
    */
   onSnapshotStatus?(handler: (to: NodeId, failed: boolean) => void): void;
+  /** Told when a peer refused this member because it was removed from the cluster. */
+  onRemoved?(handler: () => void): void;
   close(): void;
 }
 
@@ -30,6 +38,7 @@ export interface PeerTransport {
 export class SendReports {
   unreachable: (to: NodeId) => void = () => {};
   snapshot: (to: NodeId, failed: boolean) => void = () => {};
+  removed: () => void = () => {};
 
   /** A message was lost on its way to m.to. */
   lost(m: Message): void {
@@ -48,7 +57,7 @@ export class SendReports {
  * the shared clock; a test can cut links or take a member off the network.
  */
 export class InMemoryPeerNetwork {
-  private handlers = new Map<NodeId, (m: Message) => void>();
+  private handlers = new Map<NodeId, (m: Message) => PeerVerdict>();
   private cut = new Set<string>();
   private down = new Set<NodeId>();
   delivered = 0;
@@ -88,6 +97,9 @@ export class InMemoryPeerNetwork {
       },
       onSnapshotStatus(handler) {
         reports.snapshot = handler;
+      },
+      onRemoved(handler) {
+        reports.removed = handler;
       },
       close() {
         net.handlers.delete(id);
@@ -136,8 +148,12 @@ export class InMemoryPeerNetwork {
             continue;
           }
           this.delivered++;
-          h(msg);
+          const verdict = h(msg);
           this.report(f, msg, true);
+          if (verdict === 'removed') {
+            const r = this.reports.get(f);
+            if (r) queueMicrotask(() => r.removed());
+          }
         }
       });
     }
