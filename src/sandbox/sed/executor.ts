@@ -1,0 +1,267 @@
+// Runs a parsed sed script over lines: pattern and hold space, range state, the append
+// queue, and the cycle rules (auto-print, n/N at the end of input, q/Q) as GNU sed has them.
+import { SedError, type Addr, type Cmd } from './script.ts';
+
+/** The replacement text for one match: & and \1..\9, \n, \t, \L \U \l \u \E case conversions. */
+function substitute(rep: string, m: RegExpExecArray): string {
+  let out = '';
+  let mode: 'U' | 'L' | '' = '';
+  let once: 'u' | 'l' | '' = '';
+  const add = (s: string) => {
+    for (const ch of s) {
+      let c = mode === 'U' ? ch.toUpperCase() : mode === 'L' ? ch.toLowerCase() : ch;
+      if (once) {
+        c = once === 'u' ? c.toUpperCase() : c.toLowerCase();
+        once = '';
+      }
+      out += c;
+    }
+  };
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i]!;
+    if (c === '&') add(m[0]);
+    else if (c === '\\' && i + 1 < rep.length) {
+      const n = rep[++i]!;
+      if (/\d/.test(n)) add(m[Number(n)] ?? '');
+      else if (n === 'n') add('\n');
+      else if (n === 't') add('\t');
+      else if (n === 'U' || n === 'L') mode = n;
+      else if (n === 'E') mode = '';
+      else if (n === 'u' || n === 'l') once = n;
+      else add(n);
+    } else add(c);
+  }
+  return out;
+}
+
+/** One run of a script; `out` collects what it prints, `quit` the exit code of q/Q. */
+export class Runner {
+  hold = '';
+  lastRe: RegExp | null = null;
+  quit: number | undefined;
+  out = '';
+  lineNo = 0;
+  constructor(
+    readonly cmds: Cmd[],
+    readonly quiet: boolean,
+  ) {}
+
+  private re(r: RegExp | null | undefined): RegExp {
+    const use = r ?? this.lastRe;
+    if (!use) throw new SedError('no previous regular expression');
+    this.lastRe = use;
+    return use;
+  }
+
+  private matchAddr(a: Addr, ps: string, last: boolean): boolean {
+    switch (a.kind) {
+      case 'line':
+        return this.lineNo === a.n;
+      case 'last':
+        return last;
+      case 're':
+        return new RegExp(this.re(a.re).source, this.re(a.re).flags.replace('g', '')).test(ps);
+      case 'step':
+        return a.step <= 0 ? this.lineNo === a.first : this.lineNo >= a.first && (this.lineNo - a.first) % a.step === 0;
+      case 'plus':
+        return false;
+    }
+  }
+
+  private selected(c: Cmd, ps: string, last: boolean): boolean {
+    let hit: boolean;
+    if (!c.a1) hit = true;
+    else if (!c.a2) hit = this.matchAddr(c.a1, ps, last);
+    else if (c.active) {
+      const a2 = c.a2;
+      let end: boolean;
+      if (a2.kind === 'line') end = this.lineNo >= a2.n;
+      else if (a2.kind === 'plus') end = this.lineNo >= (c.endLine ?? 0);
+      else end = this.matchAddr(a2, ps, last);
+      if (end) c.active = false;
+      hit = true;
+    } else if (this.matchAddr(c.a1, ps, last)) {
+      hit = true;
+      const a2 = c.a2;
+      if (a2.kind === 'line') c.active = a2.n > this.lineNo;
+      else if (a2.kind === 'plus') {
+        c.endLine = this.lineNo + a2.n;
+        c.active = a2.n > 0;
+      } else c.active = !last;
+    } else hit = false;
+    return hit !== c.negate;
+  }
+
+  /** Runs the script over a stream of lines; writes to this.out. */
+  runStream(lines: string[], finalNewline: boolean, isLastStream: boolean): void {
+    let idx = 0;
+    let ps: string | undefined;
+    let append: string[] = [];
+    const emit = (s: string, nl = true) => (this.out += s + (nl ? '\n' : ''));
+    const nextLine = (): string | undefined => {
+      if (idx >= lines.length) return undefined;
+      this.lineNo++;
+      return lines[idx++];
+    };
+    const isLast = () => idx >= lines.length && isLastStream;
+    const flushAppend = () => {
+      for (const a of append) emit(a);
+      append = [];
+    };
+    const endOfCycle = (printPs: boolean) => {
+      if (printPs && !this.quiet && ps !== undefined) emit(ps, idx < lines.length || finalNewline || !isLastStream);
+      flushAppend();
+    };
+    while ((ps = nextLine()) !== undefined) {
+      let tFlag = false;
+      let pc = 0;
+      let deleted = false;
+      restart: while (pc < this.cmds.length) {
+        const c = this.cmds[pc]!;
+        if (c.name === ':' || c.name === '}') {
+          pc++;
+          continue;
+        }
+        if (!this.selected(c, ps, isLast())) {
+          pc = c.name === '{' ? c.jump! + 1 : pc + 1;
+          continue;
+        }
+        switch (c.name) {
+          case '{':
+            break;
+          case 's': {
+            const re = this.re(c.re);
+            const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+            let count = 0;
+            let changed = false;
+            let result = '';
+            let lastEnd = 0;
+            let prevEnd = -1;
+            for (let m = g.exec(ps); m; m = g.exec(ps)) {
+              // POSIX: an empty match right where the previous match ended does not count.
+              if (m[0] === '' && m.index === prevEnd) {
+                g.lastIndex++;
+                continue;
+              }
+              prevEnd = m.index + m[0].length;
+              count++;
+              const want = c.nth ? count === c.nth || (c.global && count > c.nth) : c.global || count === 1;
+              if (want) {
+                result += ps.slice(lastEnd, m.index) + substitute(c.replacement!, m);
+                lastEnd = m.index + m[0].length;
+                changed = true;
+                if (!c.global && (!c.nth || count >= c.nth)) break;
+              }
+              if (m[0] === '') g.lastIndex++;
+            }
+            if (changed) {
+              ps = result + ps.slice(lastEnd);
+              tFlag = true;
+              if (c.print) emit(ps);
+            }
+            break;
+          }
+          case 'y':
+            ps = [...ps].map((ch) => c.ymap!.get(ch) ?? ch).join('');
+            break;
+          case 'p':
+            emit(ps);
+            break;
+          case 'P':
+            emit(ps.split('\n')[0]!);
+            break;
+          case 'd':
+            deleted = true;
+            break restart;
+          case 'D': {
+            const nl = ps.indexOf('\n');
+            if (nl < 0) {
+              deleted = true;
+              break restart;
+            }
+            ps = ps.slice(nl + 1);
+            flushAppend();
+            pc = 0;
+            continue restart;
+          }
+          case 'n':
+            if (this.quit === undefined && idx < lines.length) {
+              if (!this.quiet) emit(ps);
+              flushAppend();
+              ps = nextLine()!;
+            } else {
+              if (idx >= lines.length) {
+                endOfCycle(true);
+                return;
+              }
+            }
+            break;
+          case 'N':
+            if (idx < lines.length) ps += '\n' + nextLine()!;
+            else {
+              // GNU sed prints the pattern space when N hits the end (POSIXLY_CORRECT aside).
+              endOfCycle(true);
+              return;
+            }
+            break;
+          case 'a':
+            append.push(c.text!);
+            break;
+          case 'i':
+            emit(c.text!);
+            break;
+          case 'c':
+            if (!c.a2 || !c.active) emit(c.text!);
+            deleted = true;
+            break restart;
+          case '=':
+            emit(String(this.lineNo));
+            break;
+          case 'l':
+            emit(ps.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n') + '$');
+            break;
+          case 'h':
+            this.hold = ps;
+            break;
+          case 'H':
+            this.hold += '\n' + ps;
+            break;
+          case 'g':
+            ps = this.hold;
+            break;
+          case 'G':
+            ps += '\n' + this.hold;
+            break;
+          case 'x':
+            [ps, this.hold] = [this.hold, ps];
+            break;
+          case 'z':
+            ps = '';
+            break;
+          case 'q':
+            this.quit = c.code;
+            endOfCycle(true);
+            return;
+          case 'Q':
+            this.quit = c.code;
+            return;
+          case 'b':
+          case 't':
+          case 'T': {
+            const jump = c.name === 'b' || (c.name === 't' ? tFlag : !tFlag);
+            if (c.name !== 'b') tFlag = false;
+            if (jump) {
+              if (!c.label) break restart;
+              pc = this.cmds.findIndex((x) => x.name === ':' && x.label === c.label);
+              continue restart;
+            }
+            break;
+          }
+        }
+        pc++;
+      }
+      endOfCycle(!deleted);
+      if (this.quit !== undefined) return;
+    }
+  }
+}

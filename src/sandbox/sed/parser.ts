@@ -1,0 +1,255 @@
+// The sed script parser: the text of each -e / -f piece becomes a flat list of commands,
+// { and } linked by index so the executor can skip a block. Errors carry sed's location.
+import { regcompMessage, toJsRegex } from './regex.ts';
+import { SedError, type Addr, type Cmd } from './script.ts';
+
+class Parser {
+  i = 0;
+  cmds: Cmd[] = [];
+  constructor(
+    readonly text: string,
+    readonly extended: boolean,
+    readonly where: string,
+  ) {}
+
+  err(msg: string, at = this.i): never {
+    throw new SedError(`${this.where}, char ${at}: ${msg}`);
+  }
+  peek() {
+    return this.text[this.i];
+  }
+  skipWs() {
+    while (this.i < this.text.length && /[ \t]/.test(this.text[this.i]!)) this.i++;
+  }
+
+  /** Reads up to an unescaped delimiter; returns the raw text (escapes kept except \delim). */
+  delimited(delim: string, what: string): string {
+    let out = '';
+    while (this.i < this.text.length) {
+      const c = this.text[this.i]!;
+      if (c === '\\' && this.i + 1 < this.text.length) {
+        const n = this.text[this.i + 1]!;
+        out += n === delim && delim !== '&' ? n : n === 'n' && what !== 'regex' ? '\n' : `\\${n}`;
+        this.i += 2;
+        continue;
+      }
+      if (c === delim) {
+        this.i++;
+        return out;
+      }
+      if (c === '\n' && what !== 'replacement') break;
+      out += c;
+      this.i++;
+    }
+    return this.err(what === 'y' ? "unterminated `y' command" : what === 'addr' ? 'unterminated address regex' : "unterminated `s' command", this.text.length);
+  }
+
+  regex(src: string, flags: string): RegExp | null {
+    if (src === '') return null; // empty regex: the last one used
+    try {
+      return new RegExp(toJsRegex(src, this.extended), flags);
+    } catch (e) {
+      return this.err(regcompMessage(e));
+    }
+  }
+
+  address(): Addr | undefined {
+    const c = this.peek();
+    if (c === undefined) return undefined;
+    if (/\d/.test(c)) {
+      const m = /^(\d+)(?:~(\d+))?/.exec(this.text.slice(this.i))!;
+      this.i += m[0].length;
+      if (m[2] !== undefined) return { kind: 'step', first: Number(m[1]), step: Number(m[2]) };
+      return { kind: 'line', n: Number(m[1]) };
+    }
+    if (c === '$') {
+      this.i++;
+      return { kind: 'last' };
+    }
+    if (c === '/' || c === '\\') {
+      let delim = '/';
+      if (c === '\\') {
+        delim = this.text[this.i + 1] ?? '';
+        this.i++;
+      }
+      this.i++;
+      const src = this.delimited(delim, 'addr');
+      let flags = '';
+      while (this.peek() === 'I' || this.peek() === 'M') {
+        flags += this.peek() === 'I' ? 'i' : 'm';
+        this.i++;
+      }
+      return { kind: 're', re: this.regex(src, flags) };
+    }
+    return undefined;
+  }
+
+  label(): string {
+    this.skipWs();
+    let l = '';
+    while (this.i < this.text.length && !/[;\n]/.test(this.text[this.i]!)) l += this.text[this.i++];
+    return l.trim();
+  }
+
+  /** a/i/c text: GNU one-liner "a text" or "a\" newline "text" (lines ending in \ continue). */
+  lineText(): string {
+    this.skipWs();
+    if (this.peek() === '\\') {
+      this.i++;
+      if (this.peek() === '\n') this.i++;
+    }
+    let t = '';
+    while (this.i < this.text.length) {
+      const c = this.text[this.i]!;
+      if (c === '\\' && this.i + 1 < this.text.length) {
+        t += this.text[this.i + 1] === '\n' ? '\n' : this.text[this.i + 1];
+        this.i += 2;
+        continue;
+      }
+      if (c === '\n') break;
+      t += c;
+      this.i++;
+    }
+    return t;
+  }
+
+  parse(): Cmd[] {
+    const stack: number[] = [];
+    while (this.i < this.text.length) {
+      while (this.i < this.text.length && /[\s;]/.test(this.text[this.i]!)) this.i++;
+      if (this.i >= this.text.length) break;
+      if (this.peek() === '#') {
+        while (this.i < this.text.length && this.text[this.i] !== '\n') this.i++;
+        continue;
+      }
+      const cmd: Cmd = { negate: false, name: '' };
+      cmd.a1 = this.address();
+      if (cmd.a1 && this.peek() === ',') {
+        this.i++;
+        if (this.peek() === '+') {
+          this.i++;
+          const m = /^\d+/.exec(this.text.slice(this.i));
+          if (!m) this.err('expected newer version of sed');
+          this.i += m[0].length;
+          cmd.a2 = { kind: 'plus', n: Number(m[0]) };
+        } else {
+          cmd.a2 = this.address();
+          if (!cmd.a2) this.err('unexpected `,\'');
+        }
+      }
+      this.skipWs();
+      while (this.peek() === '!') {
+        cmd.negate = true;
+        this.i++;
+        this.skipWs();
+      }
+      const name = this.text[this.i++];
+      if (name === undefined) this.err('missing command');
+      cmd.name = name;
+      switch (name) {
+        case '{':
+          stack.push(this.cmds.length);
+          break;
+        case '}':
+          if (cmd.a1) this.err("} doesn't want any addresses");
+          if (!stack.length) this.err("unexpected `}'");
+          cmd.jump = stack.pop()!;
+          this.cmds[cmd.jump]!.jump = this.cmds.length;
+          break;
+        case 's': {
+          const delim = this.text[this.i++];
+          if (delim === undefined || delim === '\n' || delim === '\\') this.err("unterminated `s' command");
+          const src = this.delimited(delim, 'regex');
+          const rep = this.delimited(delim, 'replacement');
+          let flags = '';
+          while (this.i < this.text.length && !/[;\n}#\s]/.test(this.text[this.i]!)) {
+            const f = this.text[this.i++]!;
+            if (f === 'g') cmd.global = true;
+            else if (f === 'p') cmd.print = true;
+            else if (f === 'i' || f === 'I') flags += 'i';
+            else if (f === 'm' || f === 'M') flags += 'm';
+            else if (/\d/.test(f)) {
+              let n = f;
+              while (/\d/.test(this.peek() ?? '')) n += this.text[this.i++];
+              cmd.nth = Number(n);
+            } else if (f === 'e' || f === 'w') this.err(`the \`${f}' flag is not supported in the sandbox`);
+            else this.err("unknown option to `s'");
+          }
+          cmd.re = this.regex(src, flags);
+          cmd.replacement = rep;
+          break;
+        }
+        case 'y': {
+          const delim = this.text[this.i++]!;
+          const a = [...this.delimited(delim, 'y').replace(/\\\\/g, '\\')];
+          const b = [...this.delimited(delim, 'y').replace(/\\\\/g, '\\')];
+          if (a.length !== b.length) this.err("strings for `y' command are different lengths");
+          cmd.ymap = new Map(a.map((x, k) => [x, b[k]!]));
+          break;
+        }
+        case 'a':
+        case 'i':
+        case 'c':
+          cmd.text = this.lineText();
+          break;
+        case 'b':
+        case 't':
+        case 'T':
+          cmd.label = this.label();
+          break;
+        case ':':
+          if (cmd.a1) this.err(": doesn't want any addresses");
+          cmd.label = this.label();
+          if (!cmd.label) this.err('":" lacks a label');
+          break;
+        case 'q':
+        case 'Q': {
+          this.skipWs();
+          const m = /^\d+/.exec(this.text.slice(this.i));
+          if (m) this.i += m[0].length;
+          cmd.code = m ? Number(m[0]) : 0;
+          break;
+        }
+        case 'p':
+        case 'P':
+        case 'd':
+        case 'D':
+        case 'n':
+        case 'N':
+        case '=':
+        case 'h':
+        case 'H':
+        case 'g':
+        case 'G':
+        case 'x':
+        case 'z':
+        case 'l':
+          break;
+        default:
+          this.err(`unknown command: \`${name}'`);
+      }
+      this.cmds.push(cmd);
+    }
+    if (stack.length) this.err("unmatched `{'", 0);
+    for (const c of this.cmds) {
+      if ((c.name === 'b' || c.name === 't' || c.name === 'T') && c.label && !this.cmds.some((x) => x.name === ':' && x.label === c.label)) {
+        throw new SedError(`-e expression #1, char ${this.text.length}: can't find label for jump to \`${c.label}'`.replace(/^-e expression #1/, this.where.replace(/^sed: /, '')));
+      }
+    }
+    return this.cmds;
+  }
+}
+
+/** One piece of script and how sed's errors name it ("-e expression #2", "file x.sed line 1"). */
+export interface ScriptPiece {
+  text: string;
+  where: string;
+}
+
+/** Parses every piece in order into one command list; throws SedError on the first fault. */
+export function parseScript(parts: ScriptPiece[], extended: boolean): Cmd[] {
+  const cmds: Cmd[] = [];
+  // GNU joins -e pieces with newlines; errors name the piece.
+  for (const p of parts) cmds.push(...new Parser(p.text, extended, p.where).parse());
+  return cmds;
+}
