@@ -170,3 +170,30 @@ test('a closed port: connect errno=111, exit status 1', async () => {
     assert.equal(r.stderr.replace(/^[0-9A-F]{16}/gm, 'X'), real.stderr.toString().replace(/^[0-9A-F]{16}/gm, 'X'));
   }
 });
+
+test('piped into a reader that quits (| head): ends as a broken pipe, no stray rejection', async () => {
+  const stray: unknown[] = [];
+  const onStray = (e: unknown) => stray.push(e);
+  process.on('unhandledRejection', onStray);
+  try {
+    let writes = 0;
+    const { runOpenssl } = await import('./main.ts');
+    const code = await runOpenssl({
+      argv: ['s_client', '-connect', `127.0.0.1:${mtlsPort}`, '-CAfile', 'ca.crt', '-cert', 'client.crt', '-key', 'client.key'],
+      env: h.env,
+      cwd: h.cwd,
+      fs: h.fsView,
+      net: h.net,
+      clock: h.clock,
+      stdin: { isTTY: false, read: async () => null },
+      // The report is the first write; everything after it finds the pipe closed.
+      stdout: { isTTY: false, write: async () => { if (writes++ > 1) throw Object.assign(new Error('write error: Broken pipe'), { code: 'EPIPE' }); } },
+      stderr: { isTTY: false, write: async () => undefined },
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(code, 1);
+    assert.deepEqual(stray, []);
+  } finally {
+    process.off('unhandledRejection', onStray);
+  }
+});

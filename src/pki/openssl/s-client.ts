@@ -261,10 +261,21 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     await ctx.out(out);
   }
 
+  // Writes made from socket events: a reader that went away (`| head`) must end the
+  // program as a broken pipe, not surface later as an unhandled rejection.
+  let outputError: unknown;
+  let stopRelay: (() => void) | undefined;
+  const emit = (d: string | Uint8Array) => {
+    if (outputError !== undefined) return;
+    ctx.out(d).catch((e: unknown) => {
+      outputError ??= e;
+      stopRelay?.();
+    });
+  };
   if (!brief && protocol === 'TLSv1.3') {
     const print = (b: Buffer) => {
       const block = sessionTicketBlock(b, protocol, cipherName, final.code);
-      if (block) void ctx.out(block);
+      if (block) emit(block);
     };
     for (const b of sessions.splice(0)) print(b);
     onSession = print;
@@ -273,8 +284,9 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   // Relay: server → stdout as it arrives; stdin → server until EOF, then "DONE".
   let serverError: Error | undefined;
   let serverClosed = false;
-  socket.on('data', (d: Buffer) => void ctx.out(d));
+  socket.on('data', (d: Buffer) => emit(d));
   const closed = new Promise<void>((resolve) => {
+    stopRelay = resolve;
     socket.once('end', () => {
       serverClosed = true;
       resolve();
@@ -315,6 +327,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     socket.destroy();
     return 130;
   }
+
   // -ign_eof waits for the server to hang up; otherwise give it a moment to answer what was
   // sent (the reply to a request piped in, or a TLS alert) before closing, as the real
   // tool's read loop usually catches it.
@@ -328,6 +341,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
   else await Promise.race([closed, new Promise<void>((r) => setTimeout(r, 50))]);
   socket.end();
   socket.destroy();
+  if (outputError !== undefined) throw outputError;
   if (serverError) {
     await ctx.err(tlsErrorLine(serverError as Error & { code?: string }));
     return 1;
