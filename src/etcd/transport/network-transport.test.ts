@@ -5,7 +5,7 @@ import { realClock } from '../../platform/clock.ts';
 import { NodeNetwork } from '../../platform/node-network.ts';
 import { Logger } from '../log.ts';
 import { emptyMessage, type Message } from '../../raft/types.ts';
-import { NetworkPeerTransport, encodeFrame, validateMessage, PROTOCOL_VERSION } from './network-transport.ts';
+import { NetworkPeerTransport, encodeFrame, validateMessage, PROTOCOL_VERSION, type PeerTlsLayer } from './network-transport.ts';
 
 function logger() {
   const lines: Record<string, unknown>[] = [];
@@ -124,4 +124,32 @@ test('a peer that refuses the sender as removed tells it on its stream', async (
   assert.equal(removed, 1);
   a.close();
   r.t.close();
+});
+
+test('https peer URLs go through the TLS layer handed in; without one they cannot be dialled', async () => {
+  const used = { accept: 0, dial: 0 };
+  // A layer that secures nothing: it shows the transport itself never touches TLS.
+  const layer: PeerTlsLayer = {
+    accept: (raw, remote, onSecure) => (used.accept++, onSecure(raw, remote)),
+    dial: async (raw) => (used.dial++, raw),
+  };
+  const { log } = logger();
+  const b = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'b', clusterId: 'c1', secure: layer });
+  await b.listen([{ host: '127.0.0.1', port: 0, secure: true }]);
+  const got: Message[] = [];
+  b.onMessage((m) => void got.push(m));
+  const a = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log, memberId: 'a', clusterId: 'c1', secure: layer });
+  a.addPeer('b', [`https://127.0.0.1:${b.addresses[0]!.port}`]);
+  a.send([emptyMessage('MsgHeartbeat', 'a', 'b')]);
+  await wait(() => got.length > 0);
+  assert.equal(got.length, 1);
+  assert.deepEqual(used, { accept: 1, dial: 1 });
+  const plain = logger();
+  const c = new NetworkPeerTransport({ net: new NodeNetwork(), clock: realClock, log: plain.log, memberId: 'c', clusterId: 'c1' });
+  c.addPeer('b', [`https://127.0.0.1:${b.addresses[0]!.port}`]);
+  c.send([emptyMessage('MsgHeartbeat', 'c', 'b')]);
+  await wait(() => plain.lines.some((l) => l['msg'] === 'peer became inactive (message send to peer failed)'));
+  const inactive = plain.lines.find((l) => l['msg'] === 'peer became inactive (message send to peer failed)');
+  assert.match(String(inactive?.['error']), /TLS key\/cert \(--peer-cert-file, --peer-key-file\) must be provided for peer url with HTTPS scheme/);
+  for (const t of [a, b, c]) t.close();
 });

@@ -113,8 +113,24 @@ export interface NetworkTransportOptions {
   resolve?: (host: string) => string | undefined;
   /** Answers cluster-info requests from members joining with --initial-cluster-state existing. */
   clusterInfo?: () => { clusterId: string; members: Member[] };
-  /** Peer TLS (--peer-cert-file ...): serves https listen URLs and dials https peer URLs. */
+  /**
+   * Peer TLS (--peer-cert-file ...): serves https listen URLs and dials https peer URLs.
+   * Built outside the transport (src/etcd/cli/peer-tls-layer.ts) so node:tls stays out.
+   */
+  secure?: PeerTlsLayer;
+  /**
+   * @deprecated The same as key material: kept only until etcd-main.ts passes `secure`
+   * (peerTlsLayer(material, log)); then this and legacyNodeTls below go.
+   */
   tls?: PeerTlsMaterial;
+}
+
+/** TLS for https peer URLs, handed in by whoever may use node:tls. */
+export interface PeerTlsLayer {
+  /** Runs the server side of a handshake on an accepted stream; onSecure gets the secured one. */
+  accept(raw: Duplex, remote: Address, onSecure: (s: Duplex, remote: Address) => void): void;
+  /** Runs the client side on a dialled stream; rejects with Go's wording of the failure. */
+  dial(raw: Duplex, host: string): Promise<Duplex>;
 }
 
 export interface PeerTlsMaterial {
@@ -134,8 +150,11 @@ export class NetworkPeerTransport implements PeerTransport {
   private inbound = new Set<Duplex>();
   private closed = false;
   private readonly reports = new SendReports();
+  private readonly tlsLayer: PeerTlsLayer | undefined;
 
-  constructor(private readonly o: NetworkTransportOptions) {}
+  constructor(private readonly o: NetworkTransportOptions) {
+    this.tlsLayer = o.secure ?? (o.tls ? legacyNodeTls(o.tls, o.log) : undefined);
+  }
 
   /** The member's identity becomes known after the data dir is read (listening starts before). */
   setIdentity(memberId: string, clusterId: string, clusterInfo?: () => { clusterId: string; members: Member[] }): void {
@@ -144,53 +163,20 @@ export class NetworkPeerTransport implements PeerTransport {
     if (clusterInfo) this.o.clusterInfo = clusterInfo;
   }
 
-  /** Starts accepting peer connections on the listen-peer-urls. */
   /** Starts accepting peer connections; `secure` listeners speak TLS (https peer URLs). */
   async listen(addrs: (Address & { secure?: boolean })[]): Promise<void> {
     for (const a of addrs) {
-      const secure = !!a.secure && !!this.o.tls;
-      this.listeners.push(await this.o.net.listen({ host: a.host, port: a.port }, (s, remote) => (secure ? this.acceptTls(s, remote) : this.accept(s, remote))));
-    }
-  }
-
-  private tlsServer: tls.Server | undefined;
-  private acceptTls(raw: Duplex, remote: Address): void {
-    const m = this.o.tls!;
-    if (!this.tlsServer) {
-      this.tlsServer = tls.createServer(
-        { cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), requestCert: m.clientCertAuth, rejectUnauthorized: m.clientCertAuth },
-        (t) => this.accept(t, { host: (t as unknown as { _peer?: Address })._peer?.host ?? remote.host, port: remote.port }),
+      const tlsLayer = a.secure ? this.tlsLayer : undefined;
+      this.listeners.push(
+        await this.o.net.listen({ host: a.host, port: a.port }, (s, remote) => (tlsLayer ? tlsLayer.accept(s, remote, (t, r) => this.accept(t, r)) : this.accept(s, remote))),
       );
-      this.tlsServer.on('tlsClientError', (e: Error) => {
-        this.o.log.warn('embed/config_logging.go:189', 'rejected connection on peer endpoint', { 'remote-addr': `${remote.host}:${remote.port}`, 'server-name': '', error: m.goError(e) });
-      });
     }
-    raw.on('error', () => {});
-    const r = raw as Duplex & Record<string, unknown>;
-    if (r['remoteAddress'] === undefined) Object.defineProperty(r, 'remoteAddress', { value: remote.host, configurable: true });
-    if (r['remotePort'] === undefined) Object.defineProperty(r, 'remotePort', { value: remote.port, configurable: true });
-    for (const f of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) if (typeof r[f] !== 'function') r[f] = () => raw;
-    this.tlsServer.emit('connection', raw);
   }
 
   /** Wraps a dialled stream in TLS for an https peer URL. */
   private secureDial(s: Duplex, host: string): Promise<Duplex> {
-    const m = this.o.tls;
-    if (!m) return Promise.reject(new Error('TLS key/cert (--peer-cert-file, --peer-key-file) must be provided for peer url with HTTPS scheme'));
-    return new Promise((resolve, reject) => {
-      const isIp = /^[\d.]+$/.test(host) || host.includes(':');
-      const t = tls.connect({
-        socket: s,
-        cert: Buffer.from(m.cert),
-        key: Buffer.from(m.key),
-        ...(m.ca ? { ca: Buffer.from(m.ca) } : {}),
-        rejectUnauthorized: !!m.ca,
-        ...(isIp ? {} : { servername: host }),
-        host,
-      });
-      t.once('secureConnect', () => resolve(t));
-      t.once('error', (e) => reject(new Error(m.goError(e))));
-    });
+    if (!this.tlsLayer) return Promise.reject(new Error('TLS key/cert (--peer-cert-file, --peer-key-file) must be provided for peer url with HTTPS scheme'));
+    return this.tlsLayer.dial(s, host);
   }
 
   get addresses(): Address[] {
@@ -425,7 +411,13 @@ export class NetworkPeerTransport implements PeerTransport {
 }
 
 /** Asks running members for the cluster (for --initial-cluster-state existing). */
-export async function fetchClusterInfo(net: Network, peerUrls: string[], resolve?: (h: string) => string | undefined, tlsMaterial?: PeerTlsMaterial): Promise<{ clusterId: string; members: Member[] }> {
+export async function fetchClusterInfo(
+  net: Network,
+  peerUrls: string[],
+  resolve?: (h: string) => string | undefined,
+  secure?: PeerTlsLayer | PeerTlsMaterial,
+): Promise<{ clusterId: string; members: Member[] }> {
+  const tlsLayer = secure && !('dial' in secure) ? legacyNodeTls(secure) : secure;
   let lastErr = 'could not retrieve cluster information from the given URLs';
   for (const raw of peerUrls) {
     try {
@@ -433,13 +425,8 @@ export async function fetchClusterInfo(net: Network, peerUrls: string[], resolve
       const plain = await net.connect({ host: resolve?.(u.host) ?? u.host, port: u.port }, { timeoutMs: 1000 });
       let s: Duplex = plain;
       if (u.scheme === 'https') {
-        if (!tlsMaterial) throw new Error(`cannot dial ${raw}: no peer TLS configured`);
-        const isIp = /^[\d.]+$/.test(u.host) || u.host.includes(':');
-        s = await new Promise<Duplex>((res, rej) => {
-          const t = tls.connect({ socket: plain, cert: Buffer.from(tlsMaterial.cert), key: Buffer.from(tlsMaterial.key), ...(tlsMaterial.ca ? { ca: Buffer.from(tlsMaterial.ca) } : {}), rejectUnauthorized: !!tlsMaterial.ca, ...(isIp ? {} : { servername: u.host }), host: u.host });
-          t.once('secureConnect', () => res(t));
-          t.once('error', (e) => rej(new Error(tlsMaterial.goError(e))));
-        });
+        if (!tlsLayer) throw new Error(`cannot dial ${raw}: no peer TLS configured`);
+        s = await tlsLayer.dial(plain, u.host).catch((e: Error) => (plain.destroy(), Promise.reject(e)));
       }
       const info = await new Promise<{ clusterId: string; members: Member[] }>((res, rej) => {
         const reader = new FrameReader((v) => {
@@ -458,4 +445,40 @@ export async function fetchClusterInfo(net: Network, peerUrls: string[], resolve
     }
   }
   throw new Error(lastErr);
+}
+
+/**
+ * @deprecated The TLS layer from key material, for callers still passing `tls`; the same
+ * as src/etcd/cli/peer-tls-layer.ts, which replaces it (and this file's node:tls import)
+ * once etcd-main.ts passes `secure`.
+ */
+function legacyNodeTls(m: PeerTlsMaterial, log?: Logger): PeerTlsLayer {
+  let server: tls.Server | undefined;
+  return {
+    accept(raw, remote, onSecure) {
+      if (!server) {
+        server = tls.createServer(
+          { cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), requestCert: m.clientCertAuth, rejectUnauthorized: m.clientCertAuth },
+          (t) => onSecure(t, { host: (t as unknown as { _peer?: Address })._peer?.host ?? remote.host, port: remote.port }),
+        );
+        server.on('tlsClientError', (e: Error) => {
+          log?.warn('embed/config_logging.go:189', 'rejected connection on peer endpoint', { 'remote-addr': `${remote.host}:${remote.port}`, 'server-name': '', error: m.goError(e) });
+        });
+      }
+      raw.on('error', () => {});
+      const r = raw as Duplex & Record<string, unknown>;
+      if (r['remoteAddress'] === undefined) Object.defineProperty(r, 'remoteAddress', { value: remote.host, configurable: true });
+      if (r['remotePort'] === undefined) Object.defineProperty(r, 'remotePort', { value: remote.port, configurable: true });
+      for (const f of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) if (typeof r[f] !== 'function') r[f] = () => raw;
+      server.emit('connection', raw);
+    },
+    dial(raw, host) {
+      return new Promise((resolve, reject) => {
+        const isIp = /^[\d.]+$/.test(host) || host.includes(':');
+        const t = tls.connect({ socket: raw, cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), rejectUnauthorized: !!m.ca, ...(isIp ? {} : { servername: host }), host });
+        t.once('secureConnect', () => resolve(t));
+        t.once('error', (e) => reject(new Error(m.goError(e))));
+      });
+    },
+  };
 }
