@@ -12,7 +12,7 @@ import type { EtcdServer } from '../server/etcd-server.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import { handleGateway } from './gateway.ts';
 import { metricsText } from './metrics.ts';
-import { createGrpcServer } from './grpc/transport.ts';
+import { createGrpcServer, type StreamCall } from './grpc/transport.ts';
 import { lookupMethod } from './grpc/services.ts';
 import { sniffHttp2 } from './grpc/multiplex.ts';
 import { ServerError } from '../server/errors.ts';
@@ -114,6 +114,8 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     });
   });
   httpServer.keepAliveTimeout = 0;
+  // Streams opened with clientv3.WithRequireLeader end when this member loses its leader.
+  const requireLeaderStreams = new Set<StreamCall>();
   const grpcServer = createGrpcServer({
     lookup: (service, method) => lookupMethod(() => o!.server, service, method),
     // etcd's MaxRecvMsgSize: --max-request-bytes plus 512 KiB of gRPC overhead.
@@ -124,6 +126,11 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     },
     // Non-gRPC requests over HTTP/2 go to the same routes as HTTP/1.1 ones.
     onHttpRequest: (req, res) => httpServer.emit('request', req, res),
+    onStream: (call) => {
+      if (call.metadata['hasleader'] !== 'true') return;
+      requireLeaderStreams.add(call);
+      call.onClose(() => requireLeaderStreams.delete(call));
+    },
   });
   grpcServer.on('sessionError', () => {});
   const listeners: Listener[] = [];
@@ -204,6 +211,10 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           t.destroy();
         });
       }
+      server.onLeaderChange((leader) => {
+        if (leader !== '') return;
+        for (const call of [...requireLeaderStreams]) call.finish(new ServerError('Unavailable', 'etcdserver: no leader'));
+      });
       startedAtSec = Math.floor(server.startedAt / 1000);
       o = { ...lo, server };
       for (const f of waiting.splice(0)) f();

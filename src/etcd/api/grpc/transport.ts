@@ -58,6 +58,8 @@ export interface GrpcServerOptions {
    * every request that is not gRPC to its HTTP handlers, so /health works either way.
    */
   onHttpRequest?(req: Http2ServerRequest, res: Http2ServerResponse): void;
+  /** Every streaming call as it starts (etcd ends require-leader streams when the leader is lost). */
+  onStream?(call: StreamCall): void;
 }
 
 /** grpc-message is percent-encoded: printable ASCII except '%' travels as is. */
@@ -160,7 +162,7 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
       return;
     }
     if (method.kind === 'unary') serveUnary(stream, headers, method.handle, o.maxRecvBytes);
-    else serveStream(stream, headers, method.handle, o.maxRecvBytes);
+    else serveStream(stream, headers, method.handle, o.maxRecvBytes, o.onStream);
   });
   return server;
 }
@@ -194,8 +196,11 @@ function serveUnary(
     if (failed) return;
     const req = messages[0];
     if (messages.length !== 1 || deframer.partial || req === undefined) {
-      const msg = messages.length === 0 ? 'grpc: client streaming protocol violation: get <nil>, want <EOF>' : 'grpc: client streaming protocol violation: get <nil>, want <EOF>';
-      trailersOnly(stream, new GrpcError(messages.length > 1 ? 'Unimplemented' : 'Internal', msg));
+      // grpc-go's words for a unary call without exactly one request message.
+      const status = messages.length > 1
+        ? new GrpcError('Unimplemented', 'grpc: client streaming protocol violation: get <nil>, want <EOF>')
+        : new GrpcError('Internal', 'grpc: error while receiving the request: EOF');
+      trailersOnly(stream, status);
       return;
     }
     void (async () => handle(req, headers))().then(
@@ -210,7 +215,7 @@ function serveUnary(
   });
 }
 
-function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handle: (call: StreamCall) => void, maxBytes: number): void {
+function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handle: (call: StreamCall) => void, maxBytes: number, onStream?: (call: StreamCall) => void): void {
   const deframer = new Deframer(maxBytes);
   let onMessage: (m: Uint8Array) => void = () => {};
   let onEnd: () => void = () => {};
@@ -245,6 +250,8 @@ function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ha
       if (!headersSent) {
         trailersOnly(stream, error);
       } else {
+        // A client still sending on the stream resets it once it reads the status (grpc-go and
+        // grpc-js both do); resetting it from here could overtake the trailers.
         stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(error)));
         stream.end();
       }
@@ -273,5 +280,6 @@ function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ha
   stream.on('end', () => {
     if (!closed) onEnd();
   });
+  onStream?.(call);
   handle(call);
 }

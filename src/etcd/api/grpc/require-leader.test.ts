@@ -1,0 +1,98 @@
+// clientv3.WithRequireLeader ("hasleader" metadata): calls are refused without a leader, and
+// open streams end with etcdserver: no leader when the member loses its leader (quorum lost).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { realClock } from '../../../platform/clock.ts';
+import { realRandom } from '../../../platform/random.ts';
+import { NodeNetwork } from '../../../platform/node-network.ts';
+import { SimFileSystem } from '../../../platform/sim-fs.ts';
+import { runEtcd } from '../../cli/etcd-main.ts';
+import type { EtcdServer } from '../../server/etcd-server.ts';
+import { Writer } from './proto.ts';
+import { connectGrpc, grpcCall } from './test-client.ts';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+interface Member {
+  name: string;
+  peer: number;
+  client: number;
+  ac: AbortController;
+  exited?: Promise<number>;
+  server?: EtcdServer;
+}
+
+function start(m: Member, initialCluster: string): Promise<void> {
+  let ready: () => void = () => {};
+  const readyP = new Promise<void>((r) => (ready = r));
+  const fs = new SimFileSystem();
+  m.exited = runEtcd({
+    argv: [
+      'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
+      '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
+      '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
+      '--initial-cluster', initialCluster, '--heartbeat-interval', '20', '--election-timeout', '200',
+    ],
+    env: {},
+    cwd: '/',
+    fs,
+    net: new NodeNetwork(),
+    clock: realClock,
+    random: realRandom,
+    stdout: { write: () => {} },
+    stderr: { write: () => {} },
+    signal: m.ac.signal,
+    onReady: (s) => {
+      m.server = s;
+      ready();
+    },
+  });
+  return Promise.race([readyP, m.exited.then((c) => Promise.reject(new Error(`${m.name} exited ${c}`)))]);
+}
+
+test('require-leader watch ends with "etcdserver: no leader" when quorum is lost', async () => {
+  const members: Member[] = [];
+  for (const name of ['m1', 'm2', 'm3']) members.push({ name, peer: await freePort(), client: await freePort(), ac: new AbortController() });
+  const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
+  await Promise.all(members.map((m) => start(m, initial)));
+  for (let i = 0; i < 200 && !members.every((m) => m.server!.leader !== ''); i++) await new Promise((r) => setTimeout(r, 20));
+  const follower = members.find((m) => m.server!.leader !== m.server!.memberId)!;
+  const others = members.filter((m) => m !== follower);
+  const session = connectGrpc({ authority: `http://127.0.0.1:${follower.client}` });
+  try {
+    const watch = session.request({ ':method': 'POST', ':path': '/etcdserverpb.Watch/Watch', 'content-type': 'application/grpc', te: 'trailers', hasleader: 'true' });
+    const create = new Writer().message(1, new Writer().bytes(1, new TextEncoder().encode('k')).finish()).finish();
+    const framed = Buffer.alloc(5 + create.length);
+    framed.writeUInt32BE(create.length, 1);
+    framed.set(create, 5);
+    watch.write(framed);
+    let trailers: Record<string, unknown> = {};
+    // The server ends its side with the status; the client's side may stay open (grpc-go resets it).
+    const ended = new Promise<void>((resolve) => watch.on('trailers', (t) => {
+      trailers = t;
+      resolve();
+    }));
+    watch.on('data', () => {});
+    watch.on('error', () => {});
+
+    for (const m of others) m.ac.abort('SIGTERM');
+    await Promise.all(others.map((m) => m.exited));
+    const bound = new Promise<void>((_, reject) => setTimeout(() => reject(new Error('the watch stream stayed open')), 10_000).unref());
+    await Promise.race([ended, bound]);
+    assert.deepEqual([trailers['grpc-status'], decodeURIComponent(String(trailers['grpc-message']))], ['14', 'etcdserver: no leader']);
+
+    const refused = await grpcCall(session, '/etcdserverpb.KV/Range', [new Writer().bytes(1, new TextEncoder().encode('k')).finish()], { hasleader: 'true' });
+    assert.deepEqual([refused.status, refused.message], [14, 'etcdserver: no leader']);
+  } finally {
+    session.close();
+    follower.ac.abort('SIGTERM');
+    await follower.exited;
+  }
+});
