@@ -3,72 +3,25 @@
 // user, environment and working directory, sends their output to the journal, tracks
 // active/sub states, honours Type=notify readiness, Restart= with RestartSec=, and
 // enable/disable through the .wants/ symlinks. systemctl and lab checks call it.
-import { basename, isFsError, strerror } from '../../platform/filesystem.ts';
+import { basename } from '../../platform/filesystem.ts';
 import type { Cancel } from '../../platform/clock.ts';
-import { DEFAULT_PATH } from '../host.ts';
 import type { EventLog } from '../events.ts';
 import { emptyInput } from '../io.ts';
-import type { Command, Credentials, Host, RunningProcess, SignalName } from '../types.ts';
-import { SIGNAL_NUMBERS } from '../types.ts';
-import { sandboxFs } from '../vfs-view.ts';
+import type { Command, Host, RunningProcess, SignalName } from '../types.ts';
+import { invocationId, NOTIFY_SOCKET, planExec } from './exec-plan.ts';
 import { journalFor, type Journal } from './journal.ts';
 import { listenNotify } from './notify.ts';
-import { loadServiceUnit, type LoadedUnit } from './service-config.ts';
-import { parseEnvironmentFile } from './unit-file.ts';
+import { shouldRestart, StartRateLimit } from './restart-policy.ts';
+import { loadServiceUnit } from './service-config.ts';
+import { changedOnDisk, disableUnit, enableUnit, findUnitFile, mtimeOf, serviceFileNames, unitFileState } from './unit-files.ts';
+import { describeExit, newUnit, SIGNAL_BY_NUMBER, unitName, type ActiveState, type MainExit, type StartOutcome, type Unit } from './unit-state.ts';
 
-export const UNIT_PATH = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
-export const NOTIFY_SOCKET = '/run/systemd/notify';
-
-export type LoadState = 'loaded' | 'not-found' | 'bad-setting';
-export type ActiveState = 'active' | 'inactive' | 'activating' | 'deactivating' | 'failed';
-export type Result = 'success' | 'exit-code' | 'signal' | 'core-dump' | 'timeout' | 'resources' | 'start-limit-hit';
-
-export interface MainExit {
-  pid: number;
-  /** The command line as run (after $VAR expansion). */
-  argv: string[];
-  code: 'exited' | 'killed';
-  status: number;
-  startedAt: number;
-  endedAt: number;
-}
-
-export interface Unit {
-  readonly name: string;
-  path: string | undefined;
-  loadState: LoadState;
-  loaded: LoadedUnit | undefined;
-  /** mtime and text of the file when it was loaded (for "changed on disk"). */
-  loadedMtime: number | undefined;
-  loadedText: string | undefined;
-  activeState: ActiveState;
-  subState: string;
-  result: Result;
-  /** When the unit entered its current active state. */
-  stateSince: number | undefined;
-  activeEnterAt: number | undefined;
-  mainPid: number | undefined;
-  process: RunningProcess | undefined;
-  lastExit: MainExit | undefined;
-  nRestarts: number;
-  /** The current or last job on this unit. */
-  job?: number;
-}
+// The manager's public vocabulary, for systemctl, journalctl and status formatting.
+export { describeExit, unitName, type ActiveState, type LoadState, type MainExit, type Result, type StartOutcome, type Unit } from './unit-state.ts';
+export { UNIT_PATH } from './unit-files.ts';
+export { expandArgs, NOTIFY_SOCKET } from './exec-plan.ts';
 
 const SYSTEMD_PID = 1;
-
-const EXIT_NAMES: Record<number, string> = { 0: 'SUCCESS', 1: 'FAILURE', 2: 'INVALIDARGUMENT', 3: 'NOTIMPLEMENTED', 4: 'NOPERMISSION', 5: 'NOTINSTALLED', 6: 'NOTCONFIGURED', 7: 'NOTRUNNING', 200: 'CHDIR', 203: 'EXEC', 216: 'GROUP', 217: 'USER' };
-const SIGNAL_BY_NUMBER: Record<number, string> = Object.fromEntries(Object.entries(SIGNAL_NUMBERS).map(([k, v]) => [v, k.slice(3)]));
-
-/** "1/FAILURE", "203/EXEC", "9/KILL" as systemd prints exit statuses. */
-export function describeExit(e: Pick<MainExit, 'code' | 'status'>): string {
-  if (e.code === 'killed') return `${e.status}/${SIGNAL_BY_NUMBER[e.status] ?? 'UNKNOWN'}`;
-  return EXIT_NAMES[e.status] ? `${e.status}/${EXIT_NAMES[e.status]}` : String(e.status);
-}
-
-export const unitName = (name: string): string => (/\.(service|target|socket|timer|mount|path|slice|scope)$/.test(name) ? name : `${name}.service`);
-
-type StartOutcome = { ok: true } | { ok: false; error: 'not-found' | 'bad-setting' | 'failed'; result?: Result };
 
 export class ServiceManager {
   readonly journal: Journal;
@@ -76,7 +29,7 @@ export class ServiceManager {
   private readonly startWaiters = new Map<string, ((ok: boolean) => void)[]>();
   private readonly timers = new Map<string, Cancel>();
   private readonly stopping = new Set<string>();
-  private readonly startTimes = new Map<string, number[]>();
+  private readonly startLimit = new StartRateLimit();
 
   constructor(readonly host: Host) {
     this.journal = journalFor(host);
@@ -104,46 +57,9 @@ export class ServiceManager {
     return d && d !== u.name ? `${u.name} - ${d}` : u.name;
   }
 
-  private findFile(name: string): string | undefined {
-    const fs = this.host.rootFs;
-    for (const dir of UNIT_PATH) {
-      const p = `${dir}/${name}`;
-      try {
-        if (fs.stat(p).type === 'file') return p;
-      } catch {
-        // not in this directory
-      }
-    }
-    return undefined;
-  }
-
-  private mtimeOf(path: string): number | undefined {
-    try {
-      return this.host.rootFs.stat(path).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  }
-
   private load(name: string, prev?: Unit): Unit {
-    const path = this.findFile(name);
-    const u: Unit = prev ?? {
-      name,
-      path: undefined,
-      loadState: 'not-found',
-      loaded: undefined,
-      loadedMtime: undefined,
-      loadedText: undefined,
-      activeState: 'inactive',
-      subState: 'dead',
-      result: 'success',
-      stateSince: undefined,
-      activeEnterAt: undefined,
-      mainPid: undefined,
-      process: undefined,
-      lastExit: undefined,
-      nRestarts: 0,
-    };
+    const path = findUnitFile(this.host.rootFs, name);
+    const u: Unit = prev ?? newUnit(name);
     u.path = path;
     if (!path) {
       u.loadState = 'not-found';
@@ -155,7 +71,7 @@ export class ServiceManager {
       for (const w of loaded.warnings) this.log(name, w);
       u.loaded = loaded;
       u.loadState = loaded.badSetting ? 'bad-setting' : 'loaded';
-      u.loadedMtime = this.mtimeOf(path);
+      u.loadedMtime = mtimeOf(this.host.rootFs, path);
       u.loadedText = text;
     }
     this.units.set(name, u);
@@ -173,15 +89,7 @@ export class ServiceManager {
 
   /** Units systemd knows (loaded, or referenced and not found while active). */
   list(): Unit[] {
-    for (const dir of UNIT_PATH) {
-      let names: string[] = [];
-      try {
-        names = this.host.rootFs.readdir(dir);
-      } catch {
-        continue;
-      }
-      for (const n of names) if (n.endsWith('.service') && !this.units.has(n)) this.load(n);
-    }
+    for (const n of serviceFileNames(this.host.rootFs)) if (!this.units.has(n)) this.load(n);
     return [...this.units.values()].filter((u) => u.loadState !== 'not-found' || u.activeState !== 'inactive').sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -192,79 +100,20 @@ export class ServiceManager {
 
   /** True when the file on disk is newer than what was loaded (systemctl's daemon-reload warning). */
   changedOnDisk(u: Unit): boolean {
-    if (!u.path) return false;
-    if (this.findFile(u.name) !== u.path || this.mtimeOf(u.path) !== u.loadedMtime) return true;
-    try {
-      return new TextDecoder().decode(this.host.rootFs.readFile(u.path)) !== u.loadedText;
-    } catch {
-      return true;
-    }
+    return changedOnDisk(this.host.rootFs, u);
   }
 
   unitFileState(u: Unit): 'enabled' | 'disabled' | 'static' | undefined {
-    if (u.loadState === 'not-found' || !u.loaded) return undefined;
-    const cfg = u.loaded.config;
-    if (!cfg.hasInstall) return 'static';
-    for (const t of [...cfg.wantedBy, ...cfg.requiredBy]) {
-      const dir = cfg.requiredBy.includes(t) ? 'requires' : 'wants';
-      try {
-        this.host.rootFs.stat(`/etc/systemd/system/${t}.${dir}/${u.name}`);
-        return 'enabled';
-      } catch {
-        // not linked for this target
-      }
-    }
-    return 'disabled';
+    return unitFileState(this.host.rootFs, u);
   }
 
   /** enable: the .wants/ symlinks; returns [link, target] pairs created. */
   enable(u: Unit): [string, string][] {
-    const cfg = u.loaded!.config;
-    const fs = sandboxFs(this.host.rootFs);
-    const made: [string, string][] = [];
-    const targetPath = u.path!;
-    for (const [targets, dir] of [
-      [cfg.wantedBy, 'wants'],
-      [cfg.requiredBy, 'requires'],
-    ] as const) {
-      for (const t of targets) {
-        const d = `/etc/systemd/system/${t}.${dir}`;
-        const link = `${d}/${u.name}`;
-        fs.mkdir(d, { recursive: true });
-        try {
-          if (fs.readlink(link) === targetPath) continue;
-          fs.unlink(link);
-        } catch {
-          // no link yet
-        }
-        fs.symlink(targetPath, link);
-        made.push([link, targetPath]);
-      }
-    }
-    return made;
+    return enableUnit(this.host.rootFs, u);
   }
 
   disable(u: Unit): string[] {
-    const fs = sandboxFs(this.host.rootFs);
-    const removed: string[] = [];
-    const base = '/etc/systemd/system';
-    let dirs: string[] = [];
-    try {
-      dirs = fs.readdir(base).filter((d) => d.endsWith('.wants') || d.endsWith('.requires'));
-    } catch {
-      return removed;
-    }
-    for (const d of dirs) {
-      const link = `${base}/${d}/${u.name}`;
-      try {
-        fs.lstat(link);
-        fs.unlink(link);
-        removed.push(link);
-      } catch {
-        // not linked here
-      }
-    }
-    return removed;
+    return disableUnit(this.host.rootFs, u);
   }
 
   isActiveLike(u: Unit): boolean {
@@ -288,11 +137,7 @@ export class ServiceManager {
     this.cancelTimer(u.name);
     u.job = ++this.nextJob;
     // Start rate limit: 5 starts within 10 s (systemd's defaults) and the unit gives up.
-    const now = this.host.clock.monotonic();
-    const times = (this.startTimes.get(u.name) ?? []).filter((t) => now - t < 10_000);
-    times.push(now);
-    this.startTimes.set(u.name, times);
-    if (times.length > 5) {
+    if (this.startLimit.exceeded(u.name, this.host.clock.monotonic())) {
       this.log(u.name, `${u.name}: Start request repeated too quickly.`);
       this.log(u.name, `${u.name}: Failed with result 'start-limit-hit'.`);
       this.log(u.name, `Failed to start ${this.label(u)}.`);
@@ -337,62 +182,26 @@ export class ServiceManager {
   /** Builds the process's environment and credentials and starts ExecStart. */
   private spawn(u: Unit): void {
     const cfg = u.loaded!.config;
-    const exec = cfg.execStart!;
     u.result = 'success';
     this.setState(u, 'activating', 'start');
     this.log(u.name, `Starting ${this.label(u)}...`);
-    const fail = (status: number, step: string, why: string, pre?: string) => {
-      const lines = [...(pre ? [`${u.name}: ${pre}`] : []), `${u.name}: Failed at step ${step} spawning ${exec.argv[0]}: ${why}`];
-      this.runFailed(u, status, lines);
-    };
-
-    let cred: Credentials = { uid: 0, gid: 0, groups: [0], user: 'root' };
-    if (cfg.user) {
-      const c = this.host.users.credentials(cfg.user) ?? (/^\d+$/.test(cfg.user) ? this.credForUid(Number(cfg.user)) : undefined);
-      if (!c) return fail(217, 'USER', 'No such process', `Failed to determine user credentials: No such process`);
-      cred = c;
+    const plan = planExec(this.host, cfg, invocationId(u.name, this.host.clock.now(), u.nRestarts));
+    if (!plan.ok && plan.failure === 'step') {
+      this.runFailed(u, plan.status, [`${u.name}: ${plan.pre}`, `${u.name}: Failed at step ${plan.step} spawning ${cfg.execStart!.argv[0]}: ${plan.why}`]);
+      return;
     }
-    if (cfg.group) {
-      const g = this.host.users.groupByName(cfg.group) ?? (/^\d+$/.test(cfg.group) ? this.host.users.groupByGid(Number(cfg.group)) : undefined);
-      if (!g) return fail(216, 'GROUP', 'No such process', `Failed to determine group credentials: No such process`);
-      cred = { ...cred, gid: g.gid, groups: [g.gid, ...cred.groups.filter((x) => x !== g.gid)] };
+    if (!plan.ok) {
+      this.log(u.name, `${u.name}: Failed to load environment files: ${plan.why}`);
+      this.log(u.name, `${u.name}: Failed to run 'start' task: ${plan.why}`);
+      u.result = 'resources';
+      this.log(u.name, `${u.name}: Failed with result 'resources'.`);
+      this.log(u.name, `Failed to start ${this.label(u)}.`);
+      this.setState(u, 'failed', 'failed');
+      this.settleStart(u, false);
+      return;
     }
-    const home = this.host.users.byUid(cred.uid);
-    const env: Record<string, string> = { LANG: 'C.UTF-8', PATH: DEFAULT_PATH, INVOCATION_ID: this.invocationId(u) };
-    if (cfg.user) Object.assign(env, { HOME: home?.home ?? '/', LOGNAME: cred.user, USER: cred.user, SHELL: home?.shell ?? '/bin/sh' });
-    for (const [k, v] of cfg.environment) env[k] = v;
-    for (const ef of cfg.environmentFiles) {
-      try {
-        Object.assign(env, parseEnvironmentFile(new TextDecoder().decode(this.host.rootFs.readFile(ef.path))));
-      } catch (e) {
-        if (ef.optional) continue;
-        const why = isFsError(e) ? strerror(e.code) : String(e);
-        this.log(u.name, `${u.name}: Failed to load environment files: ${why}`);
-        this.log(u.name, `${u.name}: Failed to run 'start' task: ${why}`);
-        u.result = 'resources';
-        this.log(u.name, `${u.name}: Failed with result 'resources'.`);
-        this.log(u.name, `Failed to start ${this.label(u)}.`);
-        this.setState(u, 'failed', 'failed');
-        this.settleStart(u, false);
-        return;
-      }
-    }
-    if (cfg.type === 'notify') env.NOTIFY_SOCKET = NOTIFY_SOCKET;
-    const argv = expandArgs(exec.argv, env);
-    const cwd = cfg.workingDirectory ? cfg.workingDirectory.replace(/^-/, '').replace(/^~$/, home?.home ?? '/') : '/';
-    const fs = this.host.fsFor(cred);
-    try {
-      if (fs.stat(cwd).type !== 'dir') return fail(200, 'CHDIR', 'Not a directory', `Changing to the requested working directory failed: Not a directory`);
-    } catch (e) {
-      const why = isFsError(e) ? strerror(e.code) : 'No such file or directory';
-      return fail(200, 'CHDIR', why, `Changing to the requested working directory failed: ${why}`);
-    }
+    const { command, argv, env, cwd, cred } = plan;
     const exe = argv[0]!;
-    const r = this.host.resolveProgram(exe, { path: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin', cwd: '/', cred });
-    if (!r.ok) {
-      const why = r.error === 'EACCES' ? 'Permission denied' : r.error === 'EISDIR' ? 'Is a directory' : 'No such file or directory';
-      return fail(203, 'EXEC', why, r.error === 'ENOENT' ? `Failed to locate executable ${exe}: ${why}` : `Unable to locate executable '${exe}': ${why}`);
-    }
     const ident = { ident: basename(exe), pid: 0, uid: cred.uid };
     const journalOut = this.journal.streamFor(() => ident, u.name);
     // The program may print before start() returns its pid: hold those chunks until it is known.
@@ -404,7 +213,7 @@ export class ServiceManager {
     };
     let proc: RunningProcess;
     try {
-      proc = this.host.start({ command: r.command, argv, env, cwd, cred, stdin: emptyInput, stdout: out, stderr: out, ppid: SYSTEMD_PID, detached: true, unit: u.name });
+      proc = this.host.start({ command, argv, env, cwd, cred, stdin: emptyInput, stdout: out, stderr: out, ppid: SYSTEMD_PID, detached: true, unit: u.name });
     } catch (e) {
       this.log(u.name, `${u.name}: Failed to fork: ${e instanceof Error ? e.message : String(e)}`);
       return this.runFailed(u, 1);
@@ -433,23 +242,6 @@ export class ServiceManager {
     });
   }
 
-  private credForUid(uid: number): Credentials | undefined {
-    const u = this.host.users.byUid(uid);
-    return u ? this.host.users.credentials(u.name) : undefined;
-  }
-
-  private invocationId(u: Unit): string {
-    let h = 0x811c9dc5;
-    let out = '';
-    const seed = `${u.name}/${this.host.clock.now()}/${u.nRestarts}`;
-    for (let round = 0; round < 4; round++) {
-      for (const ch of `${seed}/${round}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-      out += h.toString(16).padStart(8, '0');
-    }
-    return out;
-  }
-
-  /** A failure before the program ran (203/EXEC, 217/USER …): a short-lived child that exits with the code. */
   /**
    * A failure in the forked child before the program ran (203/EXEC, 217/USER, 200/CHDIR):
    * the child logs why under its own pid and exits with the code. For Type=simple the start
@@ -579,7 +371,7 @@ export class ServiceManager {
   resetFailed(u: Unit): void {
     if (u.activeState === 'failed') this.setState(u, 'inactive', 'dead');
     u.result = 'success';
-    this.startTimes.delete(u.name);
+    this.startLimit.reset(u.name);
   }
 
   /** The host goes down (sandbox disposed): no more restarts or timeouts; running services are left to the caller to kill. */
@@ -604,35 +396,6 @@ export class ServiceManager {
   }
 }
 
-function shouldRestart(policy: string, clean: boolean, exit: MainExit): boolean {
-  switch (policy) {
-    case 'always':
-      return true;
-    case 'on-success':
-      return clean;
-    case 'on-failure':
-      return !clean;
-    case 'on-abnormal':
-    case 'on-abort':
-      return exit.code === 'killed';
-    default:
-      return false;
-  }
-}
-
-/** $VAR (split into words) and ${VAR} (one word) in ExecStart=, with the unit's environment. */
-export function expandArgs(argv: string[], env: Record<string, string>): string[] {
-  const out: string[] = [];
-  for (const a of argv) {
-    const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(a);
-    if (whole) {
-      out.push(...(env[whole[1]!] ?? '').split(/\s+/).filter(Boolean));
-      continue;
-    }
-    out.push(a.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a1: string | undefined, a2: string | undefined) => env[(a1 ?? a2)!] ?? '').replace(/\$\$/g, '$'));
-  }
-  return out;
-}
 
 const managers = new WeakMap<Host, ServiceManager>();
 

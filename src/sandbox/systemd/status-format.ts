@@ -2,7 +2,8 @@
 // lines, "Sat 2026-11-21 09:22:32 UTC; 5s ago", durations like "3.005s" or "1min 2s".
 import type { Host } from '../types.ts';
 import { visibleTo } from './journal.ts';
-import { describeExit, type ServiceManager, type Unit } from './manager.ts';
+import type { ServiceManager } from './manager.ts';
+import { describeExit, type Unit } from './unit-state.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const p2 = (n: number) => String(n).padStart(2, '0');
