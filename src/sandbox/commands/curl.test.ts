@@ -168,5 +168,14 @@ describe('curl with TLS and client certificates', () => {
 
     const plain = await run(h, 'curl -sS http://127.0.0.1:2379/health', opts);
     assert.notEqual(plain.status, 0);
+
+    // Client certificate files that cannot be used: the file named, OpenSSL's reason, nothing more.
+    h.rootFs.writeFile('/home/learner/other.key', mk('other').keyPem);
+    const mismatch = await run(h, 'curl -sS --cacert ca.crt --cert admin.crt --key other.key https://127.0.0.1:2379/health', opts);
+    assert.deepEqual(mismatch, { status: 58, stdout: '', stderr: "curl: (58) unable to set private key file: 'other.key' type PEM\n" });
+    const noFile = await run(h, 'curl -sS --cacert ca.crt --cert nope.crt --key admin.key https://127.0.0.1:2379/health', opts);
+    assert.equal(noFile.stderr, 'curl: (58) could not load PEM client certificate from nope.crt, OpenSSL error error:80000002:system library::No such file or directory, (no key found, wrong pass phrase, or wrong file format?)\n');
+    const notPem = await run(h, 'curl -sS --cacert ca.crt --cert admin.key --key admin.key https://127.0.0.1:2379/health', opts);
+    assert.equal(notPem.stderr, 'curl: (58) could not load PEM client certificate from admin.key, OpenSSL error error:0480006C:PEM routines::no start line, (no key found, wrong pass phrase, or wrong file format?)\n');
   });
 });

@@ -205,6 +205,24 @@ function readText(fs: FileSystem, path: string): string | undefined {
   }
 }
 
+// errno values OpenSSL puts in its "system library" error codes (0x80000000 | errno).
+const ERRNO: Record<string, number> = { ENOENT: 2, EACCES: 13, EISDIR: 21 };
+
+/** The --cert file as PEM text, or curl's error 58 naming the file and OpenSSL's reason. */
+function clientCertificate(fs: FileSystem, path: string, given: string): string {
+  let reason: string;
+  try {
+    const text = Buffer.from(fs.readFile(path)).toString('utf8');
+    if (text.includes('-----BEGIN CERTIFICATE-----')) return text;
+    reason = 'error:0480006C:PEM routines::no start line';
+  } catch (e) {
+    const errno = isFsError(e) ? (ERRNO[e.code] ?? 5) : 5;
+    const words = isFsError(e) ? e.reason() : 'Input/output error';
+    reason = `error:${(0x80000000 + errno).toString(16).toUpperCase().padStart(8, '0')}:system library::${words}`;
+  }
+  throw new CurlError(58, `could not load PEM client certificate from ${given}, OpenSSL error ${reason}, (no key found, wrong pass phrase, or wrong file format?)`);
+}
+
 async function connect(ctx: CommandContext, u: URL, o: Options, log: (s: string) => Promise<void>): Promise<Duplex> {
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const ip = ctx.net.resolve(host);
@@ -230,10 +248,8 @@ async function connect(ctx: CommandContext, u: URL, o: Options, log: (s: string)
   let cert: string | undefined;
   let key: string | undefined;
   if (o.cert !== undefined) {
-    cert = readText(fs, resolvePath(ctx.cwd, o.cert));
+    cert = clientCertificate(fs, resolvePath(ctx.cwd, o.cert), o.cert);
     key = readText(fs, resolvePath(ctx.cwd, o.key ?? o.cert));
-    if (cert === undefined || !cert.includes('-----BEGIN CERTIFICATE-----'))
-      throw new CurlError(58, 'could not load PEM client certificate, OpenSSL error error:80000002:system library::No such file or directory, (no key found, wrong pass phrase, or wrong file format?)');
     if (key === undefined || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key))
       throw new CurlError(58, 'unable to set private key file: \'' + (o.key ?? o.cert) + "' type PEM");
   }
@@ -243,7 +259,8 @@ async function connect(ctx: CommandContext, u: URL, o: Options, log: (s: string)
       sock = tls.connect({ socket: raw, ca: ca ?? [], cert, key, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, checkServerIdentity: () => undefined });
     } catch (e) {
       raw.destroy();
-      reject(new CurlError(58, `unable to set private key file: '${o.key ?? o.cert}' type PEM`, String((e as Error).message)));
+      // A key that does not match the certificate: curl says only this (OpenSSL's reason stays in its queue).
+      reject(new CurlError(58, `unable to set private key file: '${o.key ?? o.cert}' type PEM`));
       return;
     }
     sock.once('error', (e: Error & { code?: string }) => {
