@@ -66,16 +66,21 @@ export function encodeMember(m: Member): Uint8Array {
   return new Writer().idHex(1, m.id).string(2, m.name).repeatedString(3, m.peerUrls).repeatedString(4, m.clientUrls).bool(5, m.isLearner).finish();
 }
 
+/** etcd's cluster service fills a header without a revision (cluster id, member id, raft term). */
+function clusterHeader(h: ServerHeader): Uint8Array {
+  return encodeHeader({ ...h, revision: 0 });
+}
+
 /** MemberListResponse, MemberRemoveResponse, MemberUpdateResponse, MemberPromoteResponse: header 1, members 2. */
 export function encodeMembersResponse(header: ServerHeader, members: Member[]): Uint8Array {
-  const w = new Writer().message(1, encodeHeader(header));
+  const w = new Writer().message(1, clusterHeader(header));
   for (const m of members) w.message(2, encodeMember(m));
   return w.finish();
 }
 
 /** MemberAddResponse: header 1, member 2, members 3. */
 export function encodeMemberAddResponse(res: { header: ServerHeader; member: Member; members: Member[] }): Uint8Array {
-  const w = new Writer().message(1, encodeHeader(res.header)).message(2, encodeMember(res.member));
+  const w = new Writer().message(1, clusterHeader(res.header)).message(2, encodeMember(res.member));
   for (const m of res.members) w.message(3, encodeMember(m));
   return w.finish();
 }
