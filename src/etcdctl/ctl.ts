@@ -6,7 +6,8 @@ import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { Network } from '../platform/network.ts';
 import type { InputStream, OutputStream } from '../platform/streams.ts';
 import { ExitError, type CommandNode, type RunContext } from './cli/command.ts';
-import { goQuote, type FlagSet } from './cli/flags.ts';
+import type { FlagSet } from './cli/flags.ts';
+import { goQuoteString } from './format/go-fmt.ts';
 import { GatewayClient } from './client/gateway-client.ts';
 import { RpcError } from './client/rpc-error.ts';
 import type { TlsMaterial } from './client/transport.ts';
@@ -83,7 +84,7 @@ export class Ctl {
         try {
           run.flags.set(name, val);
         } catch (e) {
-          throw new ExitError(EXIT.error, `invalid value ${goQuote(val)} for ${key}: ${(e as Error).message}`);
+          throw new ExitError(EXIT.error, `invalid value ${goQuoteString(val)} for ${key}: ${(e as Error).message}`);
         }
       }
     }

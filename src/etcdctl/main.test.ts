@@ -183,6 +183,14 @@ describe('etcdctl flags, env and errors', () => {
     assert.match(v.stderr, /^Error: invalid argument "abc" for "--rev" flag: strconv.ParseInt: parsing "abc": invalid syntax\n/);
   });
 
+  it('quotes bad flag values as Go does: %q in pflag and strconv, \\xNN bytes in time', async () => {
+    // Checked against Debian's etcdctl 3.4: strconv.Quote uses \a and \u0085, time.quote spells out bytes.
+    const d = await ctl(['--dial-timeout', 'a\x07b\u0085é', 'get', 'x']);
+    assert.equal(d.stderr.split('\n')[0], 'Error: invalid argument "a\\ab\\u0085é" for "--dial-timeout" flag: time: invalid duration "a\\x07b\\xc2\\x85\\xc3\\xa9"');
+    const r = await ctl(['get', '--rev', 'x\ny', 'k']);
+    assert.equal(r.stderr.split('\n')[0], 'Error: invalid argument "x\\ny" for "--rev" flag: strconv.ParseInt: parsing "x\\ny": invalid syntax');
+  });
+
   it('help is aligned with tabs like etcd 3.6', async () => {
     const r = await ctl(['get', '--help']);
     assert.ok(r.stdout.includes('      --consistency="l"\t\t\tLinearizable(l) or Serializable(s)\n'));

@@ -1,6 +1,7 @@
 // A small pflag: typed flags with Go's parsing rules and Go's error wording, because
 // etcdctl's users see pflag's messages verbatim ("invalid argument "x" for "--rev" flag: …").
-import { parseGoDuration } from './go-duration.ts';
+import { goQuoteString } from '../format/go-fmt.ts';
+import { goTimeQuote, parseGoDuration } from './go-duration.ts';
 
 export type FlagKind = 'bool' | 'string' | 'int' | 'int64' | 'uint64' | 'duration' | 'stringSlice';
 
@@ -21,23 +22,23 @@ function validate(spec: FlagSpec, raw: string): string {
   switch (spec.kind) {
     case 'bool': {
       const v = parseGoBool(raw);
-      if (v === undefined) throw new Error(`strconv.ParseBool: parsing ${goQuote(raw)}: invalid syntax`);
+      if (v === undefined) throw new Error(`strconv.ParseBool: parsing ${goQuoteString(raw)}: invalid syntax`);
       return String(v);
     }
     case 'int':
     case 'int64': {
-      if (!/^[+-]?\d+$/.test(raw)) throw new Error(`strconv.ParseInt: parsing ${goQuote(raw)}: invalid syntax`);
+      if (!/^[+-]?\d+$/.test(raw)) throw new Error(`strconv.ParseInt: parsing ${goQuoteString(raw)}: invalid syntax`);
       const n = BigInt(raw);
-      if (n > 9223372036854775807n || n < -9223372036854775808n) throw new Error(`strconv.ParseInt: parsing ${goQuote(raw)}: value out of range`);
+      if (n > 9223372036854775807n || n < -9223372036854775808n) throw new Error(`strconv.ParseInt: parsing ${goQuoteString(raw)}: value out of range`);
       return n.toString();
     }
     case 'uint64': {
-      if (!/^\+?\d+$/.test(raw)) throw new Error(`strconv.ParseUint: parsing ${goQuote(raw)}: invalid syntax`);
+      if (!/^\+?\d+$/.test(raw)) throw new Error(`strconv.ParseUint: parsing ${goQuoteString(raw)}: invalid syntax`);
       return BigInt(raw).toString();
     }
     case 'duration': {
       const ms = parseGoDuration(raw);
-      if (ms === undefined) throw new Error(`time: invalid duration ${goQuote(raw)}`);
+      if (ms === undefined) throw new Error(`time: invalid duration ${goTimeQuote(raw)}`);
       return raw;
     }
     default:
@@ -49,23 +50,6 @@ export function parseGoBool(s: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
   return undefined;
-}
-
-/** Go's %q for the printable-ASCII/UTF-8 strings etcdctl deals in. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c === 0xfffd) out += '\\ufffd';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 export class FlagSet {
@@ -242,6 +226,6 @@ function setOrFail(fs: FlagSet, spec: FlagSpec, value: string, label: string): v
   try {
     fs.set(spec.name, value);
   } catch (e) {
-    throw new FlagError(`invalid argument ${goQuote(value)} for "${label}" flag: ${(e as Error).message}`);
+    throw new FlagError(`invalid argument ${goQuoteString(value)} for "${label}" flag: ${(e as Error).message}`);
   }
 }

@@ -60,3 +60,17 @@ function fraction(v: bigint, div: bigint): string {
   frac = frac.replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : `${whole}`;
 }
+
+/**
+ * How Go's time package quotes a bad duration in "time: invalid duration …": not strconv's
+ * %q but its own shorter form, every byte of a control or non-ASCII character as \xNN.
+ */
+export function goTimeQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x20 || c >= 0x80) for (const b of new TextEncoder().encode(ch)) out += '\\x' + b.toString(16).padStart(2, '0');
+    else out += ch === '"' || ch === '\\' ? '\\' + ch : ch;
+  }
+  return out + '"';
+}

@@ -1,7 +1,8 @@
 // etcd's usage template (pkg/cobrautl in etcd 3.6): NAME, USAGE, VERSION, API VERSION,
 // COMMANDS, DESCRIPTION, OPTIONS, GLOBAL OPTIONS, aligned by tabwriter.
 import type { CliInfo, CommandNode } from './command.ts';
-import { goQuote, type FlagSpec } from './flags.ts';
+import { goQuoteString } from '../format/go-fmt.ts';
+import type { FlagSpec } from './flags.ts';
 import { tabAlign } from './tabwriter.ts';
 
 const indent = (s: string) => '  ' + s.replace(/\n/g, '\n  ');
@@ -12,7 +13,7 @@ function flagUsages(flags: FlagSpec[]): string {
   for (const f of sorted) {
     let line = f.short ? `  -${f.short}, --${f.name}` : `      --${f.name}`;
     const noOpt = f.kind === 'bool';
-    const value = f.kind === 'string' ? goQuote(f.def) : f.def;
+    const value = f.kind === 'string' ? goQuoteString(f.def) : f.def;
     line += noOpt ? `[=${value}]` : `=${value}`;
     out += `${line}\t${f.usage}\n`;
   }
