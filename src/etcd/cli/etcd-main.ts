@@ -13,6 +13,7 @@ import { EtcdServer } from '../server/etcd-server.ts';
 import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '../transport/network-transport.ts';
 import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
+import { peerTlsLayer } from './peer-tls-layer.ts';
 import { parseCompactionPolicy } from '../server/compactor.ts';
 
 export interface TextSink {
@@ -146,10 +147,10 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       if (u.scheme === 'https' && !peerTls) throw new Error(`cannot listen on TLS for ${fmtAddr(bindAddress(u))}: KeyFile and CertFile are not presented`);
       if (u.scheme === 'http' && peerTls) log.warn('embed/etcd.go:573', 'scheme is HTTP while key and cert files are present; ignoring key and cert files', { 'peer-url': u.text });
     }
-    peers = new NetworkPeerTransport({ net: o.net, clock: o.clock, log, memberId: '', clusterId: '', resolve: (h) => o.net.resolve(h), ...(peerTls ? { tls: peerTls } : {}) });
+    peers = new NetworkPeerTransport({ net: o.net, clock: o.clock, log, memberId: '', clusterId: '', resolve: (h) => o.net.resolve(h), ...(peerTls ? { secure: peerTlsLayer(peerTls, log) } : {}) });
     await peers.listen(cfg.listenPeerUrls.map((u) => ({ ...bindAddress(u), secure: u.scheme === 'https' })));
     log.info('embed/etcd.go:148', 'configuring client listeners', { 'listen-client-urls': cfg.listenClientUrls.map((u) => u.text) });
-    clients = await listenClients({ net: o.net, urls: [...cfg.listenClientUrls, ...cfg.listenClientHttpUrls], log, maxRequestBytes: cfg.maxRequestBytes });
+    clients = await listenClients({ net: o.net, urls: cfg.listenClientUrls, httpUrls: cfg.listenClientHttpUrls, log, maxRequestBytes: cfg.maxRequestBytes });
   } catch (e) {
     return fail('discovery failed', e);
   }
@@ -188,7 +189,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
         transport.setIdentity(memberId, clusterId);
         return transport;
       },
-      fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h), peerTls),
+      fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h), peerTls && peerTlsLayer(peerTls, log)),
       resolve: (h) => o.net.resolve(h),
     });
   } catch (e) {
@@ -245,10 +246,13 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
         return fail('listener failed', e);
       }
     } else clients.attach(srv);
-    for (const u of cfg.listenClientUrls) {
+    // With --listen-client-http-urls, etcd splits: gRPC on the client URLs, HTTP on those.
+    const split = cfg.listenClientHttpUrls.length > 0;
+    const served = [...cfg.listenClientUrls.map((u) => ({ u, traffic: split ? 'grpc' : 'grpc+http' })), ...cfg.listenClientHttpUrls.map((u) => ({ u, traffic: 'http' }))];
+    for (const { u, traffic } of served) {
       const address = fmtAddr(bindAddress(u));
-      if (u.scheme === 'https') log.info('embed/serve.go:283', 'serving client traffic securely', { traffic: 'grpc+http', address });
-      else log.info('embed/serve.go:220', 'serving client traffic insecurely; this is strongly discouraged!', { traffic: 'grpc+http', address });
+      if (u.scheme === 'https') log.info('embed/serve.go:283', 'serving client traffic securely', { traffic, address });
+      else log.info('embed/serve.go:220', 'serving client traffic insecurely; this is strongly discouraged!', { traffic, address });
     }
     o.onEvent?.('etcd-started', { name: cfg.name, memberId: srv.memberId, clusterId: srv.cluster.clusterId, clientUrls: cfg.listenClientUrls.map((u) => u.text), tls: secure });
     o.onReady?.(srv, clients);

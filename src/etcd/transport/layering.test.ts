@@ -19,7 +19,6 @@ function sources(dir: string): string[] {
 
 test(
   'nothing in src/etcd outside api, cli and real imports node:fs/net/tls/http/child_process',
-  { todo: "network-transport.ts keeps its deprecated node:tls path (legacyNodeTls) until etcd-main.ts passes `secure: peerTlsLayer(material, log)`" },
   () => {
     const offenders = sources(etcdDir).filter((p) => HOST_MODULES.test(readFileSync(p, 'utf8'))).map((p) => relative(etcdDir, p));
     assert.deepEqual(offenders, []);

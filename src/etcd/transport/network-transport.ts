@@ -3,7 +3,6 @@
 // says who is talking (protocol version, cluster id, from, to); a peer of another cluster is
 // refused. A malformed frame is logged and dropped; a broken stream is closed and re-dialled.
 import type { Duplex } from 'node:stream';
-import tls from 'node:tls';
 import type { Clock } from '../../platform/clock.ts';
 import { NetError, type Address, type Listener, type Network } from '../../platform/network.ts';
 import type { Entry, Message, MessageType } from '../../raft/types.ts';
@@ -118,11 +117,6 @@ export interface NetworkTransportOptions {
    * Built outside the transport (src/etcd/cli/peer-tls-layer.ts) so node:tls stays out.
    */
   secure?: PeerTlsLayer;
-  /**
-   * @deprecated The same as key material: kept only until etcd-main.ts passes `secure`
-   * (peerTlsLayer(material, log)); then this and legacyNodeTls below go.
-   */
-  tls?: PeerTlsMaterial;
 }
 
 /** TLS for https peer URLs, handed in by whoever may use node:tls. */
@@ -153,7 +147,7 @@ export class NetworkPeerTransport implements PeerTransport {
   private readonly tlsLayer: PeerTlsLayer | undefined;
 
   constructor(private readonly o: NetworkTransportOptions) {
-    this.tlsLayer = o.secure ?? (o.tls ? legacyNodeTls(o.tls, o.log) : undefined);
+    this.tlsLayer = o.secure;
   }
 
   /** The member's identity becomes known after the data dir is read (listening starts before). */
@@ -415,9 +409,8 @@ export async function fetchClusterInfo(
   net: Network,
   peerUrls: string[],
   resolve?: (h: string) => string | undefined,
-  secure?: PeerTlsLayer | PeerTlsMaterial,
+  tlsLayer?: PeerTlsLayer,
 ): Promise<{ clusterId: string; members: Member[] }> {
-  const tlsLayer = secure && !('dial' in secure) ? legacyNodeTls(secure) : secure;
   let lastErr = 'could not retrieve cluster information from the given URLs';
   for (const raw of peerUrls) {
     try {
@@ -447,38 +440,3 @@ export async function fetchClusterInfo(
   throw new Error(lastErr);
 }
 
-/**
- * @deprecated The TLS layer from key material, for callers still passing `tls`; the same
- * as src/etcd/cli/peer-tls-layer.ts, which replaces it (and this file's node:tls import)
- * once etcd-main.ts passes `secure`.
- */
-function legacyNodeTls(m: PeerTlsMaterial, log?: Logger): PeerTlsLayer {
-  let server: tls.Server | undefined;
-  return {
-    accept(raw, remote, onSecure) {
-      if (!server) {
-        server = tls.createServer(
-          { cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), requestCert: m.clientCertAuth, rejectUnauthorized: m.clientCertAuth },
-          (t) => onSecure(t, { host: (t as unknown as { _peer?: Address })._peer?.host ?? remote.host, port: remote.port }),
-        );
-        server.on('tlsClientError', (e: Error) => {
-          log?.warn('embed/config_logging.go:189', 'rejected connection on peer endpoint', { 'remote-addr': `${remote.host}:${remote.port}`, 'server-name': '', error: m.goError(e) });
-        });
-      }
-      raw.on('error', () => {});
-      const r = raw as Duplex & Record<string, unknown>;
-      if (r['remoteAddress'] === undefined) Object.defineProperty(r, 'remoteAddress', { value: remote.host, configurable: true });
-      if (r['remotePort'] === undefined) Object.defineProperty(r, 'remotePort', { value: remote.port, configurable: true });
-      for (const f of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref']) if (typeof r[f] !== 'function') r[f] = () => raw;
-      server.emit('connection', raw);
-    },
-    dial(raw, host) {
-      return new Promise((resolve, reject) => {
-        const isIp = /^[\d.]+$/.test(host) || host.includes(':');
-        const t = tls.connect({ socket: raw, cert: Buffer.from(m.cert), key: Buffer.from(m.key), ...(m.ca ? { ca: Buffer.from(m.ca) } : {}), rejectUnauthorized: !!m.ca, ...(isIp ? {} : { servername: host }), host });
-        t.once('secureConnect', () => resolve(t));
-        t.once('error', (e) => reject(new Error(m.goError(e))));
-      });
-    },
-  };
-}
