@@ -113,3 +113,37 @@ describe('etcdctl speaking plain HTTP to a TLS port', () => {
     }
   });
 });
+
+describe('etcdctl refused after the TLS handshake (TLS 1.3)', () => {
+  it('a server that requires a client certificate: grpc reads its alert while waiting for the server preface', async () => {
+    const ca = makeCert('etcd-ca', { isCa: true });
+    const server = makeCert('node-1', { ca, ips: ['127.0.0.1'] });
+    const srv = https.createServer({ key: server.keyPem, cert: server.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true }, (_req, res) => res.end('{}'));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    try {
+      const r = await ctl([`--endpoints=https://127.0.0.1:${port}`, '--cacert=/ca.crt', '--command-timeout=300ms', 'get', 'x'], { fs: memoryFs({ '/ca.crt': ca.certPem }) });
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes('last connection error: connection error: desc = \\"error reading server preface: remote error: tls: certificate required\\""'), r.stderr);
+      assert.ok(r.stderr.endsWith('Error: context deadline exceeded\n'));
+    } finally {
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  it('a plain-HTTP endpoint on a port that hangs up: "error reading server preface: EOF"', async () => {
+    const net = await import('node:net');
+    // What etcd's TLS listener does with bytes that are not a TLS handshake: it closes.
+    const srv = net.createServer((s) => s.once('data', () => s.end()));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as AddressInfo).port;
+    try {
+      const r = await ctl([`--endpoints=http://127.0.0.1:${port}`, '--command-timeout=300ms', 'get', 'x']);
+      assert.equal(r.status, 1);
+      assert.ok(r.stderr.includes('last connection error: connection error: desc = \\"error reading server preface: EOF\\""'), r.stderr);
+    } finally {
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+});

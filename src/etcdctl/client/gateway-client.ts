@@ -4,6 +4,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Network } from '../../platform/network.ts';
 import { RpcError, codeFromHttp, codeFromNumber } from './rpc-error.ts';
+import { goTlsError } from './tls-errors.ts';
 import { DialError, openStream, readBody, request, type Target, type TlsMaterial } from './transport.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -146,7 +147,13 @@ export class GatewayClient {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (this.token) headers.authorization = this.token;
           const res = await abortable(
-            request(stream, target, { method: 'POST', path, headers, body: JSON.stringify(body) }),
+            request(stream, target, { method: 'POST', path, headers, body: JSON.stringify(body) }).catch((e: unknown) => {
+              // The connection was up but the server's first answer never came: grpc is still
+              // waiting for the server preface, and names what ended it in Go's words (a TLS
+              // 1.3 server's alert for a missing or refused client certificate, or EOF).
+              if (dl.signal.aborted || e instanceof DialError) throw e;
+              throw new DialError(`error reading server preface: ${goTlsError(e as Error & { code?: string })}`, 'preface');
+            }),
             dl.signal,
             () => stream.destroy(),
           );
