@@ -17,6 +17,19 @@ export function prefixRangeEnd(key: Uint8Array): Uint8Array {
   return Uint8Array.of(0);
 }
 
+/**
+ * --prefix and --from-key as clientv3.WithPrefix / WithFromKey set the range: an empty key
+ * means every key ("\0" to "\0"); --prefix ends at the next prefix, --from-key at "\0" (no end).
+ */
+function widenRange(key: Uint8Array, rangeEnd: Uint8Array | undefined, prefix: boolean, fromKey: boolean): { key: Uint8Array; rangeEnd: Uint8Array | undefined } {
+  if (prefix) {
+    if (key.length === 0) return { key: Uint8Array.of(0), rangeEnd: Uint8Array.of(0) };
+    return { key, rangeEnd: prefixRangeEnd(key) };
+  }
+  if (fromKey) return { key: key.length === 0 ? Uint8Array.of(0) : key, rangeEnd: Uint8Array.of(0) };
+  return { key, rangeEnd };
+}
+
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
 export interface RangeBody {
@@ -48,7 +61,7 @@ export function getOp(args: string[], f: FlagSet): RangeBody {
   if (f.bool('keys-only') && f.bool('count-only')) bad('`--keys-only` and `--count-only` cannot be set at the same time, choose one');
   const consistency = f.string('consistency');
   if (consistency !== 's' && consistency !== 'l') bad(`unknown consistency flag "${consistency}"`, EXIT.badFeature);
-  let key = enc(args[0]!);
+  let key: Uint8Array = enc(args[0]!);
   const body: RangeBody = { key: '' };
   if (consistency === 's') body.serializable = true;
   let rangeEnd: Uint8Array | undefined;
@@ -73,16 +86,7 @@ export function getOp(args: string[], f: FlagSet): RangeBody {
   const finalOrder = sortTarget === 0 && sortOrder === 1 ? 0 : sortOrder;
   if (finalOrder !== 0) body.sort_order = ['NONE', 'ASCEND', 'DESCEND'][finalOrder]!;
   if (sortTarget !== 0) body.sort_target = ['KEY', 'VERSION', 'CREATE', 'MOD', 'VALUE'][sortTarget!]!;
-  if (prefix) {
-    if (key.length === 0) {
-      key = Uint8Array.of(0);
-      rangeEnd = Uint8Array.of(0);
-    } else rangeEnd = prefixRangeEnd(key);
-  }
-  if (fromKey) {
-    if (key.length === 0) key = Uint8Array.of(0);
-    rangeEnd = Uint8Array.of(0);
-  }
+  ({ key, rangeEnd } = widenRange(key, rangeEnd, prefix, fromKey));
   if (f.bool('keys-only')) body.keys_only = true;
   if (f.bool('count-only')) body.count_only = true;
   const minC = f.int('min-create-rev');
@@ -147,22 +151,13 @@ export function delOp(args: string[], f: FlagSet): DeleteBody {
   const prefix = f.bool('prefix');
   const fromKey = f.bool('from-key');
   if (prefix && fromKey) bad('`--prefix` and `--from-key` cannot be set at the same time, choose one');
-  let key = enc(args[0]!);
+  let key: Uint8Array = enc(args[0]!);
   let rangeEnd: Uint8Array | undefined;
   if (args.length > 1) {
     if (prefix || fromKey) bad('too many arguments, only accept one argument when `--prefix` or `--from-key` is set');
     rangeEnd = enc(args[1]!);
   }
-  if (prefix) {
-    if (key.length === 0) {
-      key = Uint8Array.of(0);
-      rangeEnd = Uint8Array.of(0);
-    } else rangeEnd = prefixRangeEnd(key);
-  }
-  if (fromKey) {
-    if (key.length === 0) key = Uint8Array.of(0);
-    rangeEnd = Uint8Array.of(0);
-  }
+  ({ key, rangeEnd } = widenRange(key, rangeEnd, prefix, fromKey));
   const body: DeleteBody = { key: b64(key) };
   if (rangeEnd) body.range_end = b64(rangeEnd);
   if (f.bool('prev-kv')) body.prev_kv = true;
