@@ -12,7 +12,7 @@ import type { EtcdServer } from '../server/etcd-server.ts';
 import type { ParsedUrl } from '../types/urls.ts';
 import { handleGateway } from './gateway.ts';
 import { metricsText } from './metrics.ts';
-import { createGrpcServer, type StreamCall } from './grpc/transport.ts';
+import { createGrpcServer, type GrpcServerOptions, type StreamCall } from './grpc/transport.ts';
 import { lookupMethod } from './grpc/services.ts';
 import { sniffHttp2 } from './grpc/multiplex.ts';
 import { ServerError } from '../server/errors.ts';
@@ -28,6 +28,11 @@ export interface ClientTlsMaterial {
 export interface ClientListenOptions {
   net: Network;
   urls: ParsedUrl[];
+  /**
+   * --listen-client-http-urls: when given, these serve HTTP only and `urls` serve gRPC only
+   * (etcd's split mode); otherwise every URL serves both on one port.
+   */
+  httpUrls?: ParsedUrl[];
   log: Logger;
   maxRequestBytes: number;
 }
@@ -99,11 +104,14 @@ function socketLike(d: Duplex, remote: Address): Duplex {
   return d;
 }
 
+/** What a client URL serves: etcd logs it as the "traffic" of the listener. */
+export type ClientTraffic = 'grpc+http' | 'grpc' | 'http';
+
 export async function listenClients(lo: ClientListenOptions): Promise<ClientEndpoints> {
   let o: ClientServeOptions | undefined;
   let tlsMaterial: ClientTlsMaterial | undefined;
   let secureContext: tls.SecureContext | undefined;
-  let tlsServer: tls.Server | undefined;
+  const tlsServers = new Map<ClientTraffic, tls.Server>();
   let startedAtSec = 0;
   const httpServer = http.createServer((req, res) => {
     void route(o!, req, res, startedAtSec).catch((e: unknown) => {
@@ -116,7 +124,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
   httpServer.keepAliveTimeout = 0;
   // Streams opened with clientv3.WithRequireLeader end when this member loses its leader.
   const requireLeaderStreams = new Set<StreamCall>();
-  const grpcServer = createGrpcServer({
+  const grpcOptions: GrpcServerOptions = {
     lookup: (service, method) => lookupMethod(() => o!.server, service, method),
     // etcd's MaxRecvMsgSize: --max-request-bytes plus 512 KiB of gRPC overhead.
     maxRecvBytes: lo.maxRequestBytes + 512 * 1024,
@@ -124,27 +132,34 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     precheck: (md) => {
       if (md['hasleader'] === 'true' && o!.server.leader === '') throw new ServerError('Unavailable', 'etcdserver: no leader');
     },
-    // Non-gRPC requests over HTTP/2 go to the same routes as HTTP/1.1 ones.
-    onHttpRequest: (req, res) => httpServer.emit('request', req, res),
     onStream: (call) => {
       if (call.metadata['hasleader'] !== 'true') return;
       requireLeaderStreams.add(call);
       call.onClose(() => requireLeaderStreams.delete(call));
     },
-  });
-  grpcServer.on('sessionError', () => {});
+  };
+  const toHttp = (req: unknown, res: unknown) => httpServer.emit('request', req, res);
+  // h2c is all gRPC (etcd's cmux sends every HTTP/2 connection to grpc-go, which answers
+  // other requests 415); over TLS, etcd's HTTP server takes h2 and hands non-gRPC requests
+  // to its HTTP routes; an http-only URL serves no gRPC at all.
+  const grpcServer = createGrpcServer(grpcOptions);
+  const grpcTlsServer = createGrpcServer({ ...grpcOptions, onHttpRequest: toHttp });
+  const h2HttpOnlyServer = createGrpcServer({ ...grpcOptions, onHttpRequest: toHttp, httpOnly: true });
+  for (const g of [grpcServer, grpcTlsServer, h2HttpOnlyServer]) g.on('sessionError', () => {});
+  const splitHttp = (lo.httpUrls ?? []).length > 0;
   const listeners: Listener[] = [];
   const sockets = new Set<Duplex>();
   const waiting: (() => void)[] = [];
   try {
-    for (const u of lo.urls) {
+    const served: [ParsedUrl, ClientTraffic][] = [...lo.urls.map((u): [ParsedUrl, ClientTraffic] => [u, splitHttp ? 'grpc' : 'grpc+http']), ...(lo.httpUrls ?? []).map((u): [ParsedUrl, ClientTraffic] => [u, 'http'])];
+    for (const [u, traffic] of served) {
       const secure = u.scheme === 'https';
       const addr = bindAddress(u);
       const l = await lo.net.listen(addr, (raw, remote) => {
         sockets.add(raw);
         raw.on('close', () => sockets.delete(raw));
         raw.on('error', () => {});
-        const serve = () => serveConnection(raw, remote, secure);
+        const serve = () => serveConnection(raw, remote, secure, traffic);
         if (o) serve();
         else waiting.push(serve);
       });
@@ -154,10 +169,16 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
     for (const l of listeners) await l.close();
     throw e;
   }
-  function serveConnection(raw: Duplex, remote: Address, secure: boolean): void {
+  function serveConnection(raw: Duplex, remote: Address, secure: boolean, traffic: ClientTraffic): void {
         if (raw.destroyed) return;
         if (!secure || !secureContext || !tlsMaterial) {
           socketLike(raw, remote);
+          if (traffic === 'http') {
+            httpServer.emit('connection', raw);
+            return;
+          }
+          // etcd's gRPC-only listener drops HTTP/1.1; ours still serves it, because our own
+          // etcdctl speaks the HTTP gateway and must keep working wherever the real one does.
           sniffHttp2(raw, (h2) => {
             if (h2) grpcServer.emit('connection', raw);
             else {
@@ -170,7 +191,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
         // A tls.Server (never listening itself) does the handshake and the client
         // certificate check exactly as for a real socket.
         socketLike(raw, remote);
-        tlsServer!.emit('connection', raw);
+        tlsServers.get(traffic)?.emit('connection', raw);
   }
   return {
     addresses: listeners.map((l) => l.address),
@@ -179,8 +200,8 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
       secureContext = material
         ? tls.createSecureContext({ cert: Buffer.from(material.cert), key: Buffer.from(material.key), ...(material.ca ? { ca: Buffer.from(material.ca) } : {}) })
         : undefined;
-      if (material && secureContext) {
-        tlsServer = tls.createServer(
+      const makeTlsServer = (material: ClientTlsMaterial, traffic: ClientTraffic): tls.Server => {
+        const tlsServer = tls.createServer(
           {
             cert: Buffer.from(material.cert),
             key: Buffer.from(material.key),
@@ -191,7 +212,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           },
           (t) => {
           t.on('error', () => t.destroy());
-          if (t.alpnProtocol === 'h2') grpcServer.emit('connection', t);
+          if (t.alpnProtocol === 'h2') (traffic === 'http' ? h2HttpOnlyServer : grpcTlsServer).emit('connection', t);
           else httpServer.emit('connection', t);
           },
         );
@@ -210,7 +231,9 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           });
           t.destroy();
         });
-      }
+        return tlsServer;
+      };
+      if (material && secureContext) for (const traffic of ['grpc+http', 'grpc', 'http'] as const) tlsServers.set(traffic, makeTlsServer(material, traffic));
       server.onLeaderChange((leader) => {
         if (leader !== '') return;
         for (const call of [...requireLeaderStreams]) call.finish(new ServerError('Unavailable', 'etcdserver: no leader'));
@@ -223,7 +246,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
       for (const l of listeners) await l.close();
       for (const s of sockets) s.destroy();
       httpServer.close();
-      grpcServer.close();
+      for (const g of [grpcServer, grpcTlsServer, h2HttpOnlyServer]) g.close();
     },
   };
 }

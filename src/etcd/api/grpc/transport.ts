@@ -58,6 +58,8 @@ export interface GrpcServerOptions {
    * every request that is not gRPC to its HTTP handlers, so /health works either way.
    */
   onHttpRequest?(req: Http2ServerRequest, res: Http2ServerResponse): void;
+  /** Serve no gRPC: every request goes to onHttpRequest (etcd's --listen-client-http-urls). */
+  httpOnly?: boolean;
   /** Every streaming call as it starts (etcd ends require-leader streams when the leader is lost). */
   onStream?(call: StreamCall): void;
 }
@@ -137,16 +139,21 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
     stream.on('error', () => {});
     const path = String(headers[':path'] ?? '');
     const contentType = String(headers['content-type'] ?? '');
-    if (headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
+    if (o.httpOnly || headers[':method'] !== 'POST' || !contentType.startsWith('application/grpc')) {
       if (o.onHttpRequest) {
         const rawHeaders: string[] = [];
         for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) rawHeaders.push(k, String(one));
         o.onHttpRequest(new http2.Http2ServerRequest(stream, headers, {}, rawHeaders), new http2.Http2ServerResponse(stream));
         return;
       }
-      // Not gRPC, and nobody else to serve it: grpc-go's answers.
-      stream.respond({ ':status': headers[':method'] !== 'POST' ? 405 : 415, 'content-type': 'text/plain' });
-      stream.end(headers[':method'] !== 'POST' ? 'Method Not Allowed\n' : `invalid gRPC request content-type "${contentType}"\n`);
+      // Not gRPC, and nobody else to serve it: grpc-go's early answers.
+      const bad = headers[':method'] !== 'POST'
+        ? { status: 405, message: `http2Server.operateHeaders parsed a :method field: ${String(headers[':method'])} which should be POST` }
+        : { status: 415, message: `transport: received unexpected content-type ${JSON.stringify(contentType)}` };
+      drainThen(stream, () => {
+        if (stream.destroyed || stream.closed) return;
+        stream.respond({ ':status': bad.status, 'content-type': 'application/grpc', 'grpc-status': String(GRPC_CODES.Internal), 'grpc-message': encodeGrpcMessage(bad.message) }, { endStream: true });
+      });
       return;
     }
     const m = /^\/([^/]+)\/([^/]+)$/.exec(path);
