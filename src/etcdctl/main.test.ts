@@ -189,6 +189,10 @@ describe('etcdctl flags, env and errors', () => {
     assert.equal(d.stderr.split('\n')[0], 'Error: invalid argument "a\\ab\\u0085é" for "--dial-timeout" flag: time: invalid duration "a\\x07b\\xc2\\x85\\xc3\\xa9"');
     const r = await ctl(['get', '--rev', 'x\ny', 'k']);
     assert.equal(r.stderr.split('\n')[0], 'Error: invalid argument "x\\ny" for "--rev" flag: strconv.ParseInt: parsing "x\\ny": invalid syntax');
+    const lease = await ctl(['put', 'k', 'v', '--lease', 'z\x07']);
+    assert.equal(lease.stderr, 'Error: bad lease ID (strconv.ParseInt: parsing "z\\a": invalid syntax), expecting ID in Hex\n');
+    const member = await ctl(['member', 'remove', 'z\x07']);
+    assert.equal(member.stderr, 'Error: bad member ID arg (strconv.ParseUint: parsing "z\\a": invalid syntax), expecting ID in Hex\n');
   });
 
   it('help is aligned with tabs like etcd 3.6', async () => {

@@ -2,6 +2,7 @@
 import { ExitError } from '../cli/command.ts';
 import type { FlagSet } from '../cli/flags.ts';
 import { EXIT } from '../ctl.ts';
+import { goQuoteString } from '../format/go-fmt.ts';
 
 export const b64 = (s: string | Uint8Array): string => Buffer.from(typeof s === 'string' ? Buffer.from(s, 'utf8') : s).toString('base64');
 
@@ -134,9 +135,9 @@ export function putOp(key: string, value: string, f: FlagSet): PutBody {
 /** strconv.ParseInt(s, 16, 64): the value, or Go's error text. */
 export function parseHexInt64(s: string): bigint | string {
   const m = /^([+-]?)([0-9a-fA-F]+)$/.exec(s);
-  if (!m) return `strconv.ParseInt: parsing ${JSON.stringify(s)}: invalid syntax`;
+  if (!m) return `strconv.ParseInt: parsing ${goQuoteString(s)}: invalid syntax`;
   const v = BigInt('0x' + m[2]) * (m[1] === '-' ? -1n : 1n);
-  if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return `strconv.ParseInt: parsing ${JSON.stringify(s)}: value out of range`;
+  if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return `strconv.ParseInt: parsing ${goQuoteString(s)}: value out of range`;
   return v;
 }
 

@@ -7,9 +7,9 @@ import { goQuoteString } from '../format/go-fmt.ts';
 function memberId(args: string[]): bigint {
   if (args.length !== 1) throw new ExitError(EXIT.badArgs, 'member ID is not provided');
   const s = args[0]!;
-  if (!/^\+?[0-9a-fA-F]+$/.test(s)) throw new ExitError(EXIT.badArgs, `bad member ID arg (strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax), expecting ID in Hex`);
+  if (!/^\+?[0-9a-fA-F]+$/.test(s)) throw new ExitError(EXIT.badArgs, `bad member ID arg (strconv.ParseUint: parsing ${goQuoteString(s)}: invalid syntax), expecting ID in Hex`);
   const v = BigInt('0x' + s.replace('+', ''));
-  if (v > 0xffffffffffffffffn) throw new ExitError(EXIT.badArgs, `bad member ID arg (strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range), expecting ID in Hex`);
+  if (v > 0xffffffffffffffffn) throw new ExitError(EXIT.badArgs, `bad member ID arg (strconv.ParseUint: parsing ${goQuoteString(s)}: value out of range), expecting ID in Hex`);
   return v;
 }
 
