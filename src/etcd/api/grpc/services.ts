@@ -166,6 +166,19 @@ function serveSnapshot(srv: EtcdServer, call: StreamCall): void {
   });
 }
 
+const notForLearner = () => new ServerError('Unavailable', 'etcdserver: rpc not supported for learner');
+
+function isLearner(srv: EtcdServer): boolean {
+  return srv.cluster.members.get(srv.memberId)?.isLearner === true;
+}
+
+/** etcd's interceptors: a learner serves only Status and serializable Range (and snapshots). */
+function learnerAllows(service: string, method: string, req: Uint8Array): boolean {
+  if (service === 'Maintenance' && method === 'Status') return true;
+  if (service === 'KV' && method === 'Range') return decodeRangeRequest(req).serializable === true;
+  return false;
+}
+
 /** Looks up a method of etcd's gRPC API; unknown ones get grpc-go's Unimplemented status. */
 export function lookupMethod(srv: () => EtcdServer, fullService: string, method: string): MethodHandler | GrpcError {
   const service = fullService.startsWith('etcdserverpb.') ? fullService.slice('etcdserverpb.'.length) : undefined;
@@ -173,8 +186,26 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
   const stream = service === undefined ? undefined : STREAMS[service];
   if (!unary && !stream && !(service === 'Auth')) return new GrpcError('Unimplemented', `unknown service ${fullService}`);
   const u = unary?.[method];
-  if (u) return { kind: 'unary', handle: (req, md) => u(srv(), req, md) };
+  if (u) {
+    return {
+      kind: 'unary',
+      handle: (req, md) => {
+        const s = srv();
+        if (isLearner(s) && !learnerAllows(service!, method, req)) throw notForLearner();
+        return u(s, req, md);
+      },
+    };
+  }
   const st = stream?.[method];
-  if (st) return { kind: 'stream', handle: (call) => st(srv(), call) };
+  if (st) {
+    return {
+      kind: 'stream',
+      handle: (call) => {
+        const s = srv();
+        if (isLearner(s) && !(service === 'Maintenance' && method === 'Snapshot')) call.finish(notForLearner());
+        else st(s, call);
+      },
+    };
+  }
   return new GrpcError('Unimplemented', `unknown method ${method} for service ${fullService}`);
 }

@@ -1,5 +1,7 @@
-// clientv3.WithRequireLeader ("hasleader" metadata): calls are refused without a leader, and
-// open streams end with etcdserver: no leader when the member loses its leader (quorum lost).
+// What etcd's gRPC interceptors enforce, on real clusters of our etcd:
+// - clientv3.WithRequireLeader ("hasleader" metadata): calls are refused without a leader, and
+//   open streams end with etcdserver: no leader when the member loses its leader (quorum lost);
+// - a learner serves only Status and serializable Range (and snapshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -29,7 +31,7 @@ interface Member {
   server?: EtcdServer;
 }
 
-function start(m: Member, initialCluster: string): Promise<void> {
+function start(m: Member, initialCluster: string, state: 'new' | 'existing' = 'new'): Promise<void> {
   let ready: () => void = () => {};
   const readyP = new Promise<void>((r) => (ready = r));
   const fs = new SimFileSystem();
@@ -38,7 +40,7 @@ function start(m: Member, initialCluster: string): Promise<void> {
       'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
       '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
       '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
-      '--initial-cluster', initialCluster, '--heartbeat-interval', '20', '--election-timeout', '200',
+      '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--heartbeat-interval', '20', '--election-timeout', '200',
     ],
     env: {},
     cwd: '/',
@@ -94,5 +96,36 @@ test('require-leader watch ends with "etcdserver: no leader" when quorum is lost
     session.close();
     follower.ac.abort('SIGTERM');
     await follower.exited;
+  }
+});
+
+test('a learner answers only Status and serializable Range', async () => {
+  const m1: Member = { name: 'm1', peer: await freePort(), client: await freePort(), ac: new AbortController() };
+  const m2: Member = { name: 'm2', peer: await freePort(), client: await freePort(), ac: new AbortController() };
+  await start(m1, `m1=http://127.0.0.1:${m1.peer}`);
+  const s1 = connectGrpc({ authority: `http://127.0.0.1:${m1.client}` });
+  let s2: ReturnType<typeof connectGrpc> | undefined;
+  try {
+    const add = await grpcCall(s1, '/etcdserverpb.Cluster/MemberAdd', [new Writer().repeatedString(1, [`http://127.0.0.1:${m2.peer}`]).bool(2, true).finish()]);
+    assert.equal(add.status, 0, add.message);
+    await start(m2, `m1=http://127.0.0.1:${m1.peer},m2=http://127.0.0.1:${m2.peer}`, 'existing');
+    s2 = connectGrpc({ authority: `http://127.0.0.1:${m2.client}` });
+    const key = new TextEncoder().encode('k');
+    const put = await grpcCall(s2, '/etcdserverpb.KV/Put', [new Writer().bytes(1, key).finish()]);
+    assert.deepEqual([put.status, put.message], [14, 'etcdserver: rpc not supported for learner']);
+    const linearizable = await grpcCall(s2, '/etcdserverpb.KV/Range', [new Writer().bytes(1, key).finish()]);
+    assert.deepEqual([linearizable.status, linearizable.message], [14, 'etcdserver: rpc not supported for learner']);
+    const serializable = await grpcCall(s2, '/etcdserverpb.KV/Range', [new Writer().bytes(1, key).bool(7, true).finish()]);
+    assert.equal(serializable.status, 0, serializable.message);
+    const status = await grpcCall(s2, '/etcdserverpb.Maintenance/Status', [new Uint8Array()]);
+    assert.equal(status.status, 0, status.message);
+    const watch = await grpcCall(s2, '/etcdserverpb.Watch/Watch', [new Writer().message(1, new Writer().bytes(1, key).finish()).finish()]);
+    assert.deepEqual([watch.status, watch.message], [14, 'etcdserver: rpc not supported for learner']);
+  } finally {
+    s1.close();
+    s2?.close();
+    m2.ac.abort('SIGTERM');
+    m1.ac.abort('SIGTERM');
+    await Promise.all([m1.exited, m2.exited]);
   }
 });
