@@ -95,6 +95,11 @@ describe('gRPC over TCP, sharing the port with HTTP/1.1', () => {
     assert.deepEqual([svc.status, svc.message], [12, 'unknown service nope.Service']);
     const junk = await grpcCall(session, '/etcdserverpb.KV/Put', [new Uint8Array([0x0a, 0x09, 0x01])]);
     assert.equal(junk.status, 13);
+    const gzip = await grpcCall(session, '/etcdserverpb.KV/Range', [range('c')], { 'grpc-encoding': 'gzip' });
+    assert.deepEqual([gzip.status, gzip.message], [12, 'grpc: Decompressor is not installed for grpc-encoding "gzip"']);
+    const tooBig = await grpcCall(session, '/etcdserverpb.KV/Put', [put('big', 'x'.repeat(3 * 1024 * 1024))]);
+    assert.equal(tooBig.status, 8);
+    assert.match(tooBig.message, /^grpc: received message larger than max \(\d+ vs\. 2097152\)$/);
   });
 
   it('streams watch events, and answers cancel', async () => {

@@ -162,6 +162,12 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
       drainThen(stream, () => trailersOnly(stream, method));
       return;
     }
+    // No decompressors are installed, as in etcd's grpc server.
+    const encoding = headers['grpc-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') {
+      drainThen(stream, () => trailersOnly(stream, new GrpcError('Unimplemented', `grpc: Decompressor is not installed for grpc-encoding ${JSON.stringify(String(encoding))}`)));
+      return;
+    }
     try {
       o.precheck?.(headers);
     } catch (e) {
