@@ -178,4 +178,39 @@ describe('curl with TLS and client certificates', () => {
     const notPem = await run(h, 'curl -sS --cacert ca.crt --cert admin.key --key admin.key https://127.0.0.1:2379/health', opts);
     assert.equal(notPem.stderr, 'curl: (58) could not load PEM client certificate from admin.key, OpenSSL error error:0480006C:PEM routines::no start line, (no key found, wrong pass phrase, or wrong file format?)\n');
   });
+  it('names why the server certificate failed verification: expired, self-signed', async () => {
+    const forge = (await import('node-forge')).default;
+    const https = await import('node:https');
+    const keys = forge.pki.rsa.generateKeyPair(1024);
+    const mk = (cn: string, from: Date, to: Date, issuer?: { cert: import('node-forge').pki.Certificate }) => {
+      const cert = forge.pki.createCertificate();
+      cert.publicKey = keys.publicKey;
+      cert.serialNumber = '01' + cn.length;
+      cert.validity.notBefore = from;
+      cert.validity.notAfter = to;
+      cert.setSubject([{ name: 'commonName', value: cn }]);
+      cert.setIssuer(issuer ? issuer.cert.subject.attributes : [{ name: 'commonName', value: cn }]);
+      cert.setExtensions([{ name: 'basicConstraints', cA: !issuer }, ...(issuer ? [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] : [])]);
+      cert.sign(keys.privateKey, forge.md.sha256.create());
+      return { cert, pem: forge.pki.certificateToPem(cert) };
+    };
+    const day = 24 * 3600_000;
+    const ca = mk('etcd', new Date(Date.now() - 10 * day), new Date(Date.now() + 10 * day));
+    const expired = mk('server', new Date(Date.now() - 2 * day), new Date(Date.now() - day), ca);
+    const sb = testSandbox();
+    const h = sb.host('node-1');
+    const keyPem = forge.pki.privateKeyToPem(keys.privateKey);
+    const serve = async (port: number, cert: string) => {
+      const srv = https.createServer({ key: keyPem, cert }, (_q, res) => res.end('ok'));
+      await sb.network.host('node-1')!.listen({ host: '127.0.0.1', port }, (sock) => srv.emit('connection', sock));
+    };
+    await serve(2379, expired.pem);
+    await serve(2380, ca.pem);
+    h.rootFs.writeFile('/home/learner/ca.crt', ca.pem);
+    const r = await run(h, 'curl -sS --cacert ca.crt https://127.0.0.1:2379/health', { cwd: '/home/learner' });
+    assert.equal(r.status, 60);
+    assert.match(r.stderr, /^curl: \(60\) SSL certificate problem: certificate has expired\nMore details here: /);
+    const self = await run(h, 'curl -sS https://127.0.0.1:2380/', { cwd: '/home/learner' });
+    assert.match(self.stderr, /^curl: \(60\) SSL certificate problem: self-signed certificate\n/);
+  });
 });
