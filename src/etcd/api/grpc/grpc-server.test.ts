@@ -102,6 +102,20 @@ describe('gRPC over TCP, sharing the port with HTTP/1.1', () => {
     assert.match(tooBig.message, /^grpc: received message larger than max \(\d+ vs\. 2097152\)$/);
   });
 
+  it('answers a refused stream at once, while the client keeps its side open', async () => {
+    const w = grpcStream(session, '/etcdserverpb.Watch/Nope');
+    const status = await new Promise<string>((resolve, reject) => {
+      const bound = setTimeout(() => reject(new Error('no status while the client side was open')), 5000);
+      const done = (v: unknown) => {
+        clearTimeout(bound);
+        resolve(String(v));
+      };
+      w.stream.on('trailers', (t) => done(t['grpc-status'])).on('response', (h) => h['grpc-status'] !== undefined && done(h['grpc-status']));
+    });
+    assert.equal(status, '12');
+    w.close();
+  });
+
   it('streams watch events, and answers cancel', async () => {
     const w = grpcStream(session, '/etcdserverpb.Watch/Watch');
     w.send(new Writer().message(1, new Writer().bytes(1, utf8('w/')).bytes(2, utf8('w0')).bool(6, true).finish()).finish());

@@ -180,11 +180,13 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
   return server;
 }
 
-/** Reads (and drops) the request, then answers: a client still sending would see a reset otherwise. */
+/**
+ * Answers at once (a bidi client waits for our status without half-closing) and drops
+ * whatever the client still sends.
+ */
 function drainThen(stream: ServerHttp2Stream, answer: () => void): void {
   stream.resume();
-  if (stream.readableEnded) answer();
-  else stream.once('end', answer);
+  answer();
 }
 
 function serveUnary(
