@@ -14,12 +14,13 @@ import { realRandom } from '../../src/platform/random.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
+import { makeCert } from '../../src/etcd/api/test-helpers.ts';
 
 const ETCD = '/usr/bin/etcd';
 const ETCDCTL = '/usr/bin/etcdctl';
 const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -29,14 +30,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface Out {
+interface Out {
   status: number;
   stdout: string;
   stderr: string;
 }
 
 /** Runs the real etcdctl (v3 API); `untilStdout` ends it (SIGINT) once its output matches. */
-export function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; untilStdout?: RegExp; boundMs?: number } = {}): Promise<Out> {
+function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; untilStdout?: RegExp; boundMs?: number } = {}): Promise<Out> {
   return new Promise((resolve) => {
     const p = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
     let stdout = '';
@@ -56,13 +57,13 @@ export function etcdctl(endpoint: string, args: string[], opts: { stdin?: string
 }
 
 /** Our etcd in real mode: node:fs data dir, node:net ports, in this process. */
-export async function startOurEtcd(dir: string, clientPort: number, peerPort: number): Promise<{ stop(): Promise<number>; logs: string[] }> {
+async function startOurEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http'): Promise<{ stop(): Promise<number>; logs: string[] }> {
   const ac = new AbortController();
   const logs: string[] = [];
   let ready: () => void = () => {};
   const readyP = new Promise<void>((r) => (ready = r));
   const exited = runEtcd({
-    argv: ['etcd', `--data-dir=${dir}`, `--listen-client-urls=http://127.0.0.1:${clientPort}`, `--advertise-client-urls=http://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`],
+    argv: ['etcd', `--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra],
     env: {},
     cwd: path.dirname(dir),
     fs: new NodeFileSystem(),
@@ -86,12 +87,12 @@ export async function startOurEtcd(dir: string, clientPort: number, peerPort: nu
 }
 
 /** The real etcd 3.4 with the same defaults (name, advertised peer URL, token), so ids agree. */
-export async function startRealEtcd(dir: string, clientPort: number, peerPort: number): Promise<ChildProcess> {
-  const p = spawn(ETCD, [`--data-dir=${dir}`, `--listen-client-urls=http://127.0.0.1:${clientPort}`, `--advertise-client-urls=http://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`], {
+async function startRealEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http', ctlArgs: string[] = []): Promise<ChildProcess> {
+  const p = spawn(ETCD, [`--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra], {
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
-    const h = await etcdctl(`127.0.0.1:${clientPort}`, ['endpoint', 'health', '--command-timeout=1s'], { boundMs: 2000 });
+    const h = await etcdctl(`${scheme === 'https' ? 'https://' : ''}127.0.0.1:${clientPort}`, ['endpoint', 'health', '--command-timeout=1s', ...ctlArgs], { boundMs: 2000 });
     if (h.status === 0) return p;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -237,5 +238,55 @@ describe('the real etcdctl against our etcd and the real etcd', { skip: missing.
     const [theirs, mine] = await Promise.all([runSteps(realEp, path.join(dir, 'real')), runSteps(ourEp, path.join(dir, 'ours'))]);
     for (let i = 0; i < theirs.length; i++) assert.deepEqual(mine[i], theirs[i], `step "${theirs[i]!.step}"`);
     assert.ok(fs.statSync(path.join(dir, 'ours', 'snap.db')).size > 0, 'our snapshot was written');
+  });
+});
+
+/** Writes a CA, a server certificate for 127.0.0.1 and a client certificate (node-forge). */
+function writeCerts(dir: string): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string } {
+  const ca = makeCert('etcd-ca', { isCa: true });
+  const server = makeCert('etcd-server', { ca, sans: ['localhost', '127.0.0.1'] });
+  const client = makeCert('etcd-client', { ca });
+  const files = { ca: ca.cert, serverCert: server.cert, serverKey: server.key, clientCert: client.cert, clientKey: client.key };
+  const out = {} as Record<keyof typeof files, string>;
+  for (const [k, v] of Object.entries(files) as [keyof typeof files, string][]) {
+    out[k] = path.join(dir, `${k}.pem`);
+    fs.writeFileSync(out[k], v, { mode: 0o600 });
+  }
+  return out;
+}
+
+describe('the real etcdctl over TLS with client certificates', { skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
+  it('prints the same against our https port and the real one, and both refuse a client without a certificate', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'etcdctl-vs-ours-tls-'));
+    const c = writeCerts(dir);
+    const serverArgs = [`--cert-file=${c.serverCert}`, `--key-file=${c.serverKey}`, `--trusted-ca-file=${c.ca}`, '--client-cert-auth'];
+    const ctl = [`--cacert=${c.ca}`, `--cert=${c.clientCert}`, `--key=${c.clientKey}`];
+    const [rc, rp, oc, op] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    let real: ChildProcess | undefined;
+    let ours: { stop(): Promise<number>; logs: string[] } | undefined;
+    try {
+      [real, ours] = await Promise.all([
+        startRealEtcd(path.join(dir, 'real'), rc, rp, serverArgs, 'https', ctl),
+        startOurEtcd(path.join(dir, 'ours'), oc, op, serverArgs, 'https'),
+      ]);
+      const run = async (port: number) => {
+        const ep = `https://127.0.0.1:${port}`;
+        const outs = [
+          await etcdctl(ep, [...ctl, 'put', 'secure', 'yes']),
+          await etcdctl(ep, [...ctl, 'get', 'secure', '-w', 'json']),
+          await etcdctl(ep, [...ctl, 'endpoint', 'health']),
+          await etcdctl(ep, [`--cacert=${c.ca}`, '--command-timeout=1s', '--dial-timeout=1s', 'get', 'secure']),
+        ];
+        return outs.map((o) => normalise(o, {}, String(port)));
+      };
+      const [theirs, mine] = await Promise.all([run(rc), run(oc)]);
+      assert.equal(mine[1]!.stdout.includes('"value":"eWVz"'), true, 'our answer holds the value');
+      assert.deepEqual(mine, theirs);
+      assert.ok(ours.logs.some((l) => l.includes('rejected connection on client endpoint')), 'the refused handshake is logged');
+    } finally {
+      real?.kill('SIGTERM');
+      await ours?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
