@@ -18,6 +18,7 @@ Options:
   -f --follow                Follow the journal
   -n --lines[=INTEGER]       Number of journal entries to show
   -r --reverse               Show the newest entries first
+  -o --output=STRING         Change journal output mode (short, cat)
   -q --quiet                 Do not show info messages and privilege warning
   -x --catalog               Add message explanations where available
      --no-pager              Do not pipe output into a pager
@@ -35,6 +36,15 @@ export const journalctl: Command = {
     let reverse = false;
     let quiet = false;
     let catalog = false;
+    let output: 'short' | 'cat' = 'short';
+    const setOutput = async (v: string | undefined): Promise<boolean> => {
+      if (v === 'short' || v === 'cat') {
+        output = v;
+        return true;
+      }
+      await ctx.stderr.write(v === undefined ? "journalctl: option requires an argument -- 'o'\n" : `Unknown output format '${v}'.\n`);
+      return false;
+    };
     const args = ctx.argv.slice(1);
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -63,12 +73,19 @@ export const journalctl: Command = {
       else if (a === '--pager-end') lines ??= 1000;
       else if (a === '--quiet') quiet = true;
       else if (a === '--catalog') catalog = true;
+      else if (a.startsWith('--output=') || a === '--output') {
+        if (!(await setOutput(a === '--output' ? value(a) : a.slice(9)))) return 1;
+      }
       else if (a === '--no-pager' || a === '--boot' || a.startsWith('--boot=') || a === '--no-hostname' || a === '--full' || a === '--all') continue;
       else if (a.startsWith('--')) return fail(ctx, `journalctl: unrecognized option '${a}'`);
       else if (a.startsWith('-') && a.length > 1) {
         for (let j = 1; j < a.length; j++) {
           const c = a[j]!;
-          if (c === 'u' || c === 'n') {
+          if (c === 'o') {
+            const v = a.slice(j + 1) || value('-o');
+            j = a.length;
+            if (!(await setOutput(v))) return 1;
+          } else if (c === 'u' || c === 'n') {
             const v = a.slice(j + 1) || value(`-${c}`);
             j = a.length;
             if (v === undefined) {
@@ -97,7 +114,8 @@ export const journalctl: Command = {
     const journal = journalFor(ctx.host);
     const show = (e: JournalEntry): string => {
       const extra = catalog ? catalogFor(e) : undefined;
-      return journal.format(e) + '\n' + (extra ? extra.map((l) => `\u2591\u2591 ${l}\n`).join('') : '');
+      // -o cat: the message alone, as `journalctl -o cat` prints it.
+      return (output === 'cat' ? e.message : journal.format(e)) + '\n' + (extra ? extra.map((l) => `\u2591\u2591 ${l}\n`).join('') : '');
     };
     const filter = units.map(unitName);
     const cred = ctx.proc.cred;
