@@ -84,13 +84,13 @@ export const sed: Command = {
       } else if (a === '-e' || a.startsWith('--expression')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : await need('e');
         if (v === undefined) return 1;
-        scripts.push({ text: v, where: `-e expression #${++eCount}` });
-      } else if (/^-e./.test(a)) scripts.push({ text: a.slice(2), where: `-e expression #${++eCount}` });
+        scripts.push({ text: v, origin: { expression: ++eCount } });
+      } else if (/^-e./.test(a)) scripts.push({ text: a.slice(2), origin: { expression: ++eCount } });
       else if (a === '-f' || a.startsWith('--file')) {
         const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : await need('f');
         if (v === undefined) return 1;
         try {
-          scripts.push({ text: new TextDecoder().decode(ctx.fs.readFile(resolvePath(ctx.cwd, v))), where: `file ${v} line 1` });
+          scripts.push({ text: new TextDecoder().decode(ctx.fs.readFile(resolvePath(ctx.cwd, v))), origin: { file: v } });
         } catch (e) {
           await ctx.stderr.write(`sed: couldn't open file ${v}: ${reason(e)}\n`);
           return 1;
@@ -111,7 +111,7 @@ export const sed: Command = {
         await ctx.stderr.write(USAGE);
         return 1;
       }
-      scripts.push({ text: files.shift()!, where: '-e expression #1' });
+      scripts.push({ text: files.shift()!, origin: { expression: 1 } });
     }
     let cmds: Cmd[];
     try {
@@ -119,7 +119,7 @@ export const sed: Command = {
     } catch (e) {
       if (e instanceof SedError) {
         await ctx.stderr.write(`sed: ${e.message}\n`);
-        return 1;
+        return e.status ?? 1;
       }
       throw e;
     }

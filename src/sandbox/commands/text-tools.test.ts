@@ -46,6 +46,15 @@ const CASES: [string[], string][] = [
   [['sed', '2,+1d'], '1\n2\n3\n4\n5\n'],
   [['sed', 's/a*/x/g'], 'baaac\n'],
   [['sed', '-e', '1{h;d}', '-e', 'G'], 'first\nsecond\nthird\n'],
+  // The -e pieces are one program: blocks and jumps span them; errors name the piece.
+  [['sed', '-e', '/x/{', '-e', 's/$/!/;p', '-e', '}'], 'a\nx\nb\n'],
+  [['sed', '-n', '-e', 'b end', '-e', 'p', '-e', ':end', '-e', '='], 'a\nb\n'],
+  [['sed', '-e', '/x/{', '-e', '/a/{', '-e', '}'], 'x\n'],
+  [['sed', '-e', 'p', '-e', 'k'], 'x\n'],
+  [['sed', 'bnolabel'], 'x\n'],
+  [['sed', 'p\ns/x/y\np'], 'x\n'],
+  [['sed', 's/x/a\nb/'], 'x\n'],
+  [['sed', 's/x/a\\\nb/'], 'x\n'],
   [['sed', 'N;P;D'], '1\n2\n3\n'],
   [['sed', 's/x/\\n/'], 'axb\n'],
   [['sed', '/a/!s/$/!/'], 'a\nb\n'],
@@ -155,6 +164,16 @@ it("the seed's pipeline pieces: ip -o -4 addr show prints iproute2's one-line fo
   const bad = await run(h, ['ip', 'foo']);
   assert.equal(bad.stderr, 'Object "foo" is unknown, try "ip help".\n');
   assert.equal((await run(h, ['ip', 'addr', 'show', 'wlan0'])).stderr, 'Device "wlan0" does not exist.\n');
+});
+
+it('sed -f errors give the line of the script file, as GNU sed does', async () => {
+  const h = testHost();
+  h.rootFs.writeFile('/home/learner/bad.sed', 'p\n\n  s/x/y\n');
+  h.rootFs.writeFile('/home/learner/open.sed', '/x/{\np\n');
+  const r = await run(h, ['sed', '-f', 'bad.sed'], { stdin: 'x\n' });
+  assert.equal(r.stderr, "sed: file bad.sed line 3: unterminated `s' command\n");
+  assert.equal(r.status, 1);
+  assert.equal((await run(h, ['sed', '-f', 'open.sed'], { stdin: 'x\n' })).stderr, "sed: file open.sed line 1: unmatched `{'\n");
 });
 
 it('sed -i edits a file in place (with a backup suffix) and needs write permission', async () => {

@@ -1,19 +1,43 @@
-// The sed script parser: the text of each -e / -f piece becomes a flat list of commands,
-// { and } linked by index so the executor can skip a block. Errors carry sed's location.
+// The sed script parser: the -e / -f pieces, in order, become one flat list of commands
+// ({ and } linked by index so the executor can skip a block). As in GNU sed the pieces are
+// one program: a block or a jump may span them; errors name the piece they arise in.
 import { regcompMessage, toJsRegex } from './regex.ts';
 import { SedError, type Addr, type Cmd } from './script.ts';
 
+/** One piece of script and where it came from, which is how sed's errors name it. */
+export interface ScriptPiece {
+  text: string;
+  origin: { expression: number } | { file: string };
+}
+
+/** A { not yet closed, and how an "unmatched `{'" error names it. */
+interface OpenBrace {
+  index: number;
+  where: string;
+}
+
+/** Parses one piece, adding to the command list and open braces shared by all pieces. */
 class Parser {
   i = 0;
-  cmds: Cmd[] = [];
+  readonly text: string;
   constructor(
-    readonly text: string,
+    readonly piece: ScriptPiece,
     readonly extended: boolean,
-    readonly where: string,
-  ) {}
+    readonly cmds: Cmd[],
+    readonly openBraces: OpenBrace[],
+  ) {
+    this.text = piece.text;
+  }
+
+  /** "-e expression #2, char 5" or "file x.sed line 3": GNU counts characters in -e, lines in -f. */
+  where(at: number): string {
+    const o = this.piece.origin;
+    if ('file' in o) return `file ${o.file} line ${this.text.slice(0, at).split('\n').length}`;
+    return `-e expression #${o.expression}, char ${at}`;
+  }
 
   err(msg: string, at = this.i): never {
-    throw new SedError(`${this.where}, char ${at}: ${msg}`);
+    throw new SedError(`${this.where(at)}: ${msg}`);
   }
   peek() {
     return this.text[this.i];
@@ -37,11 +61,11 @@ class Parser {
         this.i++;
         return out;
       }
-      if (c === '\n' && what !== 'replacement') break;
+      if (c === '\n') break; // a bare newline ends even the replacement (an escaped one is kept)
       out += c;
       this.i++;
     }
-    return this.err(what === 'y' ? "unterminated `y' command" : what === 'addr' ? 'unterminated address regex' : "unterminated `s' command", this.text.length);
+    return this.err(what === 'y' ? "unterminated `y' command" : what === 'addr' ? 'unterminated address regex' : "unterminated `s' command");
   }
 
   regex(src: string, flags: string): RegExp | null {
@@ -113,8 +137,7 @@ class Parser {
     return t;
   }
 
-  parse(): Cmd[] {
-    const stack: number[] = [];
+  parse(): void {
     while (this.i < this.text.length) {
       while (this.i < this.text.length && /[\s;]/.test(this.text[this.i]!)) this.i++;
       if (this.i >= this.text.length) break;
@@ -148,12 +171,13 @@ class Parser {
       cmd.name = name;
       switch (name) {
         case '{':
-          stack.push(this.cmds.length);
+          // GNU names an unclosed brace by its piece: char 0 in -e, its line in a file.
+          this.openBraces.push({ index: this.cmds.length, where: 'file' in this.piece.origin ? this.where(this.i) : this.where(0) });
           break;
         case '}':
           if (cmd.a1) this.err("} doesn't want any addresses");
-          if (!stack.length) this.err("unexpected `}'");
-          cmd.jump = stack.pop()!;
+          if (!this.openBraces.length) this.err("unexpected `}'");
+          cmd.jump = this.openBraces.pop()!.index;
           this.cmds[cmd.jump]!.jump = this.cmds.length;
           break;
         case 's': {
@@ -230,26 +254,20 @@ class Parser {
       }
       this.cmds.push(cmd);
     }
-    if (stack.length) this.err("unmatched `{'", 0);
-    for (const c of this.cmds) {
-      if ((c.name === 'b' || c.name === 't' || c.name === 'T') && c.label && !this.cmds.some((x) => x.name === ':' && x.label === c.label)) {
-        throw new SedError(`-e expression #1, char ${this.text.length}: can't find label for jump to \`${c.label}'`.replace(/^-e expression #1/, this.where.replace(/^sed: /, '')));
-      }
-    }
-    return this.cmds;
   }
 }
 
-/** One piece of script and how sed's errors name it ("-e expression #2", "file x.sed line 1"). */
-export interface ScriptPiece {
-  text: string;
-  where: string;
-}
-
-/** Parses every piece in order into one command list; throws SedError on the first fault. */
-export function parseScript(parts: ScriptPiece[], extended: boolean): Cmd[] {
+/** Parses the pieces, in order, into one command list; throws SedError on the first fault. */
+export function parseScript(pieces: ScriptPiece[], extended: boolean): Cmd[] {
   const cmds: Cmd[] = [];
-  // GNU joins -e pieces with newlines; errors name the piece.
-  for (const p of parts) cmds.push(...new Parser(p.text, extended, p.where).parse());
+  const openBraces: OpenBrace[] = [];
+  for (const p of pieces) new Parser(p, extended, cmds, openBraces).parse();
+  const unclosed = openBraces.pop();
+  if (unclosed) throw new SedError(`${unclosed.where}: unmatched \`{'`);
+  for (const c of cmds) {
+    const jumps = c.name === 'b' || c.name === 't' || c.name === 'T';
+    // GNU checks jumps once the whole program is read; the message has no location, and sed exits 4.
+    if (jumps && c.label && !cmds.some((x) => x.name === ':' && x.label === c.label)) throw new SedError(`can't find label for jump to \`${c.label}'`, 4);
+  }
   return cmds;
 }

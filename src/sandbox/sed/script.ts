@@ -1,8 +1,15 @@
 // The parsed form of a sed script, shared by the parser that builds it and the executor
 // that runs it; and the one error type both throw, whose message sed prints after "sed: ".
 
-/** A sed error: the message is what follows "sed: " on stderr. */
-export class SedError extends Error {}
+/** A sed error: the message is what follows "sed: " on stderr; `status` is sed's exit code when it is not the usual one. */
+export class SedError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
 /** One address: a line number, $, a regex (null: the last regex used), first~step, or +N (second only). */
 export type Addr = { kind: 'line'; n: number } | { kind: 'last' } | { kind: 're'; re: RegExp | null } | { kind: 'step'; first: number; step: number } | { kind: 'plus'; n: number };
