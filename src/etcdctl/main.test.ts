@@ -191,6 +191,8 @@ describe('etcdctl flags, env and errors', () => {
     assert.equal(r.stderr.split('\n')[0], 'Error: invalid argument "x\\ny" for "--rev" flag: strconv.ParseInt: parsing "x\\ny": invalid syntax');
     const lease = await ctl(['put', 'k', 'v', '--lease', 'z\x07']);
     assert.equal(lease.stderr, 'Error: bad lease ID (strconv.ParseInt: parsing "z\\a": invalid syntax), expecting ID in Hex\n');
+    const watch = await ctl(['watch'], { env: { ETCDCTL_WATCH_KEY: '', ETCDCTL_WATCH_RANGE_END: 'a\x07' } });
+    assert.equal(watch.stderr, 'Error: ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END="a\\a"\n');
     const member = await ctl(['member', 'remove', 'z\x07']);
     assert.equal(member.stderr, 'Error: bad member ID arg (strconv.ParseUint: parsing "z\\a": invalid syntax), expecting ID in Hex\n');
   });

@@ -6,7 +6,7 @@ import { RpcError } from '../client/rpc-error.ts';
 import { decodeWatch } from '../client/types.ts';
 import { EXIT, type Ctl } from '../ctl.ts';
 import { readLines } from '../../platform/streams.ts';
-import { utf8 } from '../format/go-fmt.ts';
+import { goQuoteBytes, goQuoteString } from '../format/go-fmt.ts';
 import { argify } from './txn-parse.ts';
 import { sleep } from '../../platform/clock.ts';
 import { b64, prefixRangeEnd } from './kv-ops.ts';
@@ -92,17 +92,17 @@ async function printWatch(ctl: Ctl, c: GatewayClient, flags: FlagSet, w: WatchSp
 
 async function runExec(ctl: Ctl, argv: string[], r: ReturnType<typeof decodeWatch>): Promise<void> {
   for (const ev of r.events) {
-    const goQ = (b: Uint8Array) => JSON.stringify(utf8(b));
     const env = {
       ...ctl.o.env,
       ETCD_WATCH_REVISION: r.header.revision.toString(),
       ETCD_WATCH_EVENT_TYPE: `"${ev.type}"`,
-      ETCD_WATCH_KEY: goQ(ev.kv.key),
-      ETCD_WATCH_VALUE: goQ(ev.kv.value),
+      // etcdctl sets these with Go's %q of the raw bytes: bytes that are not UTF-8 show as \xNN.
+      ETCD_WATCH_KEY: goQuoteBytes(ev.kv.key),
+      ETCD_WATCH_VALUE: goQuoteBytes(ev.kv.value),
     };
     const status = await ctl.o.exec!(argv, env);
     if (status !== 0) {
-      await ctl.err(`command [${argv.map((a) => JSON.stringify(a)).join(" ")}] error (exit status ${status})\n`);
+      await ctl.err(`command [${argv.map(goQuoteString).join(' ')}] error (exit status ${status})\n`);
       throw new ExitError(EXIT.error);
     }
   }
@@ -117,7 +117,7 @@ export function watchCommand(ctl: Ctl): CommandSpec {
       const { flags, args } = run;
       const envKey = ctl.o.env.ETCDCTL_WATCH_KEY ?? '';
       const envRange = ctl.o.env.ETCDCTL_WATCH_RANGE_END ?? '';
-      if (envKey === '' && envRange !== '') throw new ExitError(EXIT.badArgs, `ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END=${JSON.stringify(envRange)}`);
+      if (envKey === '' && envRange !== '') throw new ExitError(EXIT.badArgs, `ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END=${goQuoteString(envRange)}`);
       const envArgs = envKey ? [envKey, ...(envRange ? [envRange] : [])] : [];
       if (flags.bool('interactive')) {
         await ctl.config(run);
