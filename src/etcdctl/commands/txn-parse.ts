@@ -1,6 +1,7 @@
 // Parsing etcdctl's txn language: comparisons like `mod("key") > "0"` and request
 // lines like `put key "value"`, with the error texts etcdctl prints.
 import { FlagSet, parseArgs, type FlagSpec } from '../cli/flags.ts';
+import { goQuoteString } from '../format/go-fmt.ts';
 import { delOp, getOp, putOp, b64 } from './kv-ops.ts';
 
 export class TxnSyntaxError extends Error {}
@@ -46,8 +47,6 @@ export interface CompareBody {
   lease?: string;
 }
 
-const goQ = (s: string) => JSON.stringify(s);
-
 /** ParseCompare: `<target>("<key>") <op> "<value>"`. */
 export function parseCompare(line: string): CompareBody {
   const paren = line.indexOf('(');
@@ -81,7 +80,7 @@ export function parseCompare(line: string): CompareBody {
       }
     }
   }
-  if (n !== 3) throw new TxnSyntaxError(`malformed comparison: ${line}; got ${target}(${goQ(key)}) ${op} ${goQ(val)}`);
+  if (n !== 3) throw new TxnSyntaxError(`malformed comparison: ${line}; got ${target}(${goQuoteString(key)}) ${op} ${goQuoteString(val)}`);
   const results: Record<string, CompareBody['result']> = { '=': 'EQUAL', '>': 'GREATER', '<': 'LESS', '!=': 'NOT_EQUAL' };
   const result = results[op];
   if (!result) throw new TxnSyntaxError(`malformed comparison: ${line} (unknown op ${op})`);
