@@ -143,6 +143,8 @@ const STEPS: Step[] = [
   { name: 'lease revoke', args: (c) => ['lease', 'revoke', c['lease']!] },
   { name: 'get after revoke', args: ['get', 'lk'] },
   { name: 'lease revoke again', args: (c) => ['lease', 'revoke', c['lease']!] },
+  { name: 'lease timetolive after revoke', args: (c) => ['lease', 'timetolive', c['lease']!] },
+  { name: 'lease keep-alive --once after revoke', args: (c) => ['lease', 'keep-alive', '--once', c['lease']!] },
   { name: 'member list -w table', args: ['member', 'list', '-w', 'table'] },
   { name: 'member list', args: ['member', 'list'] },
   { name: 'endpoint status -w table', args: ['endpoint', 'status', '-w', 'table'] },
