@@ -151,6 +151,7 @@ const STEPS: Step[] = [
   { name: 'endpoint health', args: ['endpoint', 'health'] },
   { name: 'compaction', args: ['compaction', '3'] },
   { name: 'get compacted revision', args: ['get', 'foo', '--rev=2'] },
+  { name: 'watch a compacted revision', args: ['watch', 'foo', '--rev=1'], untilStdout: /canceled/ },
   {
     name: 'put w/a -w json',
     args: ['put', 'w/a', '1', '-w', 'json'],
