@@ -173,14 +173,23 @@ export async function* inputLines(ctx: CommandContext, files: string[], onError:
   }
 }
 
-/** Bytes of a file or stdin ('-'). */
-export async function readInput(ctx: CommandContext, file: string): Promise<Uint8Array> {
+/** Most of standard input a command that needs all of it (sort, tac, tail …) holds in memory. */
+export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Bytes of a file or stdin ('-'). Standard input over MAX_STDIN_BYTES stops the command
+ * with "memory exhausted" (as GNU tools say when malloc fails), so an endless producer
+ * (`yes | sort`) cannot eat the memory of the server every learner shares.
+ */
+export async function readInput(ctx: CommandContext, file: string, limit = MAX_STDIN_BYTES): Promise<Uint8Array> {
   if (file !== '-') return ctx.fs.readFile(abs(ctx, file));
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) {
     chunks.push(c);
     total += c.length;
+    if (total > limit) throw new Error(`memory exhausted (standard input over the sandbox limit of ${Math.round(limit / 1024 / 1024)} MiB)`);
+    if (ctx.signal.aborted) throw ctx.signal.reason;
   }
   const out = new Uint8Array(total);
   let off = 0;

@@ -30,3 +30,14 @@ it('tail -f prints what is appended until Ctrl-C', async () => {
   assert.equal(r.stdout, 'one\ntwo\nthree\n');
   assert.equal(r.status, 130);
 });
+
+it('tail on an endless pipe stops at the sandbox input limit with a message instead of eating memory', async () => {
+  const sb = testSandbox();
+  try {
+    const r = await run(sb.host('node-1'), ['bash', '-c', 'yes | tail -1; echo "status=$?"']);
+    assert.equal(r.stdout, 'status=1\n');
+    assert.match(r.stderr, /^tail: .*memory exhausted \(standard input over the sandbox limit of 64 MiB\)\n$/);
+  } finally {
+    sb.dispose();
+  }
+});

@@ -1,7 +1,7 @@
 // wc: newline, word and byte counts (GNU coreutils): -l -w -c -m -L, totals, GNU's column widths.
 import { resolvePath } from '../../platform/filesystem.ts';
-import type { Command } from '../types.ts';
-import { HELP_VERSION, helpOrVersion, parseOrFail, readInput, reason } from './common.ts';
+import type { Command, CommandContext } from '../types.ts';
+import { HELP_VERSION, helpOrVersion, parseOrFail, reason } from './common.ts';
 
 const HELP = `Usage: wc [OPTION]... [FILE]...
 Print newline, word, and byte counts for each FILE, and a total line if
@@ -29,26 +29,63 @@ interface Counts {
   max: number;
 }
 
-export function count(data: Uint8Array): Counts {
-  const text = new TextDecoder().decode(data);
-  let lines = 0;
-  let words = 0;
-  let inWord = false;
-  let max = 0;
-  let col = 0;
-  for (const ch of text) {
-    if (ch === '\n') {
-      lines++;
-      max = Math.max(max, col);
-      col = 0;
-    } else if (ch === '\t') col += 8 - (col % 8);
-    else col++;
-    const space = /\s/.test(ch);
-    if (!space && !inWord) words++;
-    inWord = !space;
+/**
+ * Counts a stream chunk by chunk, so a pipe of any length is counted in constant memory
+ * and a big file does not hold the event loop (every other learner) for seconds.
+ */
+class Counter {
+  private readonly decoder = new TextDecoder();
+  private inWord = false;
+  private col = 0;
+  readonly c: Counts = { lines: 0, words: 0, chars: 0, bytes: 0, max: 0 };
+
+  feed(data: Uint8Array, final = false): void {
+    this.c.bytes += data.length;
+    const text = this.decoder.decode(data, { stream: !final });
+    const c = this.c;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      // A low surrogate ends a character already counted with its high half.
+      if (code >= 0xdc00 && code <= 0xdfff) continue;
+      c.chars++;
+      if (code === 10) {
+        c.lines++;
+        if (this.col > c.max) c.max = this.col;
+        this.col = 0;
+      } else if (code === 9) this.col += 8 - (this.col % 8);
+      else this.col++;
+      const space = code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(text[i]!));
+      if (!space && !this.inWord) c.words++;
+      this.inWord = !space;
+    }
   }
-  max = Math.max(max, col);
-  return { lines, words, chars: [...text].length, bytes: data.length, max };
+
+  end(): Counts {
+    this.feed(new Uint8Array(0), true);
+    if (this.col > this.c.max) this.c.max = this.col;
+    return this.c;
+  }
+}
+
+const SLICE = 1024 * 1024;
+
+/** Counts a file, or standard input as it arrives ('-'). */
+async function countInput(ctx: CommandContext, file: string): Promise<Counts> {
+  const counter = new Counter();
+  if (file === '-') {
+    for (let chunk = await ctx.stdin.read(); chunk !== null; chunk = await ctx.stdin.read()) {
+      counter.feed(chunk);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+    }
+    return counter.end();
+  }
+  const data = ctx.fs.readFile(resolvePath(ctx.cwd, file));
+  for (let off = 0; off < data.length; off += SLICE) {
+    counter.feed(data.subarray(off, off + SLICE));
+    if (data.length > SLICE) await new Promise((r) => setImmediate(r));
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+  }
+  return counter.end();
 }
 
 export const wc: Command = {
@@ -73,10 +110,10 @@ export const wc: Command = {
           status = 1;
           continue;
         }
-        const data = await readInput(ctx, f);
+        const c = await countInput(ctx, f);
         if (f === '-') fromStdin = true;
-        else width = Math.max(width, String(data.length).length);
-        results.push({ name: args.operands.length ? f : undefined, c: count(data) });
+        else width = Math.max(width, String(c.bytes).length);
+        results.push({ name: args.operands.length ? f : undefined, c });
       } catch (e) {
         await ctx.stderr.write(`wc: ${f}: ${reason(e)}\n`);
         status = 1;
