@@ -218,16 +218,34 @@ function serveUnary(
       trailersOnly(stream, status);
       return;
     }
-    void (async () => handle(req, headers))().then(
-      (res) => {
-        if (stream.destroyed || stream.closed) return;
-        stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-        stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(undefined)));
-        stream.end(frame(res));
-      },
-      (e: unknown) => trailersOnly(stream, e),
+    dispatchSoon(() =>
+      void (async () => handle(req, headers))().then(
+        (res) => {
+          if (stream.destroyed || stream.closed) return;
+          stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+          stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(undefined)));
+          stream.end(frame(res));
+        },
+        (e: unknown) => trailersOnly(stream, e),
+      ),
     );
   });
+}
+
+/**
+ * Unary calls that complete during one pass of the event loop's I/O phase are started
+ * together, right after it: their proposals then reach raft in one go and share one Ready
+ * (one WAL write and fsync), as etcd's raft loop batches whatever arrived meanwhile.
+ * Started one by one, each would get a Ready and an fsync of its own.
+ */
+const pendingCalls: (() => void)[] = [];
+function dispatchSoon(start: () => void): void {
+  pendingCalls.push(start);
+  if (pendingCalls.length === 1) {
+    setImmediate(() => {
+      for (const f of pendingCalls.splice(0)) f();
+    });
+  }
 }
 
 function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handle: (call: StreamCall) => void, maxBytes: number, onStream?: (call: StreamCall) => void): void {
