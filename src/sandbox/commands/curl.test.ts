@@ -19,6 +19,10 @@ async function hostWithServer() {
       } else if (req.url === '/down') {
         res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('{"health":"false","reason":"RAFT NO LEADER"}');
+      } else if (req.url === '/stream') {
+        // Like etcd's /v3/watch: the first event at once, then the response stays open.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.write('{"result":{"created":true}}\n');
       } else if (req.url === '/moved') {
         res.writeHead(302, { Location: '/health' });
         res.end();
@@ -30,7 +34,7 @@ async function hostWithServer() {
   });
   const net = sb.network.host('node-1')!;
   await net.listen({ host: '127.0.0.1', port: 2379 }, (sock) => server.emit('connection', sock));
-  return h;
+  return Object.assign(h, { clock: sb.clock });
 }
 
 describe('curl', () => {
@@ -212,5 +216,27 @@ describe('curl with TLS and client certificates', () => {
     assert.match(r.stderr, /^curl: \(60\) SSL certificate problem: certificate has expired\nMore details here: /);
     const self = await run(h, 'curl -sS https://127.0.0.1:2380/', { cwd: '/home/learner' });
     assert.match(self.stderr, /^curl: \(60\) SSL certificate problem: self-signed certificate\n/);
+  });
+
+});
+
+describe('curl on a streaming response', () => {
+  it('writes a streaming body as it arrives (etcd\'s /v3/watch) and -m ends it with error 28', { timeout: 10_000 }, async () => {
+    const h = await hostWithServer();
+    const done = run(h, ['bash', '-c', 'curl -sS -m 2 http://127.0.0.1:2379/stream > /tmp/watch.out']);
+    let finished = false;
+    void done.then(() => (finished = true));
+    const written = () => (h.rootFs.exists('/tmp/watch.out') ? Buffer.from(h.rootFs.readFile('/tmp/watch.out')).toString() : '');
+    // The first event is in the file while curl still runs (the response has not ended).
+    for (let i = 0; i < 200 && written() === ''; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(written(), '{"result":{"created":true}}\n');
+    assert.equal(finished, false);
+    for (let i = 0; i < 100 && !finished; i++) {
+      h.clock.advance(100);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const r = await done;
+    assert.equal(r.status, 28);
+    assert.match(r.stderr, /^curl: \(28\) Operation timed out after 2\d\d\d milliseconds with 28 bytes received\n$/);
   });
 });

@@ -196,7 +196,18 @@ interface Transfer {
   headers: http.IncomingHttpHeaders;
   body: Buffer;
   url: URL;
+  /** Body bytes already written out as they arrived (then `body` is empty). */
+  streamed: number;
 }
+
+/** What a transfer has done so far, for -m's "… with N bytes received". */
+interface Progress {
+  connected: boolean;
+  received: number;
+}
+
+/** Given the response's status line and headers, where its body goes as it arrives (or undefined: keep it in `body`). */
+type BodySink = (head: Omit<Transfer, 'body' | 'streamed'>) => Promise<((chunk: Buffer) => Promise<void>) | undefined>;
 
 function readText(fs: FileSystem, path: string): string | undefined {
   try {
@@ -324,8 +335,9 @@ establish a secure connection to it. To learn more about this situation and
 how to fix it, please visit the web page mentioned above.
 `;
 
-async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: string, body: Buffer | undefined, log: (s: string) => Promise<void>): Promise<Transfer> {
+async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: string, body: Buffer | undefined, log: (s: string) => Promise<void>, progress: Progress, sink?: BodySink): Promise<Transfer> {
   const sock = await connect(ctx, u, o, log);
+  progress.connected = true;
   const headers: Record<string, string> = { Host: u.host, 'User-Agent': o.userAgent ?? `curl/${VERSION}`, Accept: '*/*' };
   if (o.user !== undefined) headers.Authorization = 'Basic ' + Buffer.from(o.user.includes(':') ? o.user : `${o.user}:`).toString('base64');
   if (body !== undefined) {
@@ -347,6 +359,7 @@ async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: stri
     const onAbort = () => {
       req.destroy();
       sock.destroy();
+      reject(new CurlError(52, 'Empty reply from server'));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const fail = (e: Error) => {
@@ -359,23 +372,37 @@ async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: stri
       else reject(new CurlError(52, 'Empty reply from server'));
     };
     req.once('error', fail);
-    req.once('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
+    req.once('response', async (res) => {
+      const head = { status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', httpVersion: res.httpVersion, rawHeaders: res.rawHeaders, headers: res.headers, url: u };
+      res.pause();
       res.once('error', fail);
+      // A body for the terminal is written as it arrives, as curl does: a streaming
+      // response (etcd's /v3/watch) shows each event at once, not when it ends.
+      let write: ((chunk: Buffer) => Promise<void>) | undefined;
+      try {
+        write = await sink?.(head);
+      } catch (e) {
+        fail(e as Error);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let streamed = 0;
+      res.on('data', (d: Buffer) => {
+        progress.received += d.length;
+        if (!write) {
+          chunks.push(d);
+          return;
+        }
+        streamed += d.length;
+        res.pause();
+        write(d).then(() => res.resume(), reject);
+      });
       res.once('end', () => {
         ctx.signal.removeEventListener('abort', onAbort);
         sock.destroy();
-        resolve({
-          status: res.statusCode ?? 0,
-          statusText: res.statusMessage ?? '',
-          httpVersion: res.httpVersion,
-          rawHeaders: res.rawHeaders,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-          url: u,
-        });
+        resolve({ ...head, body: Buffer.concat(chunks), streamed });
       });
+      res.resume();
     });
     req.end(body);
   });
@@ -487,6 +514,14 @@ export const curl: Command = {
       const started = ctx.clock.monotonic();
       let t: Transfer | undefined;
       let meterShown = false;
+      const progress: Progress = { connected: false, received: 0 };
+      // -m: the whole transfer, connect included, ends after the time given (error 28).
+      const transfer = new AbortController();
+      const onCtxAbort = () => transfer.abort(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', onCtxAbort, { once: true });
+      let timedOut = false;
+      const cancelTimer = o.maxTimeMs !== undefined ? ctx.clock.after(o.maxTimeMs, () => ((timedOut = true), transfer.abort())) : () => {};
+      const tctx: CommandContext = { ...ctx, signal: transfer.signal };
       try {
         let u = parseUrl(raw);
         // -O names the file after the URL as given, not where redirects led.
@@ -497,8 +532,22 @@ export const curl: Command = {
           await ctx.stderr.write(METER_HEAD + meterLine(0, 0, 0, 0));
           meterShown = true;
         }
+        const toStdout = (o.output === undefined && !o.remoteName) || o.output === '-';
+        let streamedHead = false;
+        const sink: BodySink = async (head) => {
+          if (!toStdout || method === 'HEAD') return undefined;
+          if (o.location && head.headers.location && [301, 302, 303, 307, 308].includes(head.status)) return undefined;
+          if ((o.fail || o.failWithBody) && head.status >= 400) return undefined;
+          if (o.verbose) await ctx.stderr.write(headerBlock({ ...head, body: Buffer.alloc(0), streamed: 0 }).replace(/^/gm, '< ').replace(/< $/, ''));
+          if (o.include) await ctx.stdout.write(headerBlock({ ...head, body: Buffer.alloc(0), streamed: 0 }));
+          streamedHead = true;
+          return async (chunk) => {
+            await ctx.stdout.write(chunk);
+          };
+        };
         for (let hops = 0; ; hops++) {
-          t = await requestOnce(ctx, u, o, method, body, log);
+          t = await requestOnce(tctx, u, o, method, body, log, progress, sink);
+          if (streamedHead) break;
           if (o.verbose) await ctx.stderr.write(headerBlock(t).replace(/^/gm, '< ').replace(/< $/, ''));
           const loc = t.headers.location;
           if (!o.location || !loc || ![301, 302, 303, 307, 308].includes(t.status)) break;
@@ -514,7 +563,7 @@ export const curl: Command = {
           throw new CurlError(22, `The requested URL returned error: ${t.status}`);
         }
         let out = Buffer.alloc(0);
-        if (o.include || o.head) out = Buffer.from(headerBlock(t));
+        if ((o.include || o.head) && !streamedHead) out = Buffer.from(headerBlock(t));
         if (method !== 'HEAD') out = Buffer.concat([out, t.body]);
         let target = o.output;
         if (target === undefined && o.remoteName) {
@@ -529,16 +578,25 @@ export const curl: Command = {
             await ctx.stderr.write(`Warning: Failed to open the file ${target}: ${e.reason()}\n`);
             throw new CurlError(23, 'Failure writing output to destination');
           }
-        } else await ctx.stdout.write(out);
-        if (meterShown) await ctx.stderr.write('\r' + meterLine(t.body.length, t.body.length, body?.length ?? 0, secs) + '\n');
+        } else if (!streamedHead) await ctx.stdout.write(out);
+        const got = t.body.length + t.streamed;
+        if (meterShown) await ctx.stderr.write('\r' + meterLine(got, got, body?.length ?? 0, secs) + '\n');
         if (o.writeOut !== undefined) await ctx.stdout.write(writeOut(o.writeOut, t, secs));
-      } catch (e) {
+      } catch (caught) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
+        let e = caught;
+        if (timedOut) {
+          const ms = Math.round(ctx.clock.monotonic() - started);
+          e = new CurlError(28, progress.connected ? `Operation timed out after ${ms} milliseconds with ${progress.received} bytes received` : `Connection timed out after ${ms} milliseconds`);
+        }
         if (!(e instanceof CurlError)) throw e;
         if (meterShown && e.code !== 22) await ctx.stderr.write('\n');
         if (showErrors) await ctx.stderr.write(`curl: (${e.code}) ${e.message}\n${e.extra}`);
         if (o.writeOut !== undefined) await ctx.stdout.write(writeOut(o.writeOut, t, (ctx.clock.monotonic() - started) / 1000, e));
         status = e.code;
+      } finally {
+        cancelTimer();
+        ctx.signal.removeEventListener('abort', onCtxAbort);
       }
     }
     return status;
