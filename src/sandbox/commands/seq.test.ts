@@ -12,3 +12,14 @@ it('seq counts with FIRST, INCREMENT, LAST, -w and -s', async () => {
   assert.equal((await run(h, 'seq 5 1')).stdout, '');
   assert.equal((await run(h, 'seq 1 a')).stderr, "seq: invalid floating point argument: \u2018a\u2019\nTry 'seq --help' for more information.\n");
 });
+
+it('seq says so when the sandbox limit cuts a sequence short, instead of ending as if it were complete', async () => {
+  const h = testHost();
+  const r = await run(h, ['bash', '-c', 'seq 10000001 | wc -l; echo "status=${PIPESTATUS[0]}"']);
+  assert.equal(r.stdout, '10000000\nstatus=1\n');
+  assert.equal(r.stderr, 'seq: output limit reached: the sandbox stops seq after 10000000 numbers\n');
+  // Exactly at the limit the sequence is complete.
+  const full = await run(h, ['bash', '-c', 'seq 10000000 | wc -l; echo "status=${PIPESTATUS[0]}"']);
+  assert.equal(full.stdout, '10000000\nstatus=0\n');
+  assert.equal(full.stderr, '');
+});

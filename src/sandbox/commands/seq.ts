@@ -68,7 +68,13 @@ export const seq: Command = {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         await new Promise((r) => setImmediate(r));
       }
-      if (count + out.length >= MAX_OUTPUT_NUMBERS) break;
+      if (count + out.length >= MAX_OUTPUT_NUMBERS && (inc > 0 ? a + (i + 1) * inc <= b + 1e-12 : a + (i + 1) * inc >= b - 1e-12)) {
+        // More would follow: say so rather than end as if the sequence were complete.
+        if (out.length) await ctx.stdout.write((count ? sep : '') + out.join(sep));
+        await ctx.stdout.write('\n');
+        await ctx.stderr.write(`seq: output limit reached: the sandbox stops seq after ${MAX_OUTPUT_NUMBERS} numbers\n`);
+        return 1;
+      }
     }
     if (out.length) await ctx.stdout.write((count ? sep : '') + out.join(sep));
     if (count || out.length) await ctx.stdout.write('\n');
