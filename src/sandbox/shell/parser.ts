@@ -30,6 +30,14 @@ export function isIncomplete(src: string): boolean {
     parse(src, { interactive: true });
     return false;
   } catch (e) {
+    if (!(e instanceof ShellSyntaxError && e.incomplete)) return false;
+  }
+  // The line was ended with Enter: if the newline itself is the unexpected token
+  // (`cat <<`, `echo >`), bash reports the error at once instead of asking for more.
+  try {
+    parse(src + '\n', { interactive: true });
+    return true;
+  } catch (e) {
     return e instanceof ShellSyntaxError && e.incomplete;
   }
 }

@@ -234,6 +234,15 @@ test('syntax errors read like an interactive bash', async () => {
   await t.session.ready;
   assert.equal(await t.run('echo (a'), "-bash: syntax error near unexpected token `a'");
   assert.equal(await t.run('fi'), "-bash: syntax error near unexpected token `fi'");
+  // A redirection missing its word is an error at Enter, not a continuation prompt.
+  assert.equal(await t.run('cat <<'), "-bash: syntax error near unexpected token `newline'");
+  assert.equal(await t.run('echo hi >'), "-bash: syntax error near unexpected token `newline'");
+  // A trailing backslash still continues the line.
+  const from = t.raw.length;
+  t.send('echo a \\\r');
+  await t.waitFor(/\n> $/, from);
+  t.send('b\r');
+  await t.waitFor(/\na b\nlearner@node-1:~\$ $/, from);
   t.session.close();
 });
 

@@ -238,7 +238,9 @@ class Session implements TerminalSession {
         this.tty.typed(keys);
       }
       try {
-        await this.sh.runText(line, io);
+        // The Enter that ended the line is part of it: `cat <<` then Enter is bash's
+        // "unexpected token `newline'", not "unexpected end of file".
+        await this.sh.runText(line + '\n', io);
         // A foreground program ended by Ctrl-C: bash moves to a fresh line.
         if (this.rt.interruptStatus === 130) {
           this.out.raw('\r\n');
