@@ -195,7 +195,9 @@ export function evalArith(expr: string, vars: ArithVars, depth = 0): bigint {
       p++;
       return v;
     }
-    throw new ArithError(expr, 'syntax error: operand expected', t.k === 'end' ? '' : rest(t));
+    // At the end, bash names the last token it read (the dangling operator): "1+" → "+".
+    const last = t.k === 'end' && p > 0 ? toks[p - 1] : t;
+    throw new ArithError(expr, 'syntax error: operand expected', last ? rest(last) : '');
   }
   if (toks.length === 1) return 0n;
   const v = comma(false);
