@@ -64,6 +64,14 @@ export class VirtualHost implements Host {
     this.vfs = opts.vfs;
     this.rootFs = opts.vfs.view(null);
     this.network = opts.network;
+    // Names resolve through /etc/hosts first, as glibc and Go's resolver do on Debian.
+    this.network.hostsFile = () => {
+      try {
+        return new TextDecoder().decode(this.rootFs.readFile('/etc/hosts'));
+      } catch {
+        return undefined;
+      }
+    };
     this.programs = opts.programs;
     this.events = opts.events;
     this.limits = opts.limits ?? DEFAULT_HOST_LIMITS;

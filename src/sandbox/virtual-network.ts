@@ -121,8 +121,12 @@ export class HostNetwork implements Network {
     readonly internet: boolean,
   ) {}
 
+  /** The host's /etc/hosts text (glibc reads it before DNS); set by the host that owns this view. */
+  hostsFile: (() => string | undefined) | undefined;
+
   resolve(hostname: string): string | undefined {
-    return this.network.resolve(hostname);
+    const fromFile = this.hostsFile ? lookupHostsFile(this.hostsFile(), hostname) : undefined;
+    return fromFile ?? this.network.resolve(hostname);
   }
 
   /** Addresses this host may bind. */
@@ -305,4 +309,16 @@ export class VirtualInternet {
       for (const l of listeners) await l.close();
     };
   }
+}
+
+/** The first address /etc/hosts gives `hostname` (names match case-insensitively; '#' starts a comment). */
+export function lookupHostsFile(text: string | undefined, hostname: string): string | undefined {
+  if (!text) return undefined;
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name) || name.includes(':')) return undefined;
+  for (const raw of text.split('\n')) {
+    const [ip, ...names] = raw.replace(/#.*/, '').trim().split(/\s+/);
+    if (ip && names.some((n) => n.toLowerCase() === name)) return ip;
+  }
+  return undefined;
 }
