@@ -197,3 +197,45 @@ test('piped into a reader that quits (| head): ends as a broken pipe, no stray r
     process.off('unhandledRejection', onStray);
   }
 });
+
+test('-verify_hostname: the name check fails first; -brief shows only the errors; a match is "Verified peername"', async () => {
+  const base = `s_client -connect 127.0.0.1:${mtlsPort} -CAfile ca.crt -cert client.crt -key client.key`;
+  const bad = await h.run(`${base} -brief -verify_hostname etcd.local`);
+  assert.match(bad.stderr, /^Can't use SSL_get_servername\ndepth=0 CN = server\nverify error:num=62:hostname mismatch\nCONNECTION ESTABLISHED\n/);
+  assert.match(bad.stderr, /\nVerification error: hostname mismatch\n/);
+  const good = await h.run(`${base} -brief -verify_hostname localhost`);
+  assert.match(good.stderr, /^Can't use SSL_get_servername\nCONNECTION ESTABLISHED\n[\s\S]*\nVerification: OK\nVerified peername: localhost\n/);
+  const full = await h.run(`${base} -verify_hostname etcd.local`);
+  assert.match(full.stderr, /^Can't use SSL_get_servername\ndepth=0 CN = server\nverify error:num=62:hostname mismatch\nverify return:1\ndepth=1 CN = etcd\nverify return:1\ndepth=0 CN = server\nverify return:1\n/);
+  assert.match(full.stdout, /\nVerification error: hostname mismatch\n[\s\S]*Verify return code: 62 \(hostname mismatch\)\n/);
+  if (haveRealOpenssl) {
+    const files = { 'ca.crt': h.read('ca.crt'), 'client.crt': h.read('client.crt'), 'client.key': h.read('client.key') };
+    for (const extra of [['-brief', '-verify_hostname', 'etcd.local'], ['-brief', '-verify_hostname', 'localhost'], ['-verify_hostname', 'etcd.local']]) {
+      const real = await realOpensslAsync(['s_client', '-connect', `127.0.0.1:${mtlsPort}`, '-CAfile', 'ca.crt', '-cert', 'client.crt', '-key', 'client.key', ...extra], files);
+      const ours = await h.run([...base.split(' '), ...extra]);
+      const grab = (s: string) => s.split('\n').filter((l) => /^(depth=|verify |Verif|notAfter|issuer=)/.test(l));
+      assert.deepEqual(grab(ours.stderr + ours.stdout), grab(real.stderr + real.stdout), extra.join(' '));
+    }
+  }
+});
+
+test('an expired server certificate: error 10 with its notAfter on each call while the error stands', async () => {
+  const r0 = await h.run('x509 -req -in server.csr -out expired.crt -CA ca.crt -CAkey ca.key -days -1 -copy_extensions copy');
+  assert.equal(r0.code, 0, r0.stderr);
+  const srv = createServer({ cert: h.read('expired.crt'), key: h.read('server.key') }, (s) => {
+    s.end();
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  try {
+    const notAfter = (await h.run('x509 -in expired.crt -noout -enddate')).stdout.trim();
+    const full = await h.run(`s_client -connect 127.0.0.1:${port} -CAfile ca.crt`);
+    assert.match(full.stderr, new RegExp(`^Can't use SSL_get_servername\\ndepth=1 CN = etcd\\nverify return:1\\ndepth=0 CN = server\\nverify error:num=10:certificate has expired\\n${notAfter}\\nverify return:1\\ndepth=0 CN = server\\n${notAfter}\\nverify return:1\\n`));
+    const brief = await h.run(`s_client -connect 127.0.0.1:${port} -CAfile ca.crt -brief`);
+    assert.match(brief.stderr, new RegExp(`^Can't use SSL_get_servername\\ndepth=0 CN = server\\nverify error:num=10:certificate has expired\\n${notAfter}\\n${notAfter}\\nCONNECTION ESTABLISHED\\n`));
+    assert.match(brief.stderr, /\nVerification error: certificate has expired\n/);
+  } finally {
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+});

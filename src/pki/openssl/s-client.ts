@@ -56,24 +56,66 @@ function connectError(e: unknown): OpensslFailure {
   );
 }
 
-/** The verify callback's lines ("depth=1 CN = etcd\nverify return:1"), top of the chain first. */
-function verifyTrace(r: VerifyResult, sent: Certificate[]): string {
+/** One call of s_client's verify callback: the certificate at `depth`, the error it reports (0 = ok), and the context's error at that moment. */
+interface VerifyCall {
+  depth: number;
+  cert: Certificate;
+  error: number;
+  current: number;
+}
+
+/** The verify callback's calls in OpenSSL's order, top of the chain first. */
+function verifyCalls(r: VerifyResult, sent: Certificate[]): VerifyCall[] {
   const chain = r.ok ? r.chain : r.chain.length ? r.chain : sent;
-  let out = '';
+  const leaf = sent[0]!;
   if (!r.ok && (r.code === 20 || r.code === 2) && r.depth === 0) {
-    const subj = formatName(sent[0]!.subject);
-    out += `depth=0 ${subj}\nverify error:num=20:${VERIFY_ERRORS[20]}\nverify return:1\n`;
-    out += `depth=0 ${subj}\nverify error:num=21:${VERIFY_ERRORS[21]}\nverify return:1\n`;
-    out += `depth=0 ${subj}\nverify return:1\n`;
-    return out;
+    return [
+      { depth: 0, cert: leaf, error: 20, current: 20 },
+      { depth: 0, cert: leaf, error: 21, current: 21 },
+      { depth: 0, cert: leaf, error: 0, current: 21 },
+    ];
+  }
+  const calls: VerifyCall[] = [];
+  let current = 0;
+  // A name check (-verify_hostname, -verify_ip) fails on the leaf before the chain is walked.
+  if (!r.ok && (r.code === 62 || r.code === 64)) {
+    current = r.code;
+    calls.push({ depth: 0, cert: chain[0] ?? leaf, error: r.code, current });
   }
   for (let d = chain.length - 1; d >= 0; d--) {
-    const line = `depth=${d} ${formatName(chain[d]!.subject)}\n`;
-    // An error at a depth is reported by one callback, then the depth is checked again.
-    if (!r.ok && r.depth === d) out += `${line}verify error:num=${r.code}:${r.error}\nverify return:1\n`;
-    out += `${line}verify return:1\n`;
+    // An error at a depth is reported by one call, then the depth is checked again; the
+    // context keeps the error for the calls after it.
+    if (!r.ok && r.depth === d && r.code !== 62 && r.code !== 64) {
+      current = r.code;
+      calls.push({ depth: d, cert: chain[d]!, error: r.code, current });
+    }
+    calls.push({ depth: d, cert: chain[d]!, error: 0, current });
+  }
+  return calls;
+}
+
+/**
+ * The callback's lines ("depth=1 CN = etcd\nverify return:1"). With -quiet/-brief only the
+ * errors are shown (without "verify return"); the dates or issuer behind an error are
+ * printed on every call while the context holds it, as apps/lib/s_cb.c does.
+ */
+function verifyTrace(r: VerifyResult, sent: Certificate[], quiet: boolean): string {
+  let out = '';
+  for (const c of verifyCalls(r, sent)) {
+    if (!quiet || c.error) out += `depth=${c.depth} ${formatName(c.cert.subject)}\n`;
+    if (c.error) out += `verify error:num=${c.error}:${VERIFY_ERRORS[c.error] ?? r.error}\n`;
+    if (c.current === 2) out += `issuer= ${formatName(c.cert.issuer)}\n`;
+    if (c.current === 9) out += `notBefore=${formatTime(c.cert.notBefore)}\n`;
+    if (c.current === 10) out += `notAfter=${formatTime(c.cert.notAfter)}\n`;
+    if (!quiet) out += 'verify return:1\n';
   }
   return out;
+}
+
+/** print_verify_detail: OK (and the name -verify_hostname matched), or the error's words. */
+function verificationLines(ok: boolean, error: string, hostname: string | undefined): string[] {
+  if (!ok) return [`Verification error: ${error}`];
+  return hostname !== undefined ? ['Verification: OK', `Verified peername: ${hostname}`] : ['Verification: OK'];
 }
 
 function tlsErrorLine(e: Error & { code?: string }): string {
@@ -210,7 +252,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
 
   // OpenSSL 3.0's s_client says this whenever no -servername (or -noservername) was given.
   if (value(p, 'servername') === undefined && !flag(p, 'noservername')) await ctx.err("Can't use SSL_get_servername\n");
-  if (!quiet) await ctx.err(verifyTrace(r, sent));
+  await ctx.err(verifyTrace(r, sent, quiet));
   // The last error the verify callback saw is what SSL_get_verify_result reports.
   const final = !r.ok && (r.code === 20 || r.code === 2) && r.depth === 0 ? { code: 21, error: VERIFY_ERRORS[21]! } : { code: r.code, error: r.error };
   if (r.code === 0 || !flag(p, 'verify_return_error')) {
@@ -229,7 +271,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
         `Peer certificate: ${formatName(leaf.subject)}`,
         'Hash used: SHA256',
         `Signature type: ${sigType}`,
-        `Verification: ${r.ok ? 'OK' : final.error}`,
+        ...verificationLines(r.ok, final.error, value(p, 'verify_hostname')),
         ...(tempKeyText ? [`Server Temp Key: ${tempKeyText}`] : []),
         '',
       ].join('\n'),
@@ -252,7 +294,7 @@ export async function sClient(ctx: OpensslContext, args: string[]): Promise<numb
     if (tempKeyText) out += `Server Temp Key: ${tempKeyText}\n`;
     const c = counted();
     out += `---\nSSL handshake has read ${c.read} bytes and written ${c.written} bytes\n`;
-    out += `Verification${r.ok ? ': OK' : ` error: ${final.error}`}\n---\n`;
+    out += `${verificationLines(r.ok, final.error, value(p, 'verify_hostname')).join('\n')}\n---\n`;
     out += `New, ${protocol}, Cipher is ${cipherName}\nServer public key is ${leafKey.bits} bit\n`;
     out += `Secure Renegotiation IS ${protocol === 'TLSv1.3' ? 'NOT ' : ''}supported\nCompression: NONE\nExpansion: NONE\n`;
     out += `${socket.alpnProtocol ? `ALPN protocol: ${socket.alpnProtocol}` : 'No ALPN negotiated'}\n`;
