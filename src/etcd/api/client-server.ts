@@ -212,7 +212,7 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           },
           (t) => {
           t.on('error', () => t.destroy());
-          if (t.alpnProtocol === 'h2') (traffic === 'http' ? h2HttpOnlyServer : grpcTlsServer).emit('connection', t);
+          if (t.alpnProtocol === 'h2') sniffHttp2(t, () => (traffic === 'http' ? h2HttpOnlyServer : grpcTlsServer).emit('connection', t), true);
           else httpServer.emit('connection', t);
           },
         );
