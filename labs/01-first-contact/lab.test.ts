@@ -103,3 +103,21 @@ test('a task that was done and undone says what changed (etcd stopped)', async (
     sandbox.dispose();
   }
 });
+
+test('curl and etcdctl typed right after starting etcd wait for it and get their answer', async () => {
+  // Before: a connection made while etcd was still starting lost the request bytes
+  // (the virtual socket was already flowing), so curl hung for good.
+  const sandbox = await realSandboxProvider.create(lab);
+  const term = new TerminalDriver(sandbox, { host: 'node-1' });
+  try {
+    await term.ready();
+    const health = await term.run('etcd > etcd.log 2>&1 & curl -s -m 8 http://127.0.0.1:2379/health; echo " curl=$?"', { timeoutMs: 12_000 });
+    assert.match(health.output, /\{"health":"true","reason":""\} curl=0\n/);
+    await term.run('kill %1; wait');
+    const get = await term.run('etcd > etcd.log 2>&1 & etcdctl put foo bar; echo "etcdctl=$?"', { timeoutMs: 12_000 });
+    assert.match(get.output, /\nOK\netcdctl=0\n/);
+  } finally {
+    term.close();
+    sandbox.dispose();
+  }
+});

@@ -32,7 +32,9 @@ export class VirtualSocket extends Duplex {
   ) {
     super({ allowHalfOpen: false });
     this.remoteFamily = remote.host.includes(':') ? 'IPv6' : 'IPv4';
-    this.on('data', () => this.touch());
+    // No 'data' listener here (deliver() touches the idle timer): one would switch the
+    // socket to flowing mode at once, and bytes that arrive before its owner starts
+    // reading (a request sent while etcd is still starting) would be lost.
   }
 
   get remoteAddress(): string {
