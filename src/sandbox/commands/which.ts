@@ -9,8 +9,11 @@ export const which: Command = {
   async run(ctx) {
     let all = false;
     const names: string[] = [];
+    let options = true;
     for (const a of ctx.argv.slice(1)) {
-      if (names.length === 0 && /^-[a-zA-Z]+$/.test(a)) {
+      if (options && a === '--') options = false;
+      else if (options && names.length === 0 && /^-./.test(a)) {
+        // The script's getopts takes --help letter by letter: '-' is the illegal option.
         for (const f of a.slice(1)) {
           if (f === 'a') all = true;
           else {
