@@ -23,6 +23,8 @@ export interface ProcessRecord extends ProcessInfo {
   /** Run when the process ends, however it ends (close listeners and sockets). */
   readonly cleanups: (() => void)[];
   ended: boolean;
+  /** Bytes written to stdout and stderr, wherever they go (terminal, pipe, file, /dev/null). */
+  bytesWritten: number;
   finish(status: number): void;
   readonly exited: Promise<number>;
 }
@@ -109,6 +111,11 @@ export class ProcessTable {
         (err: unknown) => {
           if (rec.signalled) return rec.finish(128 + SIGNAL_NUMBERS[rec.signalled]);
           if (err instanceof BrokenPipeError) return rec.finish(128 + SIGNAL_NUMBERS.SIGPIPE);
+          if (err instanceof OutputLimitError) {
+            rec.bytesWritten = Number.NEGATIVE_INFINITY; // let the one last message through
+            Promise.resolve(ctx.stderr.write(`${ctx.argv[0] ?? command.name}: ${err.message}\n`)).catch(() => {});
+            return rec.finish(128 + 25); // SIGXFSZ, as RLIMIT_FSIZE ends a writer
+          }
           // A program bug must not take the host down: report it the way a crashed program would.
           const msg = err instanceof Error ? err.message : String(err);
           Promise.resolve(ctx.stderr.write(`${ctx.argv[0] ?? command.name}: ${msg}\n`)).catch(() => {});
@@ -136,6 +143,7 @@ export class ProcessTable {
       controller: new AbortController(),
       cleanups: [],
       ended: false,
+      bytesWritten: 0,
       exited,
       finish: (status) => {
         if (rec.ended) return;
@@ -194,10 +202,26 @@ function withMethod<T extends object>(target: T, name: string, fn: unknown): T {
   });
 }
 
-/** Output that refuses writes once the process has ended (so a SIGKILLed loop stops). */
+/**
+ * A program's output budget. Programs are not charged for CPU time (they are async JS);
+ * what a runaway program (`yes > /dev/null`, `cat /dev/zero | grep x`) does grow is its
+ * output, so that is what stops it — like RLIMIT_FSIZE stops a writer with SIGXFSZ.
+ */
+export const OUTPUT_BYTES_PER_PROCESS = 256 * 1024 * 1024;
+
+/** Thrown into a program that wrote more than OUTPUT_BYTES_PER_PROCESS; it ends with status 153. */
+export class OutputLimitError extends Error {
+  constructor() {
+    super(`output limit of the sandbox reached (${OUTPUT_BYTES_PER_PROCESS / 1024 / 1024} MiB per process); stopped`);
+  }
+}
+
+/** Output that refuses writes once the process has ended (so a SIGKILLed loop stops) or its budget is spent. */
 export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream {
   return withMethod(out, 'write', (chunk: string | Uint8Array) => {
     if (rec.ended) throw new ProcessGoneError();
+    rec.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (rec.bytesWritten > OUTPUT_BYTES_PER_PROCESS) throw new OutputLimitError();
     return out.write(chunk);
   });
 }
