@@ -52,6 +52,7 @@ test('the reference solution passes every check, and the terminal shows what etc
     assert.match(out, /Failed to get the status of endpoint 10\.0\.0\.11:2379 \(context deadline exceeded\)/);
     assert.match(out, /Error: context deadline exceeded/); // the write without a quorum
     assert.match(out, /etcdserver: no leader/); // endpoint status of the survivor
+    assert.match(out, /\n\{"health":"false","reason":"RAFT NO LEADER"\}/); // its health endpoint
     for (const task of lab.tasks) {
       const r = await runOneCheck(task, ctx);
       assert.ok(r.ok, `${task.id} failed after the solution: ${r.message}`);

@@ -219,6 +219,7 @@ const lab: LabDefinition = {
     'sleep 2',
     'ssh node-3 etcdctl put two-down nope --command-timeout=2s',
     'ssh node-3 etcdctl get greeting --consistency=s',
+    'ssh node-3 curl -s http://127.0.0.1:2379/health',
     'etcdctl --endpoints=$ENDPOINTS endpoint status -w table',
     // Back to a majority: node-1 restarts from its data directory.
     `${memberCommand(1)} > etcd.log 2>&1 &`,

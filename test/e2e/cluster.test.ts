@@ -151,6 +151,7 @@ test('lesson 04 in Chromium: three hosts form a cluster, lose one, lose quorum, 
   assert.match(failed, /^Error: context deadline exceeded$/m);
   assert.match(await type(page, 'node-3', 'echo $?'), /^1$/m);
   assert.match(await type(page, 'node-3', 'etcdctl get greeting --consistency=s'), /^greeting\nhello from node-1$/m);
+  assert.match(await type(page, 'node-3', 'curl http://127.0.0.1:2379/health'), /^\{"health":"false","reason":"RAFT NO LEADER"\}$/m);
   const lonely = await type(page, 'node-3', 'etcdctl endpoint status -w table');
   assert.match(lonely, /\| etcdserver: no leader \|/);
 
