@@ -103,9 +103,12 @@ async function makeCluster(kind: 'ours' | 'real', dir: string): Promise<Cluster>
       if (kind === 'real') {
         const p: ChildProcess = spawn(ETCD, args, { stdio: 'ignore' });
         m.stop = async () => {
-          if (p.exitCode !== null) return;
+          if (p.exitCode !== null || p.signalCode !== null) return;
+          const gone = new Promise((r) => p.once('exit', r));
           p.kill('SIGTERM');
-          await new Promise((r) => p.once('exit', r));
+          const late = setTimeout(() => p.kill('SIGKILL'), 5000);
+          await gone;
+          clearTimeout(late);
         };
         return;
       }
@@ -145,7 +148,8 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of [ours, real]) for (const m of c?.members ?? []) await m.stop();
+  // Real members first (separate processes must not outlive the test), each on its own.
+  for (const c of [real, ours]) for (const m of c?.members ?? []) await m.stop().catch(() => undefined);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
