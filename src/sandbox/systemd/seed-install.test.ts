@@ -70,18 +70,7 @@ async function installAndCheck(download: string) {
 
 it("the seed's install commands work verbatim (download with wget)", { timeout: 60_000 }, () => installAndCheck(WGET));
 
-it(
-  "the seed's install commands work verbatim (curl -fsSLO)",
-  {
-    timeout: 60_000,
-    // curl landed but cannot reach the virtual network yet: src/sandbox/commands/curl.ts passes
-    // `agent: false` to http.request, so node ignores createConnection and dials real localhost
-    // ("curl: (52) Empty reply from server"); and -LO names the file after the redirect target
-    // instead of the URL given (real curl saves etcd-v3.6.4-linux-amd64.tar.gz). Unskip when fixed.
-    skip: 'waiting for curl fixes (curl.ts: agent:false; -O name after -L)',
-  },
-  () => installAndCheck(CURL),
-);
+it("the seed's install commands work verbatim (curl -fsSLO)", { timeout: 60_000 }, () => installAndCheck(CURL));
 
 it(
   'etcdctl completion bash | sudo tee /etc/bash_completion.d/etcdctl',
