@@ -1,71 +1,27 @@
 // Lesson 01 in a real browser, as a learner does it: type the lesson's commands into
 // the terminal, watch the task cards turn green, reload, reset.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (CI installs Debian's chromium)`;
+const skip = chromiumMissing;
 
-let server: ChildProcess | undefined;
+let lab: LabServer | undefined;
 let baseUrl = '';
-let dataDir = '';
 let browser: Browser | undefined;
-let serverLog = '';
 
 before(async () => {
   if (skip) return;
-  dataDir = mkdtempSync(path.join(tmpdir(), 'hwlab-e2e-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/lab-server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lab server did not start:\n${serverLog}`)), 60_000);
-    server!.stdout!.on('data', (d: Buffer) => {
-      serverLog += d.toString();
-      const m = /serving .* on (http:\/\/[\d.]+:\d+)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    server!.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server!.on('exit', (code) => reject(new Error(`lab server exited with ${code}:\n${serverLog}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  lab = await startLabServer();
+  baseUrl = lab.baseUrl;
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server!.once('exit', r));
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await lab?.stop();
 });
-
-const terminalText = (page: Page) => page.evaluate(() => window.hardwayLab?.terminalText() ?? '');
-
-async function waitForTerminal(page: Page, re: RegExp, timeout = 15_000): Promise<string> {
-  try {
-    await page.waitForFunction((src) => new RegExp(src).test(window.hardwayLab?.terminalText() ?? ''), re.source, { timeout, polling: 100 });
-  } catch {
-    assert.fail(`terminal never showed ${re}; it shows:\n${await terminalText(page)}`);
-  }
-  return terminalText(page);
-}
 
 /** Types a line as a learner would and waits for the prompt to come back. */
 async function typeLine(page: Page, line: string, expect?: RegExp): Promise<void> {

@@ -2,87 +2,35 @@
 // typed verbatim into the terminal — continuation lines and heredocs line by line, one
 // heredoc pasted with the lesson's Run button — until every task card says passed.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
 import { missingPrograms } from '../../labs/common/lab-testing.ts';
 import lab02, { INSTALL_LINES } from '../../labs/02-install-etcd/lab.ts';
 import lab03, { TLS_LINES } from '../../labs/03-tls-and-mtls/lab.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const missing = missingPrograms(['etcd', 'etcdctl', 'curl']);
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is missing (CI installs Debian's chromium)`
+const skip = chromiumMissing
+  ? chromiumMissing
   : missing.length && !process.env.HWLAB_E2E_FORCE
     ? `waiting for ${missing.join(', ')} in the program registry (etcd and etcdctl/curl engineers)`
     : false;
 
-let server: ChildProcess | undefined;
+let lab: LabServer | undefined;
 let baseUrl = '';
-let dataDir = '';
 let browser: Browser | undefined;
-let serverLog = '';
 
 before(async () => {
   if (skip) return;
-  dataDir = mkdtempSync(path.join(tmpdir(), 'hwlab-e2e-'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/cli/lab-server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lab server did not start:\n${serverLog}`)), 60_000);
-    server!.stdout!.on('data', (d: Buffer) => {
-      serverLog += d.toString();
-      const m = /serving .* on (http:\/\/[\d.]+:\d+)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    server!.stderr!.on('data', (d: Buffer) => (serverLog += d.toString()));
-    server!.on('exit', (code) => reject(new Error(`lab server exited with ${code}:\n${serverLog}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  lab = await startLabServer();
+  baseUrl = lab.baseUrl;
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server!.once('exit', r));
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await lab?.stop();
 });
-
-const terminalText = (page: Page) => page.evaluate(() => window.hardwayLab?.terminalText() ?? '');
-
-async function waitForTerminal(page: Page, re: RegExp, timeout = 15_000): Promise<string> {
-  try {
-    // Long output lines wrap at the terminal's width: match the text as shown, or with the wraps undone.
-    await page.waitForFunction(
-      (src) => {
-        const text = window.hardwayLab?.terminalText() ?? '';
-        return new RegExp(src).test(text) || new RegExp(src).test(text.replace(/\n/g, ''));
-      },
-      re.source,
-      { timeout, polling: 100 },
-    );
-  } catch {
-    assert.fail(`terminal never showed ${re}; it shows:\n${(await terminalText(page)).slice(-4000)}`);
-  }
-  return terminalText(page);
-}
 
 /**
  * Types one line as a learner would, presses Enter, and waits for a prompt: the shell's

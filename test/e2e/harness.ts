@@ -1,0 +1,84 @@
+// What every browser test needs: the lab server as a learner's machine would run it (its
+// own process, a fresh data dir), Debian's Chromium driven by playwright-core, and a way
+// to read the terminal as the learner sees it.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A reason to skip when Debian's chromium is not installed (CI installs it). */
+export const chromiumMissing: string | false = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (CI installs Debian's chromium)`;
+
+export interface LabServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `src/cli/lab-server.ts` on a free port with a temporary DATA_DIR. */
+export async function startLabServer(): Promise<LabServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hwlab-e2e-'));
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/lab-server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lab server did not start:\n${log}`)), 60_000);
+    server.stdout!.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /serving .* on (http:\/\/[\d.]+:\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    server.on('exit', (code) => reject(new Error(`lab server exited with ${code}:\n${log}`)));
+  });
+  return {
+    baseUrl,
+    async stop() {
+      if (server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((r) => server.once('exit', r));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium with the flags this closed network needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** The active terminal's text (the web app exposes it on window for tests). */
+export const terminalText = (page: Page): Promise<string> => page.evaluate(() => window.hardwayLab?.terminalText() ?? '');
+
+/** Waits until the terminal shows `re` (long lines may wrap: the text with wraps undone counts too). */
+export async function waitForTerminal(page: Page, re: RegExp, timeout = 15_000): Promise<string> {
+  try {
+    await page.waitForFunction(
+      (src) => {
+        const text = window.hardwayLab?.terminalText() ?? '';
+        return new RegExp(src).test(text) || new RegExp(src).test(text.replace(/\n/g, ''));
+      },
+      re.source,
+      { timeout, polling: 100 },
+    );
+  } catch {
+    assert.fail(`terminal never showed ${re}; it shows:\n${(await terminalText(page)).slice(-4000)}`);
+  }
+  return terminalText(page);
+}
