@@ -136,6 +136,9 @@ test(
       await typeLines(term, TLS_WITHOUT_ETCDCTL);
       const r = await term.run('curl --cacert /etc/etcd/pki/ca.crt https://127.0.0.1:2379/health');
       assert.match(r.output, /curl: \(56\) OpenSSL SSL_read: OpenSSL\/3\.0\.\d+: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\n/);
+      // etcd's log names the client's address, as Go's does from the TCP connection.
+      const log = await term.run('sudo journalctl -u etcd -n 20 --no-pager -o cat | grep "rejected connection"');
+      assert.match(log.output, /"remote-addr":"127\.0\.0\.1:\d+".*tls: client didn't provide a certificate/);
     } finally {
       term.close();
       sandbox.dispose();

@@ -217,9 +217,11 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           },
         );
         tlsServer.on('tlsClientError', (e: Error, t: tls.TLSSocket) => {
-          const raw = t as tls.TLSSocket & { _parent?: { remoteAddress?: string; remotePort?: number } };
-          const host = t.remoteAddress ?? raw._parent?.remoteAddress ?? '';
-          const port = t.remotePort ?? raw._parent?.remotePort ?? 0;
+          // Over a JS stream (the virtual network) node:tls knows no peer address; the stream
+          // under its handle (JSStreamSocket.stream) is our socket, which does.
+          const under = (t as unknown as { _handle?: { _parentWrap?: { stream?: { remoteAddress?: string; remotePort?: number } } } })._handle?._parentWrap?.stream;
+          const host = t.remoteAddress ?? under?.remoteAddress ?? '';
+          const port = t.remotePort ?? under?.remotePort ?? 0;
           const peer = safePeerCert(t);
           const error = /PEER_DID_NOT_RETURN_A_CERTIFICATE|peer did not return a certificate/i.test(`${(e as { code?: string }).code} ${e.message}`) || (material.clientCertAuth && !peer && /certificate/i.test(e.message))
             ? "tls: client didn't provide a certificate"
