@@ -10,6 +10,8 @@ import { basename, isFsError, resolvePath, type FileSystem } from '../../platfor
 import { NetError } from '../../platform/network.ts';
 import { VERIFY_ERRORS } from '../../pki/index.ts';
 import type { Command, CommandContext } from '../types.ts';
+import { CurlError, parseOptions, parseUrl, port, UsageError, type Options } from './curl-options.ts';
+import { METER_HEAD, meterLine } from './curl-meter.ts';
 
 const VERSION = '7.88.1';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -41,152 +43,6 @@ Release-Date: 2023-02-20, security patched: 7.88.1-10+deb12u12
 Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp
 Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerberos Largefile libz NTLM NTLM_WB PSL SPNEGO SSL threadsafe TLS-SRP UnixSockets zstd
 `;
-
-/** An error curl reports as "curl: (code) message". */
-class CurlError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly extra = '',
-  ) {
-    super(message);
-  }
-}
-
-interface Options {
-  urls: string[];
-  silent: boolean;
-  showError: boolean;
-  fail: boolean;
-  failWithBody: boolean;
-  location: boolean;
-  output?: string;
-  remoteName: boolean;
-  method?: string;
-  data: string[];
-  headers: string[];
-  insecure: boolean;
-  include: boolean;
-  head: boolean;
-  verbose: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  connectTimeoutMs?: number;
-  maxTimeMs?: number;
-  writeOut?: string;
-  userAgent?: string;
-  user?: string;
-  maxRedirs: number;
-  help: boolean;
-  version: boolean;
-}
-
-// Options taking an argument, by long name, with their short letter.
-const WITH_ARG: Record<string, string | undefined> = {
-  data: 'd', 'data-raw': undefined, 'data-binary': undefined, 'data-ascii': undefined, 'data-urlencode': undefined,
-  output: 'o', request: 'X', header: 'H', cacert: undefined, cert: 'E', key: undefined, 'connect-timeout': undefined,
-  'max-time': 'm', 'write-out': 'w', 'user-agent': 'A', user: 'u', 'max-redirs': undefined, 'cert-type': undefined, 'key-type': undefined,
-  capath: undefined, resolve: undefined, retry: undefined, 'retry-delay': undefined, 'retry-max-time': undefined,
-};
-const FLAGS: Record<string, string | undefined> = {
-  silent: 's', 'show-error': 'S', fail: 'f', 'fail-with-body': undefined, location: 'L', 'remote-name': 'O', insecure: 'k',
-  include: 'i', head: 'I', verbose: 'v', help: 'h', version: 'V', 'no-progress-meter': undefined, http1: undefined,
-  'http1.1': undefined, compressed: undefined, 'progress-bar': '#', 'no-buffer': 'N', globoff: 'g', 'fail-early': undefined,
-};
-const SHORT: Record<string, { name: string; arg: boolean }> = {};
-for (const [n, s] of Object.entries(WITH_ARG)) if (s) SHORT[s] = { name: n, arg: true };
-for (const [n, s] of Object.entries(FLAGS)) if (s) SHORT[s] = { name: n, arg: false };
-
-class UsageError extends Error {}
-
-function parseOptions(argv: string[]): Options {
-  const o: Options = {
-    urls: [], silent: false, showError: false, fail: false, failWithBody: false, location: false, remoteName: false,
-    data: [], headers: [], insecure: false, include: false, head: false, verbose: false, maxRedirs: 50, help: false, version: false,
-  };
-  const apply = (name: string, value?: string) => {
-    const v = value ?? '';
-    const seconds = (s: string) => {
-      const n = Number(s);
-      if (!Number.isFinite(n) || s.trim() === '') throw new UsageError(`curl: option --${name}: expected a proper numerical parameter\n`);
-      return n * 1000;
-    };
-    switch (name) {
-      case 'silent': o.silent = true; break;
-      case 'show-error': o.showError = true; break;
-      case 'fail': o.fail = true; break;
-      case 'fail-with-body': o.failWithBody = true; break;
-      case 'location': o.location = true; break;
-      case 'remote-name': o.remoteName = true; break;
-      case 'insecure': o.insecure = true; break;
-      case 'include': o.include = true; break;
-      case 'head': o.head = true; break;
-      case 'verbose': o.verbose = true; break;
-      case 'help': o.help = true; break;
-      case 'version': o.version = true; break;
-      case 'data': case 'data-ascii': o.data.push('@' === v[0] ? v : `=${v}`); break;
-      case 'data-raw': o.data.push(`=${v}`); break;
-      case 'data-binary': o.data.push(v[0] === '@' ? `B${v}` : `=${v}`); break;
-      case 'data-urlencode': o.data.push(`=${encodeURIComponent(v)}`); break;
-      case 'output': o.output = v; break;
-      case 'request': o.method = v; break;
-      case 'header': o.headers.push(v); break;
-      case 'cacert': o.cacert = v; break;
-      case 'cert': o.cert = v; break;
-      case 'key': o.key = v; break;
-      case 'connect-timeout': o.connectTimeoutMs = seconds(v); break;
-      case 'max-time': o.maxTimeMs = seconds(v); break;
-      case 'write-out': o.writeOut = v; break;
-      case 'user-agent': o.userAgent = v; break;
-      case 'user': o.user = v; break;
-      case 'max-redirs': o.maxRedirs = Number(v); break;
-      default: break; // accepted and without effect here (--compressed, --http1.1, -g …)
-    }
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--') && a.length > 2) {
-      let name = a.slice(2);
-      if (name.startsWith('no-') && name.slice(3) in FLAGS) continue;
-      if (name in FLAGS) apply(name);
-      else if (name in WITH_ARG) {
-        if (i + 1 >= argv.length) throw new UsageError(`curl: option ${a}: requires parameter\n`);
-        apply(name, argv[++i]);
-      } else throw new UsageError(`curl: option ${a}: is unknown\n`);
-      name = '';
-    } else if (a.startsWith('-') && a.length > 1) {
-      for (let j = 1; j < a.length; j++) {
-        const s = SHORT[a[j]!];
-        if (!s) throw new UsageError(`curl: option ${a}: is unknown\n`);
-        if (!s.arg) {
-          apply(s.name);
-          continue;
-        }
-        if (j + 1 < a.length) apply(s.name, a.slice(j + 1));
-        else if (i + 1 < argv.length) apply(s.name, argv[++i]);
-        else throw new UsageError(`curl: option -${a[j]}: requires parameter\n`);
-        break;
-      }
-    } else o.urls.push(a);
-  }
-  return o;
-}
-
-/** curl's own URL handling: no scheme means http://. */
-function parseUrl(raw: string): URL {
-  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(raw) ? raw : `http://${raw}`;
-  let u: URL;
-  try {
-    u = new URL(withScheme);
-  } catch {
-    throw new CurlError(3, 'URL using bad/illegal format or missing URL');
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new CurlError(1, `Protocol "${u.protocol.slice(0, -1)}" not supported or disabled in libcurl`);
-  return u;
-}
-
-const port = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
 
 interface Transfer {
   status: number;
@@ -413,30 +269,6 @@ function headerBlock(t: Transfer): string {
   for (let i = 0; i + 1 < t.rawHeaders.length; i += 2) s += `${t.rawHeaders[i]}: ${t.rawHeaders[i + 1]}\r\n`;
   return s + '\r\n';
 }
-
-/** curl's max5data: a byte count in at most five characters. */
-function size5(n: number): string {
-  if (n < 100000) return String(n).padStart(5);
-  if (n < 10000 * 1024) return `${Math.floor(n / 1024)}k`.padStart(5);
-  if (n < 100 * 1024 * 1024) return `${Math.floor(n / 1048576)}.${Math.floor((n % 1048576) / 104858)}M`.padStart(5);
-  return `${Math.floor(n / 1048576)}M`.padStart(5);
-}
-
-function timeStr(seconds: number): string {
-  if (seconds <= 0) return '--:--:--';
-  const s = Math.floor(seconds);
-  return `${String(Math.floor(s / 3600)).padStart(2)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
-
-function meterLine(total: number, got: number, up: number, secs: number): string {
-  const pct = (a: number, b: number) => String(b > 0 ? Math.floor((a * 100) / b) : 0).padStart(3);
-  const speed = secs > 0 ? Math.floor(got / secs) : got * 1000;
-  return `${pct(got, total)} ${size5(total)}  ${pct(got, total)} ${size5(got)}  ${pct(up, up)} ${size5(up)}  ${size5(speed)}  ${size5(0)} --:--:-- ${timeStr(secs)} --:--:-- ${size5(speed)}`;
-}
-
-const METER_HEAD = `  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current
-                                 Dload  Upload   Total   Spent    Left  Speed
-`;
 
 function writeOut(fmt: string, t: Transfer | undefined, secs: number, err?: CurlError): string {
   const vars: Record<string, string> = {
