@@ -44,6 +44,24 @@ function single(seed = 1) {
   return { clock, disks, opts };
 }
 
+/** Three members a, b, c on one simulated clock; `snapshots` makes them snapshot and compact often. */
+function trio(seed: number, o: { snapshots?: boolean } = {}) {
+  const clock = new SimClock();
+  const disks = new Map<string, SimFileSystem>();
+  const network = new InMemoryPeerNetwork(clock, 2);
+  const logs: Record<string, string[]> = {};
+  const opts: InProcessClusterOptions = {
+    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
+    clock,
+    random: new SeededRandom(seed),
+    network,
+    ...(o.snapshots ? { snapshotCount: 20, snapshotCatchUpEntries: 5 } : {}),
+    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
+    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
+  };
+  return { clock, disks, network, logs, opts };
+}
+
 test('single member: elects itself, put/get, ids as real etcd', async () => {
   const { clock, opts } = single();
   const { servers } = await startInProcessCluster(opts);
@@ -126,16 +144,7 @@ test('lease: granted id carries the member prefix; expiry is revoked by the lead
 });
 
 test('three members: elect, replicate, lose quorum (timeout), recover with data intact', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(7),
-    network,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-  };
+  const { clock, disks, network, logs, opts } = trio(7);
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
@@ -204,20 +213,7 @@ test('a wall-clock jump does not expire leases', async () => {
 });
 
 test('a follower that fell behind a compacted log catches up from a snapshot', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(11),
-    network,
-    snapshotCount: 20,
-    snapshotCatchUpEntries: 5,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
-  };
-  const logs: Record<string, string[]> = {};
+  const { clock, disks, network, logs, opts } = trio(11, { snapshots: true });
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
@@ -249,16 +245,7 @@ test('a follower that fell behind a compacted log catches up from a snapshot', a
 });
 
 test('membership: add a learner, refuse to promote it before it caught up, update peer URLs, remove', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(12),
-    network,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-  };
+  const { clock, disks, network, logs, opts } = trio(12);
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
@@ -353,20 +340,7 @@ test("raft's configuration lines print member ids in decimal, as etcd does", asy
 });
 
 test('a snapshot lost on its way to a follower is sent again (the leader hears of the loss)', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const logs: Record<string, string[]> = {};
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(13),
-    network,
-    snapshotCount: 20,
-    snapshotCatchUpEntries: 5,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
-  };
+  const { clock, disks, network, logs, opts } = trio(13, { snapshots: true });
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
@@ -387,20 +361,7 @@ test('a snapshot lost on its way to a follower is sent again (the leader hears o
 });
 
 test('a member added after a snapshot and log compaction catches up from a snapshot of the current state', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const logs: Record<string, string[]> = {};
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(14),
-    network,
-    snapshotCount: 20,
-    snapshotCatchUpEntries: 5,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
-  };
+  const { clock, disks, network, logs, opts } = trio(14, { snapshots: true });
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
@@ -428,18 +389,7 @@ test('a member added after a snapshot and log compaction catches up from a snaps
 });
 
 test('a member removed while it was down is refused by its peers when it comes back, and stops for good', async () => {
-  const clock = new SimClock();
-  const disks = new Map<string, SimFileSystem>();
-  const network = new InMemoryPeerNetwork(clock, 2);
-  const logs: Record<string, string[]> = {};
-  const opts: InProcessClusterOptions = {
-    members: [{ name: 'a' }, { name: 'b' }, { name: 'c' }],
-    clock,
-    random: new SeededRandom(15),
-    network,
-    fsFor: (n) => disks.get(n) ?? (disks.set(n, new SimFileSystem()), disks.get(n)!),
-    logSink: (n) => ({ write: (l: string) => void (logs[n] ??= []).push(l) }),
-  };
+  const { clock, disks, network, logs, opts } = trio(15);
   const { servers } = await startInProcessCluster(opts);
   const all = [...servers.values()];
   await run(clock, Promise.all(all.map((s) => s.readyNotify())));
