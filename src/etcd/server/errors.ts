@@ -39,6 +39,10 @@ const err = (code: GrpcCodeName, message: string) => () => new ServerError(code,
 export const Errors = {
   stopped: err('Unavailable', 'etcdserver: server stopped'),
   canceled: err('Canceled', 'etcdserver: request canceled'),
+  /** Go's context.DeadlineExceeded, as gRPC reports a context error (status.FromContextError). */
+  contextDeadlineExceeded: err('DeadlineExceeded', 'context deadline exceeded'),
+  /** Go's context.Canceled. */
+  contextCanceled: err('Canceled', 'context canceled'),
   timeout: err('Unavailable', 'etcdserver: request timed out'),
   timeoutDueToLeaderFail: err('Unavailable', 'etcdserver: request timed out, possibly due to previous leader failure'),
   timeoutDueToConnectionLost: err('Unavailable', 'etcdserver: request timed out, possibly due to connection lost'),

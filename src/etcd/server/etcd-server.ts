@@ -1,6 +1,8 @@
 // EtcdServer: the client-facing operations (etcd's KV, Lease, Cluster and Maintenance
 // services plus /health) on top of the raft member in server-core.ts. The HTTP gateway,
 // the gRPC-less sandbox clients and the deterministic simulation all call these methods.
+// Each request that waits on raft takes an optional AbortSignal: the client's context
+// (deadline or cancel, see request-context.ts).
 import type {
   CompactionRequest,
   CompactionResponse,
@@ -88,26 +90,26 @@ export class EtcdServer extends EtcdServerMembership {
   // ---------------------------------------------------------------- KV
 
   /** Linearizable unless req.serializable: waits for a ReadIndex round first. */
-  async range(req: RangeRequest): Promise<WithHeader<RangeResponse>> {
-    if (!req.serializable) await this.linearizableReadNotify();
+  async range(req: RangeRequest, signal?: AbortSignal): Promise<WithHeader<RangeResponse>> {
+    if (!req.serializable) await this.linearizableReadNotify(signal);
     return this.withHeader(this.store.range(req));
   }
 
-  async put(req: PutRequest): Promise<WithHeader<PutResponse>> {
-    return this.withHeader(this.expect(await this.propose({ put: req }), 'put'));
+  async put(req: PutRequest, signal?: AbortSignal): Promise<WithHeader<PutResponse>> {
+    return this.withHeader(this.expect(await this.propose({ put: req }, signal), 'put'));
   }
 
-  async deleteRange(req: DeleteRangeRequest): Promise<WithHeader<DeleteRangeResponse>> {
-    return this.withHeader(this.expect(await this.propose({ deleteRange: req }), 'deleteRange'));
+  async deleteRange(req: DeleteRangeRequest, signal?: AbortSignal): Promise<WithHeader<DeleteRangeResponse>> {
+    return this.withHeader(this.expect(await this.propose({ deleteRange: req }, signal), 'deleteRange'));
   }
 
-  async txn(req: TxnRequest): Promise<WithHeader<TxnResponse>> {
-    return this.withHeader(this.expect(await this.propose({ txn: req }), 'txn'));
+  async txn(req: TxnRequest, signal?: AbortSignal): Promise<WithHeader<TxnResponse>> {
+    return this.withHeader(this.expect(await this.propose({ txn: req }, signal), 'txn'));
   }
 
   /** With physical, answers once the compaction is done (it is synchronous here). */
-  async compact(req: CompactionRequest): Promise<WithHeader<CompactionResponse>> {
-    return this.withHeader(this.expect(await this.propose({ compaction: req }), 'compaction'));
+  async compact(req: CompactionRequest, signal?: AbortSignal): Promise<WithHeader<CompactionResponse>> {
+    return this.withHeader(this.expect(await this.propose({ compaction: req }, signal), 'compaction'));
   }
 
   /**
@@ -146,51 +148,51 @@ export class EtcdServer extends EtcdServerMembership {
 
   // ---------------------------------------------------------------- Lease
 
-  async leaseGrant(ttl: number, id = ''): Promise<WithHeader<LeaseGrantResponse>> {
+  async leaseGrant(ttl: number, id = '', signal?: AbortSignal): Promise<WithHeader<LeaseGrantResponse>> {
     let leaseId = id === '0' ? '' : id;
     while (leaseId === '') {
       const v = hexToId(this.nextId()) & ((1n << 63n) - 1n);
       if (v !== 0n) leaseId = idToHex(v);
     }
-    return this.withHeader(this.expect(await this.propose({ leaseGrant: { ttl, id: leaseId } }), 'leaseGrant'));
+    return this.withHeader(this.expect(await this.propose({ leaseGrant: { ttl, id: leaseId } }, signal), 'leaseGrant'));
   }
 
-  async leaseRevoke(id: string): Promise<WithHeader<LeaseRevokeResponse>> {
-    return this.withHeader(this.expect(await this.propose({ leaseRevoke: { id } }), 'leaseRevoke'));
+  async leaseRevoke(id: string, signal?: AbortSignal): Promise<WithHeader<LeaseRevokeResponse>> {
+    return this.withHeader(this.expect(await this.propose({ leaseRevoke: { id } }, signal), 'leaseRevoke'));
   }
 
   /** One keep-alive: the renewed TTL in seconds, 0 when the lease is gone (as etcd answers). */
-  async leaseKeepAlive(id: string): Promise<{ header: ServerHeader; id: string; ttl: number }> {
-    const r = this.expect(await this.propose({ leaseRenew: { id } }), 'leaseRenew');
+  async leaseKeepAlive(id: string, signal?: AbortSignal): Promise<{ header: ServerHeader; id: string; ttl: number }> {
+    const r = this.expect(await this.propose({ leaseRenew: { id } }, signal), 'leaseRenew');
     return { header: this.header(), id, ttl: r.ttl };
   }
 
-  async leaseTimeToLive(req: LeaseTimeToLiveRequest): Promise<WithHeader<LeaseTimeToLiveResponse>> {
-    await this.linearizableReadNotify();
+  async leaseTimeToLive(req: LeaseTimeToLiveRequest, signal?: AbortSignal): Promise<WithHeader<LeaseTimeToLiveResponse>> {
+    await this.linearizableReadNotify(signal);
     return this.withHeader(this.store.leaseTimeToLive(req, this.leaseNow()));
   }
 
-  async leaseLeases(): Promise<WithHeader<LeaseLeasesResponse>> {
-    await this.linearizableReadNotify();
+  async leaseLeases(signal?: AbortSignal): Promise<WithHeader<LeaseLeasesResponse>> {
+    await this.linearizableReadNotify(signal);
     return this.withHeader(this.store.leaseLeases());
   }
 
   // ---------------------------------------------------------------- Cluster
 
   /** etcd 3.6 answers member list linearizably unless asked otherwise. */
-  async memberList(linearizable = true): Promise<{ header: ServerHeader; members: Member[] }> {
-    if (linearizable) await this.linearizableReadNotify();
+  async memberList(linearizable = true, signal?: AbortSignal): Promise<{ header: ServerHeader; members: Member[] }> {
+    if (linearizable) await this.linearizableReadNotify(signal);
     return { header: this.header(), members: this.cluster.list() };
   }
 
-  async memberAddRequest(peerUrls: string[], isLearner = false): Promise<{ header: ServerHeader; member: Member; members: Member[] }> {
+  async memberAddRequest(peerUrls: string[], isLearner = false, signal?: AbortSignal): Promise<{ header: ServerHeader; member: Member; members: Member[] }> {
     if (peerUrls.length === 0) throw Errors.memberBadUrls();
-    const { member, members } = await this.memberAdd(peerUrls, isLearner);
+    const { member, members } = await this.memberAdd(peerUrls, isLearner, signal);
     return { header: this.header(), member, members };
   }
 
-  async memberRemoveRequest(id: string): Promise<{ header: ServerHeader; members: Member[] }> {
-    const members = await this.memberRemove(id);
+  async memberRemoveRequest(id: string, signal?: AbortSignal): Promise<{ header: ServerHeader; members: Member[] }> {
+    const members = await this.memberRemove(id, signal);
     return { header: this.header(), members };
   }
 
@@ -235,22 +237,22 @@ export class EtcdServer extends EtcdServerMembership {
    * etcd's Alarm call: GET lists the raised alarms; ACTIVATE/DEACTIVATE go through raft.
    * A memberId of '' and alarm NONE match every member and alarm.
    */
-  async alarm(action: 'GET' | 'ACTIVATE' | 'DEACTIVATE', memberId = '', alarm: AlarmType = 'NONE'): Promise<{ header: ServerHeader; alarms: AlarmMember[] }> {
+  async alarm(action: 'GET' | 'ACTIVATE' | 'DEACTIVATE', memberId = '', alarm: AlarmType = 'NONE', signal?: AbortSignal): Promise<{ header: ServerHeader; alarms: AlarmMember[] }> {
     if (action === 'GET') {
       const alarms = this.cluster.alarms.filter((a) => (memberId === '' || a.memberId === memberId) && (alarm === 'NONE' || a.alarm === alarm));
       return { header: this.header(), alarms };
     }
-    const r = await this.propose({ alarm: { action, memberId, alarm } });
+    const r = await this.propose({ alarm: { action, memberId, alarm } }, signal);
     return { header: this.header(), alarms: 'alarms' in r ? r.alarms : [] };
   }
 
   /** /health as etcd 3.6 computes it: alarms, then leader, then a range through raft. */
-  async health(serializable = false): Promise<HealthResult> {
+  async health(serializable = false, signal?: AbortSignal): Promise<HealthResult> {
     const alarm = this.cluster.alarms[0];
     if (alarm) return { health: false, reason: `ALARM ${alarm.alarm}` };
     if (!serializable && this.leader === '') return { health: false, reason: 'RAFT NO LEADER' };
     try {
-      await this.range({ key: new Uint8Array([0]), keysOnly: true, limit: 1, serializable });
+      await this.range({ key: new Uint8Array([0]), keysOnly: true, limit: 1, serializable }, signal);
       return { health: true, reason: '' };
     } catch (e) {
       return { health: false, reason: `RANGE ERROR:${toStatus(e).message}` };

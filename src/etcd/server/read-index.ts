@@ -4,11 +4,13 @@
 // after the request timeout.
 import type { Clock, Cancel } from '../../platform/clock.ts';
 import { Errors } from './errors.ts';
+import { contextErrorOf, whenAborted } from './request-context.ts';
 
 interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
   cancelTimer: Cancel;
+  stopListening: Cancel;
   done: boolean;
 }
 
@@ -27,11 +29,16 @@ export class ReadIndexer {
     private readonly appliedIndex: () => number,
   ) {}
 
-  /** Resolves once the local state machine has applied everything committed before the call. */
-  wait(): Promise<void> {
+  /**
+   * Resolves once the local state machine has applied everything committed before the call.
+   * When the signal fires first, the read stops waiting with the context's error.
+   */
+  wait(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const w: Waiter = { resolve, reject, cancelTimer: () => {}, done: false };
+      if (signal?.aborted) return reject(contextErrorOf(signal));
+      const w: Waiter = { resolve, reject, cancelTimer: () => {}, stopListening: () => {}, done: false };
       w.cancelTimer = this.clock.after(this.timeoutMs, () => this.finish(w, Errors.timeout()));
+      w.stopListening = whenAborted(signal, () => this.finish(w, contextErrorOf(signal!)));
       this.waiting.push(w);
       this.startRound();
     });
@@ -65,6 +72,12 @@ export class ReadIndexer {
   /** Called on every tick: resend an unanswered request. */
   onTick(): void {
     const r = this.round;
+    // A round whose readers all gave up is not worth asking again.
+    if (r && r.waiters.every((w) => w.done)) {
+      this.round = undefined;
+      this.startRound();
+      return;
+    }
     if (r && r.index === undefined && this.clock.monotonic() - r.sentAt >= READ_INDEX_RETRY_MS) {
       r.sentAt = this.clock.monotonic();
       this.send(r.ctx);
@@ -92,6 +105,7 @@ export class ReadIndexer {
     if (w.done) return;
     w.done = true;
     w.cancelTimer();
+    w.stopListening();
     if (err) w.reject(err);
     else w.resolve();
   }

@@ -188,8 +188,6 @@ export abstract class EtcdServerCore {
 
   private onTick(): void {
     if (this.stopped) return;
-    // Proposals held without a leader go once their client has given up (timed out).
-    this.proposals.dropAbandoned();
     this.node.tick();
     this.reads.onTick();
     this.flushPending();

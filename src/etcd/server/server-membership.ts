@@ -6,7 +6,7 @@ import type { Member } from './membership.ts';
 import { computeAddedMemberId, membershipToServerError } from './server-util.ts';
 
 export abstract class EtcdServerMembership extends EtcdServerRequests {
-  async memberAdd(peerUrls: string[], isLearner: boolean): Promise<{ member: Member; members: Member[] }> {
+  async memberAdd(peerUrls: string[], isLearner: boolean, signal?: AbortSignal): Promise<{ member: Member; members: Member[] }> {
     const id = computeAddedMemberId(peerUrls, Math.floor(this.clock.now() / 1000));
     const member: Member = { id, name: '', peerUrls, clientUrls: [], isLearner };
     try {
@@ -17,30 +17,30 @@ export abstract class EtcdServerMembership extends EtcdServerRequests {
     if ((this.opts.strictReconfigCheck ?? true) && !isLearner && !this.hasQuorumAfterAdd()) throw Errors.notEnoughStarted();
     const reqId = this.ids.next();
     const ctx = new TextEncoder().encode(JSON.stringify({ ...member, requestId: reqId }));
-    const r = await this.proposeConf({ type: isLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId);
+    const r = await this.proposeConf({ type: isLearner ? 'ConfChangeAddLearnerNode' : 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId, signal);
     return { member, members: 'confChange' in r ? r.confChange : this.cluster.list() };
   }
 
-  async memberRemove(id: string): Promise<Member[]> {
+  async memberRemove(id: string, signal?: AbortSignal): Promise<Member[]> {
     if (this.cluster.removed.has(id) || !this.cluster.members.has(id)) throw Errors.memberNotFound();
     if ((this.opts.strictReconfigCheck ?? true) && !this.hasQuorumAfterRemove(id)) throw Errors.notEnoughStarted();
     const reqId = this.ids.next();
     const ctx = new TextEncoder().encode(JSON.stringify({ id, name: '', peerUrls: [], clientUrls: [], isLearner: false, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeRemoveNode', nodeId: id, context: ctx }, reqId);
+    const r = await this.proposeConf({ type: 'ConfChangeRemoveNode', nodeId: id, context: ctx }, reqId, signal);
     return 'confChange' in r ? r.confChange : this.cluster.list();
   }
 
-  async memberUpdate(id: string, peerUrls: string[]): Promise<Member[]> {
+  async memberUpdate(id: string, peerUrls: string[], signal?: AbortSignal): Promise<Member[]> {
     const m = this.cluster.members.get(id);
     if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
     const reqId = this.ids.next();
     const ctx = new TextEncoder().encode(JSON.stringify({ ...m, peerUrls, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeUpdateNode', nodeId: id, context: ctx }, reqId);
+    const r = await this.proposeConf({ type: 'ConfChangeUpdateNode', nodeId: id, context: ctx }, reqId, signal);
     return 'confChange' in r ? r.confChange : this.cluster.list();
   }
 
   /** A learner becomes a voter once it has caught up (90% of the leader's log, as etcd asks). */
-  async memberPromote(id: string): Promise<Member[]> {
+  async memberPromote(id: string, signal?: AbortSignal): Promise<Member[]> {
     const m = this.cluster.members.get(id);
     if (this.cluster.removed.has(id) || !m) throw Errors.memberNotFound();
     if (!m.isLearner) throw Errors.memberNotLearner();
@@ -51,7 +51,7 @@ export abstract class EtcdServerMembership extends EtcdServerRequests {
     }
     const reqId = this.ids.next();
     const ctx = new TextEncoder().encode(JSON.stringify({ ...m, requestId: reqId }));
-    const r = await this.proposeConf({ type: 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId);
+    const r = await this.proposeConf({ type: 'ConfChangeAddNode', nodeId: id, context: ctx }, reqId, signal);
     return 'confChange' in r ? r.confChange : this.cluster.list();
   }
 

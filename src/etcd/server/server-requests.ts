@@ -17,8 +17,13 @@ const CALLER = 'etcdserver/server.go';
 export abstract class EtcdServerRequests extends EtcdServerCore {
   // ---------------------------------------------------------------- proposals
 
-  /** Proposes a request and resolves with its result once applied here. */
-  propose(req: ServerRequest): Promise<ApplyResult> {
+  /**
+   * Proposes a request and resolves with its result once applied here. `signal` is the
+   * client's context (see request-context.ts): when it fires before the proposal reaches
+   * raft (no leader yet), the proposal is dropped and never applied; after that, the caller
+   * stops waiting but the entry may still apply, as in etcd.
+   */
+  propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult> {
     if (this.stopped) return Promise.reject(Errors.stopped());
     const id = this.ids.next();
     const data = encodeEnvelope({ id, nowMs: this.leaseNow(), req });
@@ -37,7 +42,6 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
       return Promise.reject(e);
     }
     return this.proposals.track(id, () => {
-      this.metrics.proposalsPending++;
       if (this.lead === NONE) this.proposals.hold({ id, data });
       else {
         try {
@@ -48,10 +52,10 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
         }
       }
       this.drainSoon();
-    });
+    }, signal);
   }
 
-  protected proposeConf(cc: ConfChange, reqId: string): Promise<ApplyResult> {
+  protected proposeConf(cc: ConfChange, reqId: string, signal?: AbortSignal): Promise<ApplyResult> {
     return this.proposals.track(reqId, () => {
       if (this.lead === NONE) this.proposals.hold({ id: reqId, data: new Uint8Array(), conf: cc });
       else {
@@ -63,7 +67,7 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
         }
       }
       this.drain();
-    });
+    }, signal);
   }
 
   /** Announces this member's name and client URLs once a leader exists (etcd's publish). */
@@ -98,10 +102,13 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
     return this.published && !!me && me.name === this.name;
   }
 
-  /** Waits for a linearizable read point (ReadIndex) to be applied locally. */
-  linearizableReadNotify(): Promise<void> {
+  /**
+   * Waits for a linearizable read point (ReadIndex) to be applied locally; a client whose
+   * context ends stops waiting with Go's context error, as etcd's linearizableReadNotify.
+   */
+  linearizableReadNotify(signal?: AbortSignal): Promise<void> {
     if (this.stopped) return Promise.reject(Errors.stopped());
-    return this.reads.wait();
+    return this.reads.wait(signal);
   }
 
   // ---------------------------------------------------------------- state for the API layer
