@@ -5,6 +5,8 @@ import { ExitError, type CommandSpec } from '../cli/command.ts';
 import { asArray, asObject } from '../client/types.ts';
 import { EXIT, rpcExit, type Ctl } from '../ctl.ts';
 import { bashCompletion } from './completion.ts';
+import { COMPLETION_SHELLS } from './completion-model.ts';
+import { zshCompletion } from './completion-zsh.ts';
 
 const COMPLETION_LONG = `To load completions:
 
@@ -57,7 +59,7 @@ export function versionCommand(ctl: Ctl): CommandSpec {
 }
 
 export function completionCommand(ctl: Ctl): CommandSpec {
-  const valid = ['bash', 'zsh', 'fish', 'powershell'];
+  const valid = COMPLETION_SHELLS;
   return {
     use: 'completion [bash|zsh|fish|powershell]',
     short: 'Generate completion script',
@@ -71,6 +73,7 @@ export function completionCommand(ctl: Ctl): CommandSpec {
     run: async ({ args, cmd }) => {
       const shell = args[0]!;
       if (shell === 'bash') return ctl.out(bashCompletion(cmd.root));
+      if (shell === 'zsh') return ctl.out(zshCompletion(cmd.root));
       throw new ExitError(EXIT.error, `${shell} completion is not available in this lab; use bash`);
     },
   };
