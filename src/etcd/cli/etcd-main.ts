@@ -14,6 +14,7 @@ import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '..
 import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
 import { peerTlsLayer } from './peer-tls-layer.ts';
+import { etcdReleaseFacts } from './release-version.ts';
 import { parseCompactionPolicy } from '../server/compactor.ts';
 
 export interface TextSink {
@@ -35,6 +36,7 @@ export interface RunEtcdOptions {
   signal: AbortSignal;
   /** The etcd version this binary reports (lessons install several). */
   version?: string;
+  /** Overrides the release's Git SHA (otherwise the one of `version`'s release). */
   gitSha?: string;
   /** Called once the member serves clients (tests, lab checks). */
   onReady?: (s: EtcdServer, clients: ClientEndpoints) => void;
@@ -45,7 +47,6 @@ export interface RunEtcdOptions {
 }
 
 export const DEFAULT_VERSION = '3.6.4';
-const GO_VERSION = 'go1.23.11';
 const SIGNALS: Record<string, { num: number; go: string }> = {
   SIGINT: { num: 2, go: 'interrupt' },
   SIGTERM: { num: 15, go: 'terminated' },
@@ -54,8 +55,10 @@ const SIGNALS: Record<string, { num: number; go: string }> = {
   SIGKILL: { num: 9, go: 'killed' },
 };
 
-export function versionText(version: string, gitSha = 'cb3ba5c'): string {
-  return `etcd Version: ${version}\nGit SHA: ${gitSha}\nGo Version: ${GO_VERSION}\nGo OS/Arch: linux/amd64\n`;
+/** `etcd --version`: the release, the commit it was built from and the Go that built it. */
+export function versionText(version: string, gitSha?: string): string {
+  const facts = etcdReleaseFacts(version);
+  return `etcd Version: ${version}\nGit SHA: ${gitSha ?? facts.gitSha}\nGo Version: ${facts.goVersion}\nGo OS/Arch: linux/amd64\n`;
 }
 
 /** Go's error text for a disk or network failure. */
@@ -155,7 +158,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     return fail('discovery failed', e);
   }
 
-  logServerStart(log, cfg, version, initialized, o.argv);
+  logServerStart(log, cfg, version, o.gitSha, initialized, o.argv);
   const transport = peers;
   try {
     touchDataDir(o.fs, dataDirAbs, cfg.dataDir, log);
@@ -398,12 +401,12 @@ function checkKeyPair(m: ClientTlsMaterial): void {
   }
 }
 
-function logServerStart(log: Logger, cfg: EtcdConfig, version: string, initialized: boolean, argv: string[]): void {
+function logServerStart(log: Logger, cfg: EtcdConfig, version: string, gitSha: string | undefined, initialized: boolean, argv: string[]): void {
   void argv;
   log.info('embed/etcd.go:310', 'starting an etcd server', {
     'etcd-version': version,
-    'git-sha': 'cb3ba5c',
-    'go-version': GO_VERSION,
+    'git-sha': gitSha ?? etcdReleaseFacts(version).gitSha,
+    'go-version': etcdReleaseFacts(version).goVersion,
     'go-os': 'linux',
     'go-arch': 'amd64',
     'max-cpu-set': 2,
