@@ -7,6 +7,7 @@ import { EXIT, rpcExit, type Ctl } from '../ctl.ts';
 import { bashCompletion } from './completion.ts';
 import { COMPLETION_SHELLS } from './completion-model.ts';
 import { zshCompletion } from './completion-zsh.ts';
+import { fishCompletion } from './completion-fish.ts';
 
 const COMPLETION_LONG = `To load completions:
 
@@ -74,6 +75,7 @@ export function completionCommand(ctl: Ctl): CommandSpec {
       const shell = args[0]!;
       if (shell === 'bash') return ctl.out(bashCompletion(cmd.root));
       if (shell === 'zsh') return ctl.out(zshCompletion(cmd.root));
+      if (shell === 'fish') return ctl.out(fishCompletion(cmd.root));
       throw new ExitError(EXIT.error, `${shell} completion is not available in this lab; use bash`);
     },
   };
