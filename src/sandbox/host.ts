@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { EventLog } from './events.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
-import { guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
+import { chargedClock, chargedNetwork, chargeTo, SMALL_PROGRAM_RSS_BYTES, guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
 import { commandForFile, type ProgramRegistry } from './programs.ts';
 import type {
   Command,
@@ -43,6 +43,18 @@ export interface ProcessSnapshot extends ProcessInfo {
 }
 
 type TtyInfo = NonNullable<StartOptions['tty']>;
+
+/** A unit's share of the host (see VirtualHost.unitUsage). */
+export interface UnitUsage {
+  /** Processes in the unit's cgroup. */
+  processes: number;
+  /** Threads in the unit's cgroup (systemd's Tasks:). */
+  tasks: number;
+  /** Resident bytes (memory.current). */
+  memoryBytes: number;
+  /** CPU milliseconds since the unit last started; undefined if it never ran. */
+  cpuMs: number | undefined;
+}
 
 export class VirtualHost implements Host {
   private name: string;
@@ -107,6 +119,29 @@ export class VirtualHost implements Host {
       unit: p.unit,
       sid: p.sid,
     }));
+  }
+
+  /**
+   * What a systemd unit's cgroup holds, as systemctl status reports it: threads of its
+   * processes, their resident bytes, and the CPU time used since the unit last started
+   * (still known after the unit stopped; undefined if it never ran).
+   */
+  unitUsage(unit: string): UnitUsage {
+    let tasks = 0;
+    let memoryBytes = 0;
+    let processes = 0;
+    for (const p of this.table.list()) {
+      if (p.unit !== unit) continue;
+      processes++;
+      tasks += p.threads;
+      memoryBytes += p.memoryBytes();
+    }
+    return { processes, tasks, memoryBytes, cpuMs: this.table.unitCpuMs(unit) };
+  }
+
+  /** The unit starts afresh: its CPU account restarts at zero. */
+  resetUnitUsage(unit: string): void {
+    this.table.resetUnitCpu(unit);
   }
 
   kill(pid: number, sig: SignalName, by?: Credentials): boolean {
@@ -182,14 +217,18 @@ export class VirtualHost implements Host {
       host: this,
       proc: rec,
       fs: this.fsFor(opts.cred),
-      net,
-      clock: this.clock,
+      // The program's timers and sockets, charged to it for CPU time (systemctl status's CPU:).
+      net: chargedNetwork(net, rec),
+      clock: chargedClock(this.clock, rec),
       spawn: opts.spawn ?? this.spawnerFor(rec, () => ctx),
       tty: opts.tty && stdout.isTTY ? { cols: opts.tty.cols, rows: opts.tty.rows } : undefined,
       execve: (command, argv, o) => {
         rec.argv = [...argv];
         for (const s of o?.ignoreSignals ?? []) rec.ignored.add(s);
-        return command.run({
+        // The new program brings its own threads and memory (it declares them if it has more).
+        rec.threads = 1;
+        rec.memoryBytes = () => SMALL_PROGRAM_RSS_BYTES;
+        return chargeTo(rec, () => command.run({
           ...ctx,
           argv: [...argv],
           env: o?.env ? { ...o.env } : ctx.env,
@@ -197,7 +236,7 @@ export class VirtualHost implements Host {
           stdout: o?.stdout ? guardOutput(o.stdout, rec) : ctx.stdout,
           stderr: o?.stderr ? guardOutput(o.stderr, rec) : ctx.stderr,
           programVersion: undefined,
-        });
+        }));
       },
     };
     this.recordEvent('process-start', { pid: rec.pid, ppid: rec.ppid, argv: [...rec.argv], user: rec.cred.user, unit: rec.unit ?? null });

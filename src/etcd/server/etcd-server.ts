@@ -69,6 +69,11 @@ export interface HealthResult {
   reason: string;
 }
 
+/** A raftpb.Entry in Go's memory besides its data (struct, slice header, allocator rounding). */
+const RAFT_ENTRY_OVERHEAD_BYTES = 64;
+/** A watcher in etcd's watchable store (watcher struct, its key range, the group's index node). */
+const WATCHER_OVERHEAD_BYTES = 512;
+
 export class EtcdServer extends EtcdServerMembership {
   /** Bootstraps or recovers the member from its data dir and starts it. */
   static async start(opts: EtcdServerOptions): Promise<EtcdServer> {
@@ -217,6 +222,18 @@ export class EtcdServer extends EtcdServerMembership {
       storageVersion: storageVersionOf(this.options.version),
       dbSizeQuota: this.store.quotaBackendBytes,
     };
+  }
+
+  /**
+   * Bytes this member holds, for a host's resource figures (systemctl status's Memory:): the
+   * key space with its revisions and leases (the backend's size in use, which etcd keeps
+   * mapped), the raft log entries not yet compacted away, and the registered watchers.
+   * Read-only; an estimate of what the real etcd would hold for the same data.
+   */
+  memoryBytes(): number {
+    let raftLog = 0;
+    for (const e of this.node.raft.raftLog.allEntries()) raftLog += RAFT_ENTRY_OVERHEAD_BYTES + e.data.length;
+    return this.store.dbSizeInUse + raftLog + this.store.watches.size * WATCHER_OVERHEAD_BYTES;
   }
 
   hashKV(revision = 0): WithHeader<HashKVResponse> {

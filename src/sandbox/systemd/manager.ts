@@ -184,6 +184,8 @@ export class ServiceManager {
     const cfg = u.loaded!.config;
     u.result = 'success';
     this.setState(u, 'activating', 'start');
+    // Each start counts CPU afresh, as systemd resets the unit's accounting when it starts it.
+    (this.host as { resetUnitUsage?: (unit: string) => void }).resetUnitUsage?.(u.name);
     this.log(u.name, `Starting ${this.label(u)}...`);
     const plan = planExec(this.host, cfg, invocationId(u.name, this.host.clock.now(), u.nRestarts));
     if (!plan.ok && plan.failure === 'step') {

@@ -1,8 +1,10 @@
 // How systemctl status words states and times (systemd 252): bullets, the Loaded/Active
-// lines, "Sat 2026-11-21 09:22:32 UTC; 5s ago", durations like "3.005s" or "1min 2s".
+// lines, "Sat 2026-11-21 09:22:32 UTC; 5s ago", and the cgroup's Tasks/Memory/CPU lines.
+import type { UnitUsage } from '../host.ts';
 import type { Host } from '../types.ts';
 import { visibleTo } from './journal.ts';
 import type { ServiceManager } from './manager.ts';
+import { formatBytes, formatTimespan } from './size-time-format.ts';
 import { describeExit, type Unit } from './unit-state.ts';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -26,29 +28,6 @@ export function relative(ms: number, now: number): string {
   if (s >= 1) return `${s}s ago`;
   if (d >= 1) return `${d}ms ago`;
   return 'now';
-}
-
-/** systemd's format_timespan with millisecond accuracy: "12ms", "3.005s", "1min 2.5s", "1h 2min". */
-export function timespan(ms: number): string {
-  const v = Math.round(ms);
-  if (v < 1000) return `${v}ms`;
-  const parts: string[] = [];
-  let rest = v;
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['min', 60_000],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0) {
-    const secs = rest / 1000;
-    parts.push(`${Number.isInteger(secs) ? secs : secs.toFixed(3).replace(/0+$/, '')}s`);
-  }
-  return parts.join(' ');
 }
 
 export function bullet(u: Unit): string {
@@ -90,8 +69,15 @@ export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10, v
   }
   const procs = host.processes().filter((p) => p.unit === u.name);
   if (u.process) out.push(`   Main PID: ${u.process.info.pid} (${basenameOf(u.process.info.argv[0] ?? u.name)})`);
+  const usage = usageOf(host, u.name);
+  // systemctl prints each figure its cgroup still has: Tasks and Memory while processes run,
+  // CPU also after they ended (systemd keeps what the last run consumed).
   if (procs.length) {
-    out.push(`      Tasks: ${procs.length} (limit: ${limitOf(host)})`);
+    out.push(`      Tasks: ${usage?.tasks ?? procs.length} (limit: ${limitOf(host)})`);
+    if (usage) out.push(`     Memory: ${formatBytes(usage.memoryBytes)}`);
+  }
+  if (usage?.cpuMs !== undefined) out.push(`        CPU: ${cpuText(usage.cpuMs)}`);
+  if (procs.length) {
     out.push(`     CGroup: /system.slice/${u.name}`);
     procs.forEach((p, i) => out.push(`             ${i === procs.length - 1 ? '└─' : '├─'}${p.pid} ${p.argv.join(' ')}`));
   }
@@ -103,6 +89,17 @@ export function statusText(m: ServiceManager, host: Host, u: Unit, lines = 10, v
 }
 
 const basenameOf = (p: string) => p.split('/').pop() ?? p;
+
+/** CPU: as systemctl prints it, format_timespan of the cgroup's usage with 1 ms accuracy. */
+export function cpuText(cpuMs: number): string {
+  return formatTimespan(Math.floor(cpuMs * 1000), 1000);
+}
+
+/** The unit's cgroup figures, when the host keeps them (VirtualHost does). */
+function usageOf(host: Host, unit: string): UnitUsage | undefined {
+  const h = host as Host & { unitUsage?: (unit: string) => UnitUsage };
+  return typeof h.unitUsage === 'function' ? h.unitUsage(unit) : undefined;
+}
 
 function limitOf(host: Host): number {
   const l = (host as { limits?: { processes?: number } }).limits?.processes;
