@@ -1,13 +1,14 @@
 // version, completion, alarm, and the commands this lab does not run against its etcd
 // (auth, users, roles, locks, elections, mirrors, checks, downgrades): they are listed
 // and documented exactly as etcdctl lists them, and say plainly they are not available.
-import { ExitError, type CommandSpec } from '../cli/command.ts';
+import { ExitError, type CommandNode, type CommandSpec } from '../cli/command.ts';
 import { asArray, asObject } from '../client/types.ts';
 import { EXIT, rpcExit, type Ctl } from '../ctl.ts';
 import { bashCompletion } from './completion.ts';
 import { COMPLETION_SHELLS } from './completion-model.ts';
 import { zshCompletion } from './completion-zsh.ts';
 import { fishCompletion } from './completion-fish.ts';
+import { powershellCompletion } from './completion-powershell.ts';
 
 const COMPLETION_LONG = `To load completions:
 
@@ -59,6 +60,14 @@ export function versionCommand(ctl: Ctl): CommandSpec {
   };
 }
 
+/** Each shell's script, written from the command tree. */
+const COMPLETION_SCRIPTS: Record<string, (root: CommandNode) => string> = {
+  bash: bashCompletion,
+  zsh: zshCompletion,
+  fish: fishCompletion,
+  powershell: powershellCompletion,
+};
+
 export function completionCommand(ctl: Ctl): CommandSpec {
   const valid = COMPLETION_SHELLS;
   return {
@@ -72,11 +81,9 @@ export function completionCommand(ctl: Ctl): CommandSpec {
       return undefined;
     },
     run: async ({ args, cmd }) => {
-      const shell = args[0]!;
-      if (shell === 'bash') return ctl.out(bashCompletion(cmd.root));
-      if (shell === 'zsh') return ctl.out(zshCompletion(cmd.root));
-      if (shell === 'fish') return ctl.out(fishCompletion(cmd.root));
-      throw new ExitError(EXIT.error, `${shell} completion is not available in this lab; use bash`);
+      const script = COMPLETION_SCRIPTS[args[0]!];
+      if (!script) throw new ExitError(EXIT.badArgs, `invalid argument "${args[0]}" for "${cmd.path}"`);
+      await ctl.out(script(cmd.root));
     },
   };
 }
