@@ -16,6 +16,8 @@ import { createGrpcServer, type GrpcServerOptions, type StreamCall } from './grp
 import { lookupMethod } from './grpc/services.ts';
 import { sniffHttp2 } from './grpc/multiplex.ts';
 import { ServerError } from '../server/errors.ts';
+import { ClientCertGate, GatedStream, type CertificateVerdict } from '../../pki/tls13/client-cert-gate.ts';
+import { clientChainVerifier } from './client-cert-verifier.ts';
 
 export interface ClientTlsMaterial {
   cert: Uint8Array;

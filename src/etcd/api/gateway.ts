@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EtcdServer, WatchHandle } from '../server/etcd-server.ts';
 import { GRPC_CODES, ServerError, toStatus, type GrpcCodeName } from '../server/errors.ts';
+import { requestContext } from '../server/request-context.ts';
 import type { WatchResponse } from '../mvcc/types.ts';
 import {
   BadRequestError,
@@ -71,47 +72,48 @@ export function sendError(res: ServerResponse, e: unknown): void {
   sendJson(res, HTTP_STATUS[code], body);
 }
 
-type Unary = (srv: EtcdServer, body: Json) => Promise<Json> | Json;
+/** signal is the request's context: its Grpc-Timeout deadline, or the client going away. */
+type Unary = (srv: EtcdServer, body: Json, signal: AbortSignal) => Promise<Json> | Json;
 
 const UNARY: Record<string, Unary> = {
-  '/v3/kv/range': async (s, b) => rangeJson(await s.range(rangeRequest(b))),
-  '/v3/kv/put': async (s, b) => putJson(await s.put(putRequest(b))),
-  '/v3/kv/deleterange': async (s, b) => deleteJson(await s.deleteRange(deleteRangeRequest(b))),
-  '/v3/kv/txn': async (s, b) => txnJson(await s.txn(txnRequest(b))),
-  '/v3/kv/compaction': async (s, b) => ({ header: headerJson((await s.compact({ revision: int(b, 'revision'), physical: bool(b, 'physical') })).header) }),
-  '/v3/lease/grant': async (s, b) => {
-    const r = await s.leaseGrant(int(b, 'TTL'), idField(b, 'ID'));
+  '/v3/kv/range': async (s, b, sig) => rangeJson(await s.range(rangeRequest(b), sig)),
+  '/v3/kv/put': async (s, b, sig) => putJson(await s.put(putRequest(b), sig)),
+  '/v3/kv/deleterange': async (s, b, sig) => deleteJson(await s.deleteRange(deleteRangeRequest(b), sig)),
+  '/v3/kv/txn': async (s, b, sig) => txnJson(await s.txn(txnRequest(b), sig)),
+  '/v3/kv/compaction': async (s, b, sig) => ({ header: headerJson((await s.compact({ revision: int(b, 'revision'), physical: bool(b, 'physical') }, sig)).header) }),
+  '/v3/lease/grant': async (s, b, sig) => {
+    const r = await s.leaseGrant(int(b, 'TTL'), idField(b, 'ID'), sig);
     const o: Json = { header: headerJson(r.header), ID: leaseIdJson(r.id), TTL: String(r.ttl) };
     if (r.error) o['error'] = r.error;
     return o;
   },
-  '/v3/lease/revoke': async (s, b) => ({ header: headerJson((await s.leaseRevoke(idField(b, 'ID'))).header) }),
-  '/v3/lease/timetolive': async (s, b) => timeToLive(s, b),
-  '/v3/lease/leases': async (s) => {
-    const r = await s.leaseLeases();
+  '/v3/lease/revoke': async (s, b, sig) => ({ header: headerJson((await s.leaseRevoke(idField(b, 'ID'), sig)).header) }),
+  '/v3/lease/timetolive': async (s, b, sig) => timeToLive(s, b, sig),
+  '/v3/lease/leases': async (s, _b, sig) => {
+    const r = await s.leaseLeases(sig);
     const o: Json = { header: headerJson(r.header) };
     if (r.leases.length > 0) o['leases'] = r.leases.map((l) => ({ ID: leaseIdJson(l.id) }));
     return o;
   },
-  '/v3/cluster/member/list': async (s, b) => {
+  '/v3/cluster/member/list': async (s, b, sig) => {
     const lin = b['linearizable'];
-    const r = await s.memberList(lin === undefined ? false : lin === true);
+    const r = await s.memberList(lin === undefined ? false : lin === true, sig);
     return { header: headerJson(r.header), members: r.members.map(memberJson) };
   },
-  '/v3/cluster/member/add': async (s, b) => {
-    const r = await s.memberAddRequest(strings(b, 'peerURLs', 'peerURLs'), bool(b, 'isLearner', 'isLearner'));
+  '/v3/cluster/member/add': async (s, b, sig) => {
+    const r = await s.memberAddRequest(strings(b, 'peerURLs', 'peerURLs'), bool(b, 'isLearner', 'isLearner'), sig);
     return { header: headerJson(r.header), member: memberJson(r.member), members: r.members.map(memberJson) };
   },
-  '/v3/cluster/member/remove': async (s, b) => {
-    const r = await s.memberRemoveRequest(idField(b, 'ID'));
+  '/v3/cluster/member/remove': async (s, b, sig) => {
+    const r = await s.memberRemoveRequest(idField(b, 'ID'), sig);
     return { header: headerJson(r.header), members: r.members.map(memberJson) };
   },
-  '/v3/cluster/member/update': async (s, b) => {
-    const members = await s.memberUpdate(idField(b, 'ID'), strings(b, 'peerURLs', 'peerURLs'));
+  '/v3/cluster/member/update': async (s, b, sig) => {
+    const members = await s.memberUpdate(idField(b, 'ID'), strings(b, 'peerURLs', 'peerURLs'), sig);
     return { header: headerJson(s.header()), members: members.map(memberJson) };
   },
-  '/v3/cluster/member/promote': async (s, b) => {
-    const members = await s.memberPromote(idField(b, 'ID'));
+  '/v3/cluster/member/promote': async (s, b, sig) => {
+    const members = await s.memberPromote(idField(b, 'ID'), sig);
     return { header: headerJson(s.header()), members: members.map(memberJson) };
   },
   '/v3/maintenance/status': (s) => {
@@ -139,10 +141,10 @@ const UNARY: Record<string, Unary> = {
     return o;
   },
   '/v3/maintenance/defragment': (s) => ({ header: headerJson(s.defragment().header) }),
-  '/v3/maintenance/alarm': async (s, b) => {
+  '/v3/maintenance/alarm': async (s, b, sig) => {
     const action = enumOf(b['action'], ['GET', 'ACTIVATE', 'DEACTIVATE'] as const, 'action');
     const alarm = enumOf(b['alarm'], ['NONE', 'NOSPACE', 'CORRUPT'] as const, 'alarm');
-    const r = await s.alarm(action, idField(b, 'memberID', 'memberID'), alarm);
+    const r = await s.alarm(action, idField(b, 'memberID', 'memberID'), alarm, sig);
     const o: Json = { header: headerJson(r.header) };
     if (r.alarms.length > 0) o['alarms'] = r.alarms.map((a) => ({ memberID: leaseIdJson(a.memberId), alarm: a.alarm }));
     return o;
@@ -165,8 +167,8 @@ function enumOf<T extends string>(v: unknown, names: readonly T[], field: string
   throw new BadRequestError(`proto: invalid value for enum field ${field}: ${JSON.stringify(v)}`);
 }
 
-async function timeToLive(s: EtcdServer, b: Json): Promise<Json> {
-  const r = await s.leaseTimeToLive({ id: idField(b, 'ID'), keys: bool(b, 'keys') });
+async function timeToLive(s: EtcdServer, b: Json, signal: AbortSignal): Promise<Json> {
+  const r = await s.leaseTimeToLive({ id: idField(b, 'ID'), keys: bool(b, 'keys') }, signal);
   const o: Json = { header: headerJson(r.header), ID: leaseIdJson(r.id), TTL: String(r.ttl) };
   if (r.grantedTtl) o['grantedTTL'] = String(r.grantedTtl);
   if (r.keys.length > 0) o['keys'] = r.keys.map(b64);
@@ -217,18 +219,39 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
     serveKeepAlive(srv, req, res);
     return true;
   }
+  // The request's context, as etcd's gateway passes it down to the gRPC call: Grpc-Timeout
+  // sets a deadline, and a client that goes away before its answer cancels it.
+  const timeout = gatewayTimeoutMs(req.headers['grpc-timeout']);
+  if (timeout instanceof ServerError) {
+    sendError(res, timeout);
+    return true;
+  }
+  const ctx = requestContext(srv.options.clock, timeout);
+  res.once('close', () => ctx.cancel());
   try {
     const body = parseBody(await readBody(req, maxBytes));
     if (path === '/v3/maintenance/snapshot') {
       streamSnapshot(srv, res);
       return true;
     }
-    sendJson(res, 200, await UNARY[path]!(srv, body));
+    sendJson(res, 200, await UNARY[path]!(srv, body, ctx.signal));
   } catch (e) {
     const g = (e as { grpc?: GrpcCodeName }).grpc;
     sendError(res, g ? new ServerError(g, (e as Error).message) : e);
+  } finally {
+    ctx.done();
   }
   return true;
+}
+
+/** grpc-gateway's Grpc-Timeout header (digits and a unit H M S m u n); a bad one is InvalidArgument. */
+function gatewayTimeoutMs(header: string | string[] | undefined): number | undefined | ServerError {
+  if (header === undefined) return undefined;
+  const value = String(header);
+  const m = /^(\d+)([HMSmun])$/.exec(value);
+  if (!m) return new ServerError('InvalidArgument', `invalid grpc-timeout: ${value}`);
+  const [mul, div] = ({ H: [3_600_000, 1], M: [60_000, 1], S: [1000, 1], m: [1, 1], u: [1, 1000], n: [1, 1_000_000] } as const)[m[2] as 'H' | 'M' | 'S' | 'm' | 'u' | 'n'];
+  return (Number(m[1]) * mul) / div;
 }
 
 function streamSnapshot(srv: EtcdServer, res: ServerResponse): void {
@@ -374,6 +397,8 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
  * {"result":{header, ID, TTL}} line; the response ends when the request body does.
  */
 function serveKeepAlive(srv: EtcdServer, req: IncomingMessage, res: ServerResponse): void {
+  const ctx = requestContext(srv.options.clock);
+  res.once('close', () => ctx.cancel());
   let buf = '';
   let chain = Promise.resolve();
   let failed = false;
@@ -389,7 +414,7 @@ function serveKeepAlive(srv: EtcdServer, req: IncomingMessage, res: ServerRespon
       chain = chain.then(async () => {
         if (failed) return;
         try {
-          const r = await srv.leaseKeepAlive(idField(parseBody(text), 'ID'));
+          const r = await srv.leaseKeepAlive(idField(parseBody(text), 'ID'), ctx.signal);
           const result: Json = { header: headerJson(r.header), ID: leaseIdJson(r.id) };
           if (r.ttl) result['TTL'] = String(r.ttl);
           res.write(JSON.stringify({ result }) + '\n');

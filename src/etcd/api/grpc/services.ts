@@ -41,7 +41,8 @@ import {
 import { GrpcError, type MethodHandler, type StreamCall } from './transport.ts';
 import { serveWatchStream } from './watch-stream.ts';
 
-type Unary = (srv: EtcdServer, req: Uint8Array, md: IncomingHttpHeaders) => Promise<Uint8Array> | Uint8Array;
+/** signal is the call's context: the client's deadline, or the call ending (see request-context.ts). */
+type Unary = (srv: EtcdServer, req: Uint8Array, md: IncomingHttpHeaders, signal: AbortSignal) => Promise<Uint8Array> | Uint8Array;
 type Stream = (srv: EtcdServer, call: StreamCall) => void;
 
 /** etcd sends snapshots in 32 KiB pieces. */
@@ -51,41 +52,41 @@ const authNotEnabled = () => new ServerError('FailedPrecondition', 'etcdserver: 
 
 const UNARY: Record<string, Record<string, Unary>> = {
   KV: {
-    Range: async (s, b) => encodeRangeResponse(await s.range(decodeRangeRequest(b))),
-    Put: async (s, b) => encodePutResponse(await s.put(decodePutRequest(b))),
-    DeleteRange: async (s, b) => encodeDeleteRangeResponse(await s.deleteRange(decodeDeleteRangeRequest(b))),
-    Txn: async (s, b) => encodeTxnResponse(await s.txn(decodeTxnRequest(b))),
-    Compact: async (s, b) => encodeHeaderOnly((await s.compact(decodeCompactionRequest(b))).header),
+    Range: async (s, b, _md, signal) => encodeRangeResponse(await s.range(decodeRangeRequest(b), signal)),
+    Put: async (s, b, _md, signal) => encodePutResponse(await s.put(decodePutRequest(b), signal)),
+    DeleteRange: async (s, b, _md, signal) => encodeDeleteRangeResponse(await s.deleteRange(decodeDeleteRangeRequest(b), signal)),
+    Txn: async (s, b, _md, signal) => encodeTxnResponse(await s.txn(decodeTxnRequest(b), signal)),
+    Compact: async (s, b, _md, signal) => encodeHeaderOnly((await s.compact(decodeCompactionRequest(b), signal)).header),
   },
   Lease: {
-    LeaseGrant: async (s, b) => {
+    LeaseGrant: async (s, b, _md, signal) => {
       const q = decodeLeaseGrantRequest(b);
-      return encodeLeaseGrantResponse(await s.leaseGrant(q.ttl, q.id));
+      return encodeLeaseGrantResponse(await s.leaseGrant(q.ttl, q.id, signal));
     },
-    LeaseRevoke: async (s, b) => encodeHeaderOnly((await s.leaseRevoke(decodeLeaseIdRequest(b).id)).header),
-    LeaseTimeToLive: async (s, b) => encodeLeaseTimeToLiveResponse(await s.leaseTimeToLive(decodeLeaseTimeToLiveRequest(b))),
-    LeaseLeases: async (s) => encodeLeaseLeasesResponse(await s.leaseLeases()),
+    LeaseRevoke: async (s, b, _md, signal) => encodeHeaderOnly((await s.leaseRevoke(decodeLeaseIdRequest(b).id, signal)).header),
+    LeaseTimeToLive: async (s, b, _md, signal) => encodeLeaseTimeToLiveResponse(await s.leaseTimeToLive(decodeLeaseTimeToLiveRequest(b), signal)),
+    LeaseLeases: async (s, _b, _md, signal) => encodeLeaseLeasesResponse(await s.leaseLeases(signal)),
   },
   Cluster: {
-    MemberList: async (s, b) => {
-      const r = await s.memberList(decodeMemberListRequest(b).linearizable);
+    MemberList: async (s, b, _md, signal) => {
+      const r = await s.memberList(decodeMemberListRequest(b).linearizable, signal);
       return encodeMembersResponse(r.header, r.members);
     },
-    MemberAdd: async (s, b) => {
+    MemberAdd: async (s, b, _md, signal) => {
       const q = decodeMemberAddRequest(b);
-      return encodeMemberAddResponse(await s.memberAddRequest(q.peerUrls, q.isLearner));
+      return encodeMemberAddResponse(await s.memberAddRequest(q.peerUrls, q.isLearner, signal));
     },
-    MemberRemove: async (s, b) => {
-      const r = await s.memberRemoveRequest(decodeMemberIdRequest(b).id);
+    MemberRemove: async (s, b, _md, signal) => {
+      const r = await s.memberRemoveRequest(decodeMemberIdRequest(b).id, signal);
       return encodeMembersResponse(r.header, r.members);
     },
-    MemberUpdate: async (s, b) => {
+    MemberUpdate: async (s, b, _md, signal) => {
       const q = decodeMemberIdRequest(b);
-      const members = await s.memberUpdate(q.id, q.peerUrls);
+      const members = await s.memberUpdate(q.id, q.peerUrls, signal);
       return encodeMembersResponse(s.header(), members);
     },
-    MemberPromote: async (s, b) => {
-      const members = await s.memberPromote(decodeMemberIdRequest(b).id);
+    MemberPromote: async (s, b, _md, signal) => {
+      const members = await s.memberPromote(decodeMemberIdRequest(b).id, signal);
       return encodeMembersResponse(s.header(), members);
     },
   },
@@ -97,9 +98,9 @@ const UNARY: Record<string, Record<string, Unary>> = {
     },
     HashKV: (s, b) => encodeHashResponse(s.hashKV(decodeHashKVRequest(b).revision)),
     Defragment: (s) => encodeHeaderOnly(s.defragment().header),
-    Alarm: async (s, b) => {
+    Alarm: async (s, b, _md, signal) => {
       const q = decodeAlarmRequest(b);
-      return encodeAlarmResponse(await s.alarm(q.action, q.memberId, q.alarm));
+      return encodeAlarmResponse(await s.alarm(q.action, q.memberId, q.alarm, signal));
     },
     MoveLeader: async (s, b) => {
       await s.moveLeader(decodeMoveLeaderRequest(b).targetId);
@@ -128,7 +129,7 @@ function serveKeepAlive(srv: EtcdServer, call: StreamCall): void {
     chain = chain.then(async () => {
       if (call.closed) return;
       try {
-        call.send(encodeLeaseKeepAliveResponse(await srv.leaseKeepAlive(id)));
+        call.send(encodeLeaseKeepAliveResponse(await srv.leaseKeepAlive(id, call.signal)));
       } catch (e) {
         call.finish(e);
       }
@@ -189,10 +190,10 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
   if (u) {
     return {
       kind: 'unary',
-      handle: (req, md) => {
+      handle: (req, md, signal) => {
         const s = srv();
         if (isLearner(s) && !learnerAllows(service!, method, req)) throw notForLearner();
-        return u(s, req, md);
+        return u(s, req, md, signal);
       },
     };
   }

@@ -1,7 +1,10 @@
 // gRPC over node:http2, server side: the 5-byte message framing, unary and streaming calls,
 // and the status trailers (grpc-status / grpc-message) a grpc-go or grpc-js client reads.
 import http2, { type IncomingHttpHeaders, type ServerHttp2Stream, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { realClock, type Clock } from '../../../platform/clock.ts';
 import { GRPC_CODES, toStatus, type GrpcCodeName } from '../../server/errors.ts';
+import { requestContext, type RequestContext } from '../../server/request-context.ts';
+import { decodeGrpcTimeout } from './deadline.ts';
 import { ProtoError } from './proto.ts';
 
 /** An error that already carries its gRPC code (transport-level failures). */
@@ -34,6 +37,8 @@ export interface StreamCall {
   onEnd(cb: () => void): void;
   /** The call is over (finished, reset or the connection went away). */
   onClose(cb: () => void): void;
+  /** The call's context: fires at the client's deadline or when the call ends. */
+  readonly signal: AbortSignal;
   /** Sends one response message; false when the stream wants the sender to wait for drain. */
   send(msg: Uint8Array): boolean;
   onDrain(cb: () => void): void;
@@ -43,7 +48,7 @@ export interface StreamCall {
 }
 
 export type MethodHandler =
-  | { kind: 'unary'; handle(req: Uint8Array, metadata: IncomingHttpHeaders): Promise<Uint8Array> | Uint8Array }
+  | { kind: 'unary'; handle(req: Uint8Array, metadata: IncomingHttpHeaders, signal: AbortSignal): Promise<Uint8Array> | Uint8Array }
   | { kind: 'stream'; handle(call: StreamCall): void };
 
 export interface GrpcServerOptions {
@@ -62,6 +67,8 @@ export interface GrpcServerOptions {
   httpOnly?: boolean;
   /** Every streaming call as it starts (etcd ends require-leader streams when the leader is lost). */
   onStream?(call: StreamCall): void;
+  /** The clock a call's grpc-timeout deadline runs on (the server's); real time by default. */
+  clock?(): Clock;
 }
 
 /** grpc-message is percent-encoded: printable ASCII except '%' travels as is. */
@@ -168,14 +175,21 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
       drainThen(stream, () => trailersOnly(stream, new GrpcError('Unimplemented', `grpc: Decompressor is not installed for grpc-encoding ${JSON.stringify(String(encoding))}`)));
       return;
     }
+    // The call's context, as grpc-go makes it from the headers: the client's deadline
+    // (grpc-timeout, counted from now) and a cancel when the stream ends or is reset.
+    let ctx: RequestContext | undefined;
     try {
+      const timeout = headers['grpc-timeout'];
+      ctx = requestContext(o.clock?.() ?? realClock, timeout === undefined ? undefined : decodeGrpcTimeout(String(timeout)));
       o.precheck?.(headers);
     } catch (e) {
+      ctx?.done();
       drainThen(stream, () => trailersOnly(stream, e));
       return;
     }
-    if (method.kind === 'unary') serveUnary(stream, headers, method.handle, o.maxRecvBytes);
-    else serveStream(stream, headers, method.handle, o.maxRecvBytes, o.onStream);
+    stream.once('close', () => ctx!.cancel());
+    if (method.kind === 'unary') serveUnary(stream, headers, method.handle, o.maxRecvBytes, ctx);
+    else serveStream(stream, headers, method.handle, o.maxRecvBytes, ctx, o.onStream);
   });
   return server;
 }
@@ -192,8 +206,9 @@ function drainThen(stream: ServerHttp2Stream, answer: () => void): void {
 function serveUnary(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
-  handle: (req: Uint8Array, md: IncomingHttpHeaders) => Promise<Uint8Array> | Uint8Array,
+  handle: (req: Uint8Array, md: IncomingHttpHeaders, signal: AbortSignal) => Promise<Uint8Array> | Uint8Array,
   maxBytes: number,
+  ctx: RequestContext,
 ): void {
   const deframer = new Deframer(maxBytes);
   const messages: Uint8Array[] = [];
@@ -219,14 +234,18 @@ function serveUnary(
       return;
     }
     dispatchSoon(() =>
-      void (async () => handle(req, headers))().then(
+      void (async () => handle(req, headers, ctx.signal))().then(
         (res) => {
+          ctx.done();
           if (stream.destroyed || stream.closed) return;
           stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
           stream.once('wantTrailers', () => stream.sendTrailers(statusTrailers(undefined)));
           stream.end(frame(res));
         },
-        (e: unknown) => trailersOnly(stream, e),
+        (e: unknown) => {
+          ctx.done();
+          trailersOnly(stream, e);
+        },
       ),
     );
   });
@@ -248,7 +267,14 @@ function dispatchSoon(start: () => void): void {
   }
 }
 
-function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handle: (call: StreamCall) => void, maxBytes: number, onStream?: (call: StreamCall) => void): void {
+function serveStream(
+  stream: ServerHttp2Stream,
+  headers: IncomingHttpHeaders,
+  handle: (call: StreamCall) => void,
+  maxBytes: number,
+  ctx: RequestContext,
+  onStream?: (call: StreamCall) => void,
+): void {
   const deframer = new Deframer(maxBytes);
   let onMessage: (m: Uint8Array) => void = () => {};
   let onEnd: () => void = () => {};
@@ -258,11 +284,13 @@ function serveStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ha
   const close = () => {
     if (closed) return;
     closed = true;
+    ctx.cancel();
     for (const cb of closeCbs.splice(0)) cb();
   };
   stream.on('close', close);
   const call: StreamCall = {
     metadata: headers,
+    signal: ctx.signal,
     onMessage: (cb) => (onMessage = cb),
     onEnd: (cb) => (onEnd = cb),
     onClose: (cb) => void closeCbs.push(cb),

@@ -1,0 +1,116 @@
+// The client's context over gRPC: grpc-timeout becomes the request's deadline and a reset
+// stream cancels it, so a write made while the cluster has no leader ends when the client
+// gives up (and is dropped), not at the server's own request timeout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import http2 from 'node:http2';
+import { realClock } from '../../../platform/clock.ts';
+import { realRandom } from '../../../platform/random.ts';
+import { NodeNetwork } from '../../../platform/node-network.ts';
+import { SimFileSystem } from '../../../platform/sim-fs.ts';
+import { runEtcd } from '../../cli/etcd-main.ts';
+import type { EtcdServer } from '../../server/etcd-server.ts';
+import { decodeGrpcTimeout } from './deadline.ts';
+import { Writer } from './proto.ts';
+import { connectGrpc, frameMessage, grpcCall } from './test-client.ts';
+
+test('grpc-timeout values as grpc-go reads them', () => {
+  assert.equal(decodeGrpcTimeout('2S'), 2000);
+  assert.equal(decodeGrpcTimeout('1999870u'), 1999.87);
+  assert.equal(decodeGrpcTimeout('3M'), 180_000);
+  assert.equal(decodeGrpcTimeout('1H'), 3_600_000);
+  assert.equal(decodeGrpcTimeout('500m'), 500);
+  assert.equal(decodeGrpcTimeout('5000000n'), 5);
+  const bad = (v: string, message: string) => assert.throws(() => decodeGrpcTimeout(v), (e: Error & { code?: string }) => e.code === 'Internal' && e.message === message);
+  bad('5', 'malformed grpc-timeout: transport: timeout string is too short: "5"');
+  bad('123456789S', 'malformed grpc-timeout: transport: timeout string is too long: "123456789S"');
+  bad('5x', 'malformed grpc-timeout: transport: timeout unit is not recognized: "5x"');
+  bad('-5S', 'malformed grpc-timeout: strconv.ParseUint: parsing "-5": invalid syntax');
+});
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+interface Member {
+  name: string;
+  peer: number;
+  client: number;
+  ac: AbortController;
+  exited?: Promise<number>;
+  server?: EtcdServer;
+}
+
+function start(m: Member, initialCluster: string): Promise<void> {
+  let ready: () => void = () => {};
+  const readyP = new Promise<void>((r) => (ready = r));
+  m.exited = runEtcd({
+    argv: [
+      'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
+      '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
+      '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
+      '--initial-cluster', initialCluster, '--heartbeat-interval', '20', '--election-timeout', '200',
+    ],
+    env: {},
+    cwd: '/',
+    fs: new SimFileSystem(),
+    net: new NodeNetwork(),
+    clock: realClock,
+    random: realRandom,
+    stdout: { write: () => {} },
+    stderr: { write: () => {} },
+    signal: m.ac.signal,
+    onReady: (s) => {
+      m.server = s;
+      ready();
+    },
+  });
+  return Promise.race([readyP, m.exited.then((c) => Promise.reject(new Error(`${m.name} exited ${c}`)))]);
+}
+
+async function until(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(cond(), what);
+}
+
+test('without a leader, a gRPC Put ends at the client\'s deadline or cancel and leaves nothing pending', async () => {
+  const members: Member[] = [];
+  for (const name of ['m1', 'm2', 'm3']) members.push({ name, peer: await freePort(), client: await freePort(), ac: new AbortController() });
+  const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
+  await Promise.all(members.map((m) => start(m, initial)));
+  const [alone, ...others] = members as [Member, ...Member[]];
+  for (const m of others) m.ac.abort('SIGTERM');
+  await Promise.all(others.map((m) => m.exited));
+  const srv = alone.server!;
+  await until('the member left alone loses its leader', () => srv.leader === '');
+  const session = connectGrpc({ authority: `http://127.0.0.1:${alone.client}` });
+  try {
+    const put = new Writer().bytes(1, new TextEncoder().encode('k')).bytes(2, new TextEncoder().encode('v')).finish();
+    const malformed = await grpcCall(session, '/etcdserverpb.KV/Put', [put], { 'grpc-timeout': '5x' });
+    assert.deepEqual([malformed.status, malformed.message], [13, 'malformed grpc-timeout: transport: timeout unit is not recognized: "5x"']);
+
+    // The deadline: status DeadlineExceeded long before the server's own 5.4 s request timeout.
+    const startedAt = Date.now();
+    const late = await grpcCall(session, '/etcdserverpb.KV/Put', [put], { 'grpc-timeout': '300m' });
+    assert.deepEqual([late.status, late.message], [4, 'context deadline exceeded']);
+    assert.ok(Date.now() - startedAt < 3000, `answered after ${Date.now() - startedAt} ms`);
+    assert.equal(srv.metrics.proposalsPending, 0);
+
+    // The cancel: the client resets the stream; the held proposal goes with it.
+    const stream = session.request({ ':method': 'POST', ':path': '/etcdserverpb.KV/Put', 'content-type': 'application/grpc', te: 'trailers' });
+    stream.on('error', () => {});
+    stream.end(frameMessage(put));
+    await until('the Put is pending', () => srv.metrics.proposalsPending === 1);
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    await until('the cancelled Put is dropped at once', () => srv.metrics.proposalsPending === 0);
+  } finally {
+    session.close();
+    alone.ac.abort('SIGTERM');
+    await alone.exited;
+  }
+});
