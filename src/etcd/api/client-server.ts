@@ -16,8 +16,6 @@ import { createGrpcServer, type GrpcServerOptions, type StreamCall } from './grp
 import { lookupMethod } from './grpc/services.ts';
 import { sniffHttp2 } from './grpc/multiplex.ts';
 import { ServerError } from '../server/errors.ts';
-import { ClientCertGate, GatedStream, type CertificateVerdict } from '../../pki/tls13/client-cert-gate.ts';
-import { clientChainVerifier } from './client-cert-verifier.ts';
 
 export interface ClientTlsMaterial {
   cert: Uint8Array;
@@ -139,6 +137,8 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
       requireLeaderStreams.add(call);
       call.onClose(() => requireLeaderStreams.delete(call));
     },
+    // A call's grpc-timeout deadline runs on the member's clock, as its request timeout does.
+    clock: () => o!.server.options.clock,
   };
   const toHttp = (req: unknown, res: unknown) => httpServer.emit('request', req, res);
   // h2c is all gRPC (etcd's cmux sends every HTTP/2 connection to grpc-go, which answers
