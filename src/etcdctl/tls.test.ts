@@ -122,7 +122,7 @@ describe('etcdctl refused after the TLS handshake (TLS 1.3)', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as AddressInfo).port;
     try {
-      const r = await ctl([`--endpoints=https://127.0.0.1:${port}`, '--cacert=/ca.crt', '--command-timeout=300ms', 'get', 'x'], { fs: memoryFs({ '/ca.crt': ca.certPem }) });
+      const r = await ctl([`--endpoints=https://127.0.0.1:${port}`, '--cacert=/ca.crt', '--command-timeout=2s', 'get', 'x'], { fs: memoryFs({ '/ca.crt': ca.certPem }) });
       assert.equal(r.status, 1);
       assert.ok(r.stderr.includes('last connection error: connection error: desc = \\"error reading server preface: remote error: tls: certificate required\\""'), r.stderr);
       assert.ok(r.stderr.endsWith('Error: context deadline exceeded\n'));

@@ -16,6 +16,9 @@ import { createGrpcServer, type GrpcServerOptions, type StreamCall } from './grp
 import { lookupMethod } from './grpc/services.ts';
 import { sniffHttp2 } from './grpc/multiplex.ts';
 import { ServerError } from '../server/errors.ts';
+import { ClientCertGate, GatedStream, type CertificateVerdict } from '../../pki/tls13/client-cert-gate.ts';
+import { clientChainVerifier } from './client-cert-verifier.ts';
+import { peerChainOf, streamUnder } from './tls-socket-info.ts';
 
 export interface ClientTlsMaterial {
   cert: Uint8Array;
@@ -23,6 +26,8 @@ export interface ClientTlsMaterial {
   /** --trusted-ca-file contents, when given. */
   ca?: Uint8Array;
   clientCertAuth: boolean;
+  /** The time client certificates are judged at (the host's clock); defaults to Date.now. */
+  now?: () => number;
 }
 
 export interface ClientListenOptions {
@@ -82,15 +87,6 @@ export function goTlsError(e: Error & { code?: string }): string {
   return `tls: ${msg}`;
 }
 
-function safePeerCert(t: tls.TLSSocket): boolean {
-  try {
-    const c = t.getPeerCertificate();
-    return !!c && Object.keys(c).length > 0;
-  } catch {
-    return false;
-  }
-}
-
 /** Gives an arbitrary Duplex the few net.Socket methods node:http calls. */
 function socketLike(d: Duplex, remote: Address): Duplex {
   const s = d as Duplex & Record<string, unknown>;
@@ -111,7 +107,9 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
   let o: ClientServeOptions | undefined;
   let tlsMaterial: ClientTlsMaterial | undefined;
   let secureContext: tls.SecureContext | undefined;
-  const tlsServers = new Map<ClientTraffic, tls.Server>();
+  const tlsServers = new Map<ClientTraffic, { server: tls.Server; gate?: ClientCertGate; verify: (chain: Buffer[]) => CertificateVerdict | undefined }>();
+  const logRefusal = (error: string, remote: Address, _raw: Duplex, serverName = '') =>
+    lo.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', { 'remote-addr': fmtAddr(remote), 'server-name': serverName, error });
   let startedAtSec = 0;
   const httpServer = http.createServer((req, res) => {
     void route(o!, req, res, startedAtSec).catch((e: unknown) => {
@@ -190,52 +188,62 @@ export async function listenClients(lo: ClientListenOptions): Promise<ClientEndp
           });
           return;
         }
-        // A tls.Server (never listening itself) does the handshake and the client
-        // certificate check exactly as for a real socket.
-        socketLike(raw, remote);
-        tlsServers.get(traffic)?.emit('connection', raw);
+        // A tls.Server (never listening itself) does the handshake as for a real socket; with
+        // --client-cert-auth the gate in front of it judges the client's certificate inside
+        // the handshake, as Go's server does.
+        const entry = tlsServers.get(traffic);
+        if (!entry) return;
+        const stream = entry.gate ? entry.gate.wrap(raw, entry.verify, (v) => logRefusal(v.error, remote, raw)) : raw;
+        socketLike(stream, remote);
+        entry.server.emit('connection', stream);
   }
   return {
     addresses: listeners.map((l) => l.address),
     attach(server, material) {
       tlsMaterial = material;
-      secureContext = material
-        ? tls.createSecureContext({ cert: Buffer.from(material.cert), key: Buffer.from(material.key), ...(material.ca ? { ca: Buffer.from(material.ca) } : {}) })
-        : undefined;
-      const makeTlsServer = (material: ClientTlsMaterial, traffic: ClientTraffic): tls.Server => {
+      secureContext = material ? tls.createSecureContext({ cert: Buffer.from(material.cert), key: Buffer.from(material.key) }) : undefined;
+      const makeTlsServer = (material: ClientTlsMaterial, traffic: ClientTraffic) => {
+        const verify = clientChainVerifier(material.ca, material.now ?? Date.now);
+        // No `ca` here: OpenSSL would send the CA along with the server's certificate (Go
+        // sends the leaf alone), and client certificates are judged by `verify` instead.
         const tlsServer = tls.createServer(
           {
             cert: Buffer.from(material.cert),
             key: Buffer.from(material.key),
-            ...(material.ca ? { ca: Buffer.from(material.ca) } : {}),
             requestCert: material.clientCertAuth,
-            rejectUnauthorized: material.clientCertAuth,
+            rejectUnauthorized: false,
             ALPNProtocols: ['h2', 'http/1.1'],
           },
           (t) => {
-          t.on('error', () => t.destroy());
-          if (t.alpnProtocol === 'h2') sniffHttp2(t, () => (traffic === 'http' ? h2HttpOnlyServer : grpcTlsServer).emit('connection', t), true);
-          else httpServer.emit('connection', t);
+            t.on('error', () => t.destroy());
+            if (material.clientCertAuth && !refusedAfterHandshake(t, verify)) return;
+            if (t.alpnProtocol === 'h2') sniffHttp2(t, () => (traffic === 'http' ? h2HttpOnlyServer : grpcTlsServer).emit('connection', t), true);
+            else httpServer.emit('connection', t);
           },
         );
         tlsServer.on('tlsClientError', (e: Error, t: tls.TLSSocket) => {
-          // Over a JS stream (the virtual network) node:tls knows no peer address; the stream
-          // under its handle (JSStreamSocket.stream) is our socket, which does.
-          const under = (t as unknown as { _handle?: { _parentWrap?: { stream?: { remoteAddress?: string; remotePort?: number } } } })._handle?._parentWrap?.stream;
+          const under = streamUnder(t);
+          // The gate has already answered with an alert and logged why.
+          if (under instanceof GatedStream && under.refused) return;
           const host = t.remoteAddress ?? under?.remoteAddress ?? '';
           const port = t.remotePort ?? under?.remotePort ?? 0;
-          const peer = safePeerCert(t);
-          const error = /PEER_DID_NOT_RETURN_A_CERTIFICATE|peer did not return a certificate/i.test(`${(e as { code?: string }).code} ${e.message}`) || (material.clientCertAuth && !peer && /certificate/i.test(e.message))
-            ? "tls: client didn't provide a certificate"
-            : goTlsError(e);
-          lo.log.warn('embed/config_logging.go:189', 'rejected connection on client endpoint', {
-            'remote-addr': fmtAddr({ host, port }),
-            'server-name': (t as tls.TLSSocket & { servername?: string | false }).servername || '',
-            error,
-          });
+          logRefusal(goTlsError(e), { host, port }, t, (t as tls.TLSSocket & { servername?: string | false }).servername || '');
           t.destroy();
         });
-        return tlsServer;
+        /**
+         * For a connection the gate did not judge (TLS 1.2): check the certificate now, and
+         * drop the connection if Go would have refused it. Returns whether it may go on.
+         */
+        const refusedAfterHandshake = (t: tls.TLSSocket, judge: typeof verify): boolean => {
+          const under = streamUnder(t);
+          if (under instanceof GatedStream && under.checked) return true;
+          const verdict = judge(peerChainOf(t));
+          if (!verdict) return true;
+          logRefusal(verdict.error, { host: t.remoteAddress ?? under?.remoteAddress ?? '', port: t.remotePort ?? under?.remotePort ?? 0 }, t);
+          t.destroy();
+          return false;
+        };
+        return { server: tlsServer, ...(material.clientCertAuth ? { gate: new ClientCertGate(tlsServer) } : {}), verify };
       };
       if (material && secureContext) for (const traffic of ['grpc+http', 'grpc', 'http'] as const) tlsServers.set(traffic, makeTlsServer(material, traffic));
       server.onLeaderChange((leader) => {

@@ -146,6 +146,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     }
     log.info('embed/etcd.go:140', 'configuring peer listeners', { 'listen-peer-urls': cfg.listenPeerUrls.map((u) => u.text) });
     peerTls = loadPeerTls(o.fs, o.cwd, cfg, resolvePath(o.cwd, cfg.dataDir), o.clock.now(), log);
+    if (peerTls) peerTls.now = () => o.clock.now();
     for (const u of cfg.listenPeerUrls) {
       if (u.scheme === 'https' && !peerTls) throw new Error(`cannot listen on TLS for ${fmtAddr(bindAddress(u))}: KeyFile and CertFile are not presented`);
       if (u.scheme === 'http' && peerTls) log.warn('embed/etcd.go:573', 'scheme is HTTP while key and cert files are present; ignoring key and cert files', { 'peer-url': u.text });
@@ -244,6 +245,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
           'tls-info': `cert = ${cfg.clientTls.certFile}, key = ${cfg.clientTls.keyFile}, client-cert=, client-key=, trusted-ca = ${cfg.clientTls.trustedCaFile}, client-cert-auth = ${cfg.clientTls.clientCertAuth}, crl-file = `,
           'cipher-suites': [],
         });
+        material.now = () => o.clock.now();
         clients.attach(srv, material);
       } catch (e) {
         return fail('listener failed', e);

@@ -135,6 +135,8 @@ export interface PeerTlsMaterial {
   clientCertAuth: boolean;
   /** Go's wording of a handshake failure (shared with the client endpoint). */
   goError: (e: Error) => string;
+  /** The time peer certificates are judged at (the host's clock). */
+  now?: () => number;
 }
 
 export class NetworkPeerTransport implements PeerTransport {

@@ -62,6 +62,7 @@ export function goTlsError(e: Error & { code?: string }): string {
   if (/certificate required/i.test(msg) || e.code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') return 'remote error: tls: certificate required';
   if (/bad certificate/i.test(msg) || e.code === 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE') return 'remote error: tls: bad certificate';
   if (/unknown ca/i.test(msg)) return 'remote error: tls: unknown certificate authority';
+  if (/alert certificate expired/i.test(msg)) return 'remote error: tls: expired certificate';
   if (/wrong version number|packet length too long|http request/i.test(msg)) return 'tls: first record does not look like a TLS handshake';
   if (/handshake failure/i.test(msg)) return 'remote error: tls: handshake failure';
   if (e.code === 'ECONNRESET' || /socket hang up|ECONNRESET/.test(msg)) return 'EOF';

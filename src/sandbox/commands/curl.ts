@@ -184,6 +184,18 @@ function verifyErrorText(err: unknown): string {
   return (err as { message?: string } | null)?.message ?? VERIFY_ERRORS[20]!;
 }
 
+/**
+ * OpenSSL's own line for a TLS alert the server sent ("error:0A000418:SSL routines::tlsv1
+ * alert unknown ca"): the reason code is 1000 plus the alert number, in the SSL library (0A).
+ */
+export function opensslAlert(message: string): string | undefined {
+  const n = /SSL alert number (\d+)/.exec(message);
+  const reason = /:((?:sslv3|tlsv1|tlsv13) alert [^:]+):/.exec(message);
+  if (!n || !reason) return undefined;
+  const code = (0x0a000000 + 1000 + Number(n[1])).toString(16).toUpperCase().padStart(8, '0');
+  return `error:${code}:SSL routines::${reason[1]}`;
+}
+
 const SSL_HINT = `More details here: https://curl.se/docs/sslcerts.html
 
 curl failed to verify the legitimacy of the server and therefore could not
@@ -222,8 +234,8 @@ async function requestOnce(ctx: CommandContext, u: URL, o: Options, method: stri
       ctx.signal.removeEventListener('abort', onAbort);
       sock.destroy();
       const msg = e.message;
-      if (/certificate required/.test(msg)) reject(new CurlError(56, `OpenSSL SSL_read: OpenSSL/${OPENSSL_LIB}: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0`));
-      else if (/bad certificate/.test(msg)) reject(new CurlError(56, `OpenSSL SSL_read: OpenSSL/${OPENSSL_LIB}: error:0A000412:SSL routines::sslv3 alert bad certificate, errno 0`));
+      const alert = opensslAlert(msg);
+      if (alert) reject(new CurlError(56, `OpenSSL SSL_read: OpenSSL/${OPENSSL_LIB}: ${alert}, errno 0`));
       else if (/Parse Error|HPE_/.test(msg) || (e as { code?: string }).code?.startsWith('HPE_')) reject(new CurlError(1, 'Received HTTP/0.9 when not allowed'));
       else reject(new CurlError(52, 'Empty reply from server'));
     };
