@@ -57,13 +57,13 @@ export interface Pair {
 }
 
 /** A test certificate (node-forge, native RSA keygen), signed by `ca` or self-signed. */
-export function makeCert(cn: string, opts: { ca?: Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey }; isCa?: boolean; sans?: string[] }): Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey } {
+export function makeCert(cn: string, opts: { ca?: Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey }; isCa?: boolean; sans?: string[]; expired?: boolean }): Pair & { obj: forge.pki.Certificate; k: forge.pki.rsa.PrivateKey } {
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
   const c = forge.pki.createCertificate();
   c.publicKey = keys.publicKey;
   c.serialNumber = String(Math.floor(Math.random() * 1e9).toString(16)).padStart(8, '1');
   c.validity.notBefore = new Date(Date.now() - 3600_000);
-  c.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
+  c.validity.notAfter = new Date(Date.now() + (opts.expired ? -1800_000 : 24 * 3600_000));
   c.setSubject([{ name: 'commonName', value: cn }]);
   c.setIssuer(opts.ca ? opts.ca.obj.subject.attributes : [{ name: 'commonName', value: cn }]);
   const exts: object[] = [{ name: 'basicConstraints', cA: !!opts.isCa }];
