@@ -91,6 +91,18 @@ test('the TLS commands pass the certificate and server tasks; mistakes are named
       'cd',
     ]);
     assert.match((await checkOne(lab, sandbox, 'client-cert')).message, /^\/etc\/etcd\/pki\/client\.crt does not verify against \/etc\/etcd\/pki\/ca\.crt: unable to get local issuer certificate \(issuer CN = other, CA subject CN = etcd\)$/);
+    // etcd refuses that certificate inside the handshake, with the alert and log line Go gives.
+    const before = term.output.length;
+    await typeLines(term, [
+      'curl -sS --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/client.crt --key /etc/etcd/pki/client.key https://127.0.0.1:2379/health',
+      'sudo journalctl -u etcd --no-pager | grep -c "x509: certificate signed by unknown authority"',
+      'openssl s_client -connect 127.0.0.1:2379 -CAfile /etc/etcd/pki/ca.crt < /dev/null 2>/dev/null | grep -c " s:"',
+    ]);
+    const seen = term.output.slice(before);
+    assert.match(seen, /curl: \(56\) OpenSSL SSL_read: OpenSSL\/3\.0\.19: error:0A000418:SSL routines::tlsv1 alert unknown ca, errno 0\r?\n/);
+    assert.match(seen, /grep -c "x509: certificate signed by unknown authority"\r?\n1\r?\n/);
+    // The server sends its own certificate, not the CA with it.
+    assert.match(seen, /" s:"\r?\n1\r?\n/);
   } finally {
     term.close();
     sandbox.dispose();
