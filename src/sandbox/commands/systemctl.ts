@@ -4,7 +4,7 @@
 // messages, warnings and exit statuses (3 for "not active", 4 for "no such unit").
 import type { Command, CommandContext, SignalName } from '../types.ts';
 import { managerFor, unitName, type ServiceManager, type Unit } from '../systemd/manager.ts';
-import { relative, statusText, timestamp } from '../systemd/status-format.ts';
+import { relative, statusText, timestamp, usageOf } from '../systemd/status-format.ts';
 
 const HELP = `systemctl [OPTIONS...] COMMAND ...
 
@@ -405,6 +405,10 @@ class Systemctl {
   properties(u: Unit): [string, string][] {
     const cfg = u.loaded?.config;
     const ts = (ms: number | undefined) => (ms === undefined ? '' : timestamp(ms));
+    // The cgroup's figures: systemd prints "[not set]" for what a unit without a cgroup lacks.
+    const usage = usageOf(this.m.host, u.name);
+    const live = usage && usage.processes > 0 ? usage : undefined;
+    const NOT_SET = '[not set]';
     return [
       ['Type', cfg?.type ?? 'simple'],
       ['Restart', cfg?.restart ?? 'no'],
@@ -433,6 +437,9 @@ class Systemctl {
       ['Documentation', (cfg?.documentation ?? []).map((d) => `"${d}"`).join(' ')],
       ['LimitNOFILE', cfg?.limitNofile === undefined ? '524288' : String(cfg.limitNofile)],
       ['NeedDaemonReload', this.m.changedOnDisk(u) ? 'yes' : 'no'],
+      ['MemoryCurrent', live ? String(Math.floor(live.memoryBytes)) : NOT_SET],
+      ['CPUUsageNSec', usage?.cpuMs !== undefined ? String(Math.floor(usage.cpuMs * 1e6)) : NOT_SET],
+      ['TasksCurrent', live ? String(live.tasks) : NOT_SET],
     ];
   }
 

@@ -96,7 +96,7 @@ export function cpuText(cpuMs: number): string {
 }
 
 /** The unit's cgroup figures, when the host keeps them (VirtualHost does). */
-function usageOf(host: Host, unit: string): UnitUsage | undefined {
+export function usageOf(host: Host, unit: string): UnitUsage | undefined {
   const h = host as Host & { unitUsage?: (unit: string) => UnitUsage };
   return typeof h.unitUsage === 'function' ? h.unitUsage(unit) : undefined;
 }

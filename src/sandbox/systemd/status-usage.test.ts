@@ -39,11 +39,17 @@ it(
       const m2 = RUNNING.exec(st2.stdout);
       assert.ok(m2, st2.stdout);
       assert.ok(Number(m2[2]) > Number(m1[2]), `Memory: ${m1[2]}M → ${m2[2]}M`);
+      // systemctl show gives the same figures raw: bytes, nanoseconds, threads.
+      const shown = (await run(h, ['systemctl', 'show', 'etcd', '-p', 'MemoryCurrent,CPUUsageNSec,TasksCurrent'])).stdout;
+      assert.match(shown, /^MemoryCurrent=\d+\nCPUUsageNSec=\d+\nTasksCurrent=7\n$/);
+      assert.ok(Number(/MemoryCurrent=(\d+)/.exec(shown)![1]) >= after.memoryBytes - 1);
 
       assert.equal((await run(h, ['systemctl', 'stop', 'etcd'], { as: 'root' })).status, 0);
       const st3 = (await run(h, ['systemctl', 'status', 'etcd', '-n', '0'])).stdout;
       assert.match(st3, /\n   Main PID: \d+ \(code=[^)]*\)\n        CPU: (\d+ms|\d+\.\d{3}s)\n$/);
       assert.doesNotMatch(st3, /Tasks:|Memory:|CGroup:/);
+      const shownStopped = (await run(h, ['systemctl', 'show', 'etcd', '-p', 'MemoryCurrent,CPUUsageNSec,TasksCurrent'])).stdout;
+      assert.match(shownStopped, /^MemoryCurrent=\[not set\]\nCPUUsageNSec=\d+\nTasksCurrent=\[not set\]\n$/);
 
       // A unit that never ran has no figures at all.
       const never = (await run(sb.host('node-2'), ['systemctl', 'status', 'etcd', '-n', '0'])).stdout;
