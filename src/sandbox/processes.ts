@@ -239,9 +239,10 @@ function withMethod<T extends object>(target: T, name: string, fn: unknown): T {
 }
 
 /**
- * A program's output budget. Programs are not charged for CPU time (they are async JS);
- * what a runaway program (`yes > /dev/null`, `cat /dev/zero | grep x`) does grow is its
- * output, so that is what stops it — like RLIMIT_FSIZE stops a writer with SIGXFSZ.
+ * A program's output budget. No CPU limit stops a program (the CPU time we measure is a
+ * lower bound, see chargeTo); what a runaway program (`yes > /dev/null`,
+ * `cat /dev/zero | grep x`) does grow is its output, so that is what stops it — like
+ * RLIMIT_FSIZE stops a writer with SIGXFSZ.
  */
 export const OUTPUT_BYTES_PER_PROCESS = 256 * 1024 * 1024;
 
