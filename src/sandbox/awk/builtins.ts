@@ -1,5 +1,6 @@
 // awk's built-in functions (length, substr, split, sub/gsub, match, sprintf, math …).
 import type { Expr, LValue } from './ast.ts';
+import { matchAll, splitByRegex } from '../regex/index.ts';
 import type { AwkInterpreter } from './interpreter.ts';
 import { AwkRuntimeError, StrNum, toNumber, type Val } from './values.ts';
 
@@ -31,7 +32,7 @@ export async function callBuiltin(rt: AwkInterpreter, name: string, args: Expr[]
       const arr = rt.getArray(target.name);
       arr.clear();
       let parts: string[];
-      if (args[2]?.k === 'regex') parts = s === '' ? [] : s.split(rt.regex(args[2].src));
+      if (args[2]?.k === 'regex') parts = args[2].src === '' ? [...s] : splitByRegex(rt.regex(args[2].src), s);
       else parts = rt.splitFields(s, args[2] ? rt.str(await ev(2)) : rt.str(rt.globals.get('FS')!));
       parts.forEach((p, i) => arr.set(String(i + 1), new StrNum(p)));
       return parts.length;
@@ -43,11 +44,17 @@ export async function callBuiltin(rt: AwkInterpreter, name: string, args: Expr[]
       const target: LValue = (args[2] as LValue | undefined) ?? { k: 'field', index: { k: 'num', v: 0 } };
       const s = rt.str(await rt.getL(target));
       let count = 0;
-      const g = new RegExp(re.source, name === 'gsub' ? 'g' : '');
-      const result = s.replace(g, (m) => {
+      let result = '';
+      let last = 0;
+      // matchAll: leftmost-longest matches, an empty one never right after the previous match.
+      for (const m of matchAll(re, s)) {
         count++;
-        return repl.replace(/\\\\|\\&|&/g, (x) => (x === '&' ? m : x === '\\&' ? '&' : '\\'));
-      });
+        const text = m.groups[0]!;
+        result += s.slice(last, m.index) + repl.replace(/\\\\|\\&|&/g, (x) => (x === '&' ? text : x === '\\&' ? '&' : '\\'));
+        last = m.end;
+        if (name === 'sub') break;
+      }
+      result += s.slice(last);
       if (count > 0) await rt.setL(target, result);
       return count;
     }
@@ -55,7 +62,7 @@ export async function callBuiltin(rt: AwkInterpreter, name: string, args: Expr[]
       const s = rt.str(await ev(0));
       const m = (await rt.toRegex(args[1]!)).exec(s);
       rt.globals.set('RSTART', m ? m.index + 1 : 0);
-      rt.globals.set('RLENGTH', m ? m[0].length : -1);
+      rt.globals.set('RLENGTH', m ? m.end - m.index : -1);
       return m ? m.index + 1 : 0;
     }
     case 'sprintf': {

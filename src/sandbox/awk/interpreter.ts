@@ -3,6 +3,7 @@ import type { Expr, FunctionDef, LValue, Program, Stmt } from './ast.ts';
 import { formatPrintf, numberToString, type FormatArg } from './format.ts';
 import { unescapeChar } from './lexer.ts';
 import { callBuiltin } from './builtins.ts';
+import { splitByRegex, type Regex } from '../regex/index.ts';
 import { AwkRuntimeError, compareVals, RegexCache, StrNum, toNumber, truthy, type Val } from './values.ts';
 
 export type AwkArray = Map<string, Val>;
@@ -172,7 +173,8 @@ export class AwkInterpreter {
     if (fs === ' ') return rec.split(/[ \t\n]+/).filter((s) => s !== '');
     if (rec === '') return [];
     if (fs.length === 1 && fs !== '\\') return rec.split(fs);
-    return rec.split(this.regex(fs));
+    if (fs === '') return [...rec]; // mawk: an empty separator splits into characters
+    return splitByRegex(this.regex(fs), rec);
   }
 
   private getField(i: number): Val {
@@ -212,11 +214,11 @@ export class AwkInterpreter {
     return compareVals(a, b, (v) => this.str(v));
   }
 
-  regex(src: string): RegExp {
+  regex(src: string): Regex {
     return this.regexes.get(src);
   }
 
-  async toRegex(e: Expr): Promise<RegExp> {
+  async toRegex(e: Expr): Promise<Regex> {
     if (e.k === 'regex') return this.regex(e.src);
     return this.regex(this.str(await this.eval(e)));
   }

@@ -1,5 +1,6 @@
 // awk values: numbers, strings, and "strnums" — text from input (fields, split pieces,
 // -v values) that compares as a number when it looks like one.
+import { compile, RegexSyntaxError, type Regex } from '../regex/index.ts';
 
 /** A run-time error (mawk: "awk: run time error: …"). */
 export class AwkRuntimeError extends Error {}
@@ -39,28 +40,19 @@ export function compareVals(a: Val, b: Val, str: (v: Val) => string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Compiles awk EREs (with POSIX bracket classes) to JS RegExps, cached. */
+/** Compiles awk regexes (mawk's ERE dialect) through the sandbox regex layer, cached. */
 export class RegexCache {
-  private cache = new Map<string, RegExp>();
+  private cache = new Map<string, Regex>();
   constructor(private readonly onError: (src: string) => Error) {}
 
-  get(src: string): RegExp {
+  get(src: string): Regex {
     let re = this.cache.get(src);
     if (re) return re;
-    const translated = src
-      .replace(/\[:alpha:\]/g, 'a-zA-Z')
-      .replace(/\[:digit:\]/g, '0-9')
-      .replace(/\[:alnum:\]/g, 'a-zA-Z0-9')
-      .replace(/\[:space:\]/g, ' \\t\\n\\r\\f\\v')
-      .replace(/\[:upper:\]/g, 'A-Z')
-      .replace(/\[:lower:\]/g, 'a-z')
-      .replace(/\[:punct:\]/g, '!-\\/:-@\\[-`{-~')
-      .replace(/\[:blank:\]/g, ' \\t')
-      .replace(/\[:xdigit:\]/g, '0-9A-Fa-f');
     try {
-      re = new RegExp(translated);
-    } catch {
-      throw this.onError(src);
+      re = compile(src, { syntax: 'awk' });
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) throw this.onError(src);
+      throw e;
     }
     if (this.cache.size > 500) this.cache.clear();
     this.cache.set(src, re);

@@ -5,6 +5,7 @@ import { AwkSyntaxError } from '../awk/lexer.ts';
 import { parseAwk } from '../awk/parser.ts';
 import type { Program } from '../awk/ast.ts';
 import type { Command, CommandContext } from '../types.ts';
+import { splitByRegex, type Regex } from '../regex/index.ts';
 
 const USAGE = `usage: awk [-F value] [-v var=value] [--] 'program text' [file ...]
 usage: awk [-F value] [-v var=value] [-f program-file] [--] [file ...]
@@ -125,7 +126,7 @@ export const awk: Command = {
         }
         filename = src;
         interp.setFilename(src === '-' ? '' : src);
-        for await (const rec of records(ctx, src, () => interp.separator)) {
+        for await (const rec of records(ctx, src, () => interp.separator, (re) => interp.regex(re))) {
           if (ctx.signal.aborted) return 130;
           nr++;
           if (!(await interp.processRecord(rec))) {
@@ -169,7 +170,7 @@ async function usageError(ctx: CommandContext, msg: string): Promise<number> {
 }
 
 /** Records of one input; newline-separated input streams record by record (so pipes from `watch` flow). */
-async function* records(ctx: CommandContext, src: string, rs: () => string): AsyncGenerator<string> {
+async function* records(ctx: CommandContext, src: string, rs: () => string, regex: (src: string) => Regex): AsyncGenerator<string> {
   let data: string | undefined;
   if (src !== '-') {
     try {
@@ -202,7 +203,7 @@ async function* records(ctx: CommandContext, src: string, rs: () => string): Asy
   let recs: string[];
   if (sep === '') recs = data.replace(/^\n+/, '').split(/\n\n+/);
   else if (sep.length === 1) recs = data.split(sep);
-  else recs = data.split(new RegExp(sep));
+  else recs = splitByRegex(regex(sep), data);
   if (recs.length && recs[recs.length - 1] === '') recs.pop();
   if (sep === '' && recs.length) recs[recs.length - 1] = recs[recs.length - 1]!.replace(/\n+$/, '');
   yield* recs;

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { posixToJs } from './posix-regex.ts';
+import { compile } from '../regex/index.ts';
 import { run, testHost } from './testing.ts';
 
 const TEXT = 'b 2\na 10\nc 1\na 10\n';
 
-it('translates POSIX BRE and ERE into JS regexps', () => {
-  assert.equal(posixToJs('\\(a\\)\\{2\\}', false), '(a){2}');
-  assert.equal(posixToJs('(a)+|b?', false), '\\(a\\)\\+\\|b\\?');
-  assert.equal(posixToJs('(a)+|b?', true), '(a)+|b?');
-  assert.equal(posixToJs('*x', false), '\\*x');
-  assert.equal(posixToJs('a[[:digit:]]', false), 'a[0-9]');
-  assert.equal(posixToJs('a^b$', false), 'a\\^b$');
-  assert.equal(new RegExp(posixToJs('[]a]', false)).test(']'), true);
+it('reads POSIX BRE and ERE as GNU grep does', () => {
+  const m = (p: string, syntax: 'basic' | 'extended', text: string) => compile(p, { syntax }).exec(text)?.groups[0] ?? null;
+  assert.equal(m('\\(a\\)\\{2\\}', 'basic', 'xaay'), 'aa');
+  assert.equal(m('(a)+|b?', 'basic', 'x(a)+|b?'), '(a)+|b?');
+  assert.equal(m('(a)+|b?', 'extended', 'aab'), 'aa');
+  assert.equal(m('*x', 'basic', 'a*x'), '*x');
+  assert.equal(m('a[[:digit:]]', 'basic', 'ba7'), 'a7');
+  assert.equal(m('a^b$', 'basic', 'a^b'), 'a^b');
+  assert.equal(m('[]a]', 'basic', ']'), ']');
 });
 
 it('grep selects lines with -n, -c, -v, -i, -o, -w, -x and several files', async () => {

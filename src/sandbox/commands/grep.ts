@@ -4,7 +4,7 @@ import { resolvePath } from '../../platform/filesystem.ts';
 import { readLines } from '../io.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { fsOf, parseOrFail, reason } from './common.ts';
-import { compilePattern, RegexSyntaxError } from './posix-regex.ts';
+import { compileAny, matchAll, RegexBudgetError, RegexSyntaxError, type Regex } from '../regex/index.ts';
 
 const HELP = `Usage: grep [OPTION]... PATTERNS [FILE]...
 Search for PATTERNS in each FILE.
@@ -130,10 +130,11 @@ export const grep: Command = {
     const extended = args.has('extended-regexp') || args.has('perl-regexp');
     const fixed = args.has('fixed-strings');
     const ignoreCase = args.has('ignore-case');
-    let regexes: RegExp[];
+    let regex: Regex;
     try {
-      if (extended && patterns.some((p) => p.startsWith('*'))) await ctx.stderr.write('grep: warning: * at start of expression\n');
-      regexes = patterns.map((p) => compilePattern(p, { extended, fixed, ignoreCase, word: args.has('word-regexp'), line: args.has('line-regexp'), global: true }));
+      // All patterns make one regex, so -o finds the leftmost-longest match among them.
+      regex = compileAny(patterns, { syntax: extended ? 'extended' : 'basic', fixed, ignoreCase, word: args.has('word-regexp'), line: args.has('line-regexp') });
+      for (const w of regex.warnings) await ctx.stderr.write(`grep: warning: ${w}\n`);
     } catch (e) {
       if (e instanceof RegexSyntaxError) {
         await ctx.stderr.write(`grep: ${e.message}\n`);
@@ -174,10 +175,7 @@ export const grep: Command = {
       error = true;
       if (!noMessages) await ctx.stderr.write(`grep: ${msg}\n`);
     };
-    const matches = (line: string) => regexes.some((r) => {
-      r.lastIndex = 0;
-      return r.test(line);
-    });
+    const matches = (line: string) => regex.test(line);
 
     const searchLines = async (name: string, lines: AsyncIterable<string> | Iterable<string>, binary: boolean): Promise<void> => {
       let count = 0;
@@ -210,10 +208,7 @@ export const grep: Command = {
           for (const [n, l] of ring) await ctx.stdout.write(prefix(n, '-') + l + '\n');
           ring.length = 0;
           if (only && !invert) {
-            for (const r of regexes) {
-              r.lastIndex = 0;
-              for (const m of line.matchAll(r)) if (m[0]) await ctx.stdout.write(prefix(lineNo, ':') + m[0] + '\n');
-            }
+            for (const m of matchAll(regex, line)) if (m.end > m.index) await ctx.stdout.write(prefix(lineNo, ':') + m.groups[0]! + '\n');
           } else if (!only) await ctx.stdout.write(prefix(lineNo, ':') + line + '\n');
           lastPrinted = lineNo;
           afterLeft = after;
@@ -267,6 +262,12 @@ export const grep: Command = {
         else await searchFile(f, resolvePath(ctx.cwd, f), true);
       }
     } catch (e) {
+      if (e instanceof RegexBudgetError) {
+        // A back-reference pattern that would take too long: stop as GNU grep stops when
+        // its regex matcher runs out of memory.
+        await ctx.stderr.write(`grep: ${e.message}\n`);
+        return 2;
+      }
       if (!(e instanceof Quit)) throw e;
     }
     if (quiet && anySelected) return 0;

@@ -2,7 +2,7 @@
 // name (15 chars) or, with -f, the whole command line; -a -l -c -d -n -o -x -v -u -U, pkill -SIG.
 import type { Command, CommandContext, ProcessInfo } from '../types.ts';
 import { commOf } from './ps.ts';
-import { compilePattern, RegexSyntaxError } from './posix-regex.ts';
+import { compile, RegexSyntaxError, type Regex } from '../regex/index.ts';
 import { sendSignal } from './kill.ts';
 import { signalNumber } from './signals.ts';
 
@@ -104,10 +104,10 @@ function make(name: 'pgrep' | 'pkill'): Command {
         pattern = a;
       }
       if (pattern === undefined && !uids.length && !ppids.length) return bad('no matching criteria specified');
-      let re: RegExp | undefined;
+      let re: Regex | undefined;
       if (pattern !== undefined) {
         try {
-          re = compilePattern(o.exact ? `^(${pattern})$` : pattern, { extended: true, ignoreCase: o.ignoreCase });
+          re = compile(o.exact ? `^(${pattern})$` : pattern, { syntax: 'extended', ignoreCase: o.ignoreCase });
         } catch (e) {
           if (e instanceof RegexSyntaxError) return bad(`invalid regular expression: ${e.message}`);
           throw e;

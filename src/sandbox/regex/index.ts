@@ -139,7 +139,8 @@ export function compileAny(patterns: readonly string[], opts: PatternListOptions
     hasBackrefs ||= parsed.hasBackrefs;
     warnings.push(...parsed.warnings);
   }
-  let node: Node = alts.length === 1 ? alts[0]! : { t: 'alt', alts };
+  // No pattern at all (grep -f /dev/null) matches nothing: an empty character set.
+  let node: Node = alts.length === 0 ? { t: 'set', set: new CharSetBuilder() } : alts.length === 1 ? alts[0]! : { t: 'alt', alts };
   if (opts.word) node = { t: 'cat', items: [{ t: 'assert', kind: 'no-word-before' }, node, { t: 'assert', kind: 'no-word-after' }] };
   if (opts.line) node = { t: 'cat', items: [{ t: 'assert', kind: 'bot' }, node, { t: 'assert', kind: 'eot' }] };
   return build({ node, groups, hasBackrefs, warnings }, opts);

@@ -89,6 +89,8 @@ class Parser {
       this.i += this.bre ? 2 : 1;
       alts.push(this.branch());
     }
+    // mawk accepts an empty regex (//) but not an empty operand of | or ( ).
+    if (this.awk && (alts.length > 1 || this.depth > 0) && alts.some((x) => x.t === 'empty')) throw new RegexSyntaxError('missing operand');
     return alts.length === 1 ? alts[0]! : { t: 'alt', alts };
   }
 
@@ -104,7 +106,6 @@ class Parser {
       items.push(this.quantifiers(atom, leading && isAnchor));
       leading = leading && isAnchor && this.i > start;
     }
-    if (this.awk && items.length === 0) throw new RegexSyntaxError('missing operand');
     return items.length === 1 ? items[0]! : items.length === 0 ? { t: 'empty' } : { t: 'cat', items };
   }
 

@@ -1,9 +1,10 @@
 // Runs a parsed sed script over lines: pattern and hold space, range state, the append
 // queue, and the cycle rules (auto-print, n/N at the end of input, q/Q) as GNU sed has them.
+import { matchAll, RegexBudgetError, type Regex, type RegexMatch } from '../regex/index.ts';
 import { SedError, type Addr, type Cmd } from './script.ts';
 
 /** The replacement text for one match: & and \1..\9, \n, \t, \L \U \l \u \E case conversions. */
-function substitute(rep: string, m: RegExpExecArray): string {
+function substitute(rep: string, m: RegexMatch): string {
   let out = '';
   let mode: 'U' | 'L' | '' = '';
   let once: 'u' | 'l' | '' = '';
@@ -19,10 +20,10 @@ function substitute(rep: string, m: RegExpExecArray): string {
   };
   for (let i = 0; i < rep.length; i++) {
     const c = rep[i]!;
-    if (c === '&') add(m[0]);
+    if (c === '&') add(m.groups[0] ?? '');
     else if (c === '\\' && i + 1 < rep.length) {
       const n = rep[++i]!;
-      if (/\d/.test(n)) add(m[Number(n)] ?? '');
+      if (/\d/.test(n)) add(m.groups[Number(n)] ?? '');
       else if (n === 'n') add('\n');
       else if (n === 't') add('\t');
       else if (n === 'U' || n === 'L') mode = n;
@@ -34,10 +35,20 @@ function substitute(rep: string, m: RegExpExecArray): string {
   return out;
 }
 
+/** Runs a match; a back-reference search past its step budget ends sed as running out of memory does. */
+function budgeted<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RegexBudgetError) throw new SedError(e.message, 4);
+    throw e;
+  }
+}
+
 /** One run of a script; `out` collects what it prints, `quit` the exit code of q/Q. */
 export class Runner {
   hold = '';
-  lastRe: RegExp | null = null;
+  lastRe: Regex | null = null;
   quit: number | undefined;
   out = '';
   lineNo = 0;
@@ -46,7 +57,7 @@ export class Runner {
     readonly quiet: boolean,
   ) {}
 
-  private re(r: RegExp | null | undefined): RegExp {
+  private re(r: Regex | null | undefined): Regex {
     const use = r ?? this.lastRe;
     if (!use) throw new SedError('no previous regular expression');
     this.lastRe = use;
@@ -60,7 +71,7 @@ export class Runner {
       case 'last':
         return last;
       case 're':
-        return new RegExp(this.re(a.re).source, this.re(a.re).flags.replace('g', '')).test(ps);
+        return budgeted(() => this.re(a.re).test(ps));
       case 'step':
         return a.step <= 0 ? this.lineNo === a.first : this.lineNo >= a.first && (this.lineNo - a.first) % a.step === 0;
       case 'plus':
@@ -131,29 +142,24 @@ export class Runner {
             break;
           case 's': {
             const re = this.re(c.re);
-            const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+            const subject = ps;
             let count = 0;
             let changed = false;
             let result = '';
             let lastEnd = 0;
-            let prevEnd = -1;
-            for (let m = g.exec(ps); m; m = g.exec(ps)) {
-              // POSIX: an empty match right where the previous match ended does not count.
-              if (m[0] === '' && m.index === prevEnd) {
-                g.lastIndex++;
-                continue;
+            budgeted(() => {
+              // matchAll skips an empty match right where the previous one ended, as POSIX says.
+              for (const m of matchAll(re, subject)) {
+                count++;
+                const want = c.nth ? count === c.nth || (c.global && count > c.nth) : c.global || count === 1;
+                if (want) {
+                  result += subject.slice(lastEnd, m.index) + substitute(c.replacement!, m);
+                  lastEnd = m.end;
+                  changed = true;
+                  if (!c.global && (!c.nth || count >= c.nth)) break;
+                }
               }
-              prevEnd = m.index + m[0].length;
-              count++;
-              const want = c.nth ? count === c.nth || (c.global && count > c.nth) : c.global || count === 1;
-              if (want) {
-                result += ps.slice(lastEnd, m.index) + substitute(c.replacement!, m);
-                lastEnd = m.index + m[0].length;
-                changed = true;
-                if (!c.global && (!c.nth || count >= c.nth)) break;
-              }
-              if (m[0] === '') g.lastIndex++;
-            }
+            });
             if (changed) {
               ps = result + ps.slice(lastEnd);
               tFlag = true;

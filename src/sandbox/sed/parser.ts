@@ -1,7 +1,7 @@
 // The sed script parser: the -e / -f pieces, in order, become one flat list of commands
 // ({ and } linked by index so the executor can skip a block). As in GNU sed the pieces are
 // one program: a block or a jump may span them; errors name the piece they arise in.
-import { regcompMessage, toJsRegex } from './regex.ts';
+import { compile, RegexSyntaxError, type Regex } from '../regex/index.ts';
 import { SedError, type Addr, type Cmd } from './script.ts';
 
 /** One piece of script and where it came from, which is how sed's errors name it. */
@@ -68,12 +68,14 @@ class Parser {
     return this.err(what === 'y' ? "unterminated `y' command" : what === 'addr' ? 'unterminated address regex' : "unterminated `s' command");
   }
 
-  regex(src: string, flags: string): RegExp | null {
+  /** Compiles an address or s/// regex; flags: 'i' (I) and 'm' (M). */
+  regex(src: string, flags: string): Regex | null {
     if (src === '') return null; // empty regex: the last one used
     try {
-      return new RegExp(toJsRegex(src, this.extended), flags);
+      return compile(src, { syntax: this.extended ? 'extended' : 'basic', ignoreCase: flags.includes('i'), newlineAnchors: flags.includes('m'), sedEscapes: true });
     } catch (e) {
-      return this.err(regcompMessage(e));
+      if (e instanceof RegexSyntaxError) return this.err(e.message);
+      throw e;
     }
   }
 
