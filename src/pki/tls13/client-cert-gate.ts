@@ -40,6 +40,7 @@ export interface CertificateVerdict {
 export type VerifyClientChain = (chain: Buffer[]) => CertificateVerdict | undefined;
 
 const HS_CLIENT_HELLO = 1;
+const MAX_HELD_BYTES = 256 * 1024;
 const HS_SERVER_HELLO = 2;
 const HS_CERTIFICATE = 11;
 
@@ -65,7 +66,8 @@ export class GatedStream extends Duplex {
   private clientHs: TrafficProtection | undefined;
   private serverAppSecret: Buffer | undefined;
   private readonly secrets = new Map<string, Buffer>();
-  private rawEnded = false;
+  private heldBytes = 0;
+  private seenFirstByte = false;
 
   constructor(
     private readonly raw: Duplex,
@@ -76,7 +78,6 @@ export class GatedStream extends Duplex {
     super({ allowHalfOpen: true });
     raw.on('data', (c: Buffer) => this.inbound(c));
     raw.on('end', () => {
-      this.rawEnded = true;
       if (this.phase === 'gated') this.release();
       if (this.phase !== 'refused') this.push(null);
     });
@@ -126,6 +127,14 @@ export class GatedStream extends Duplex {
       case 'refused':
         return;
       case 'hello': {
+        // Not TLS at all (plain HTTP to a TLS port): OpenSSL answers that by itself.
+        if (!this.seenFirstByte && chunk.length > 0) {
+          this.seenFirstByte = true;
+          if (chunk[0] !== RECORD_HANDSHAKE) {
+            this.phase = 'pass';
+            return this.forward(chunk);
+          }
+        }
         for (const r of this.inRecords.push(chunk)) {
           if (r.type !== RECORD_HANDSHAKE) continue;
           for (const m of this.inHandshake.push(r.body)) {
@@ -137,11 +146,13 @@ export class GatedStream extends Duplex {
             }
           }
         }
-        if (!this.clientRandom && this.inRecords.atBoundary && chunk.length > 0 && chunk[0] !== RECORD_HANDSHAKE) this.phase = 'pass';
         return this.forward(chunk);
       }
       case 'gated':
         this.held.push(chunk);
+        this.heldBytes += chunk.length;
+        // A flight this large is not a certificate we can judge here; OpenSSL bounds it.
+        if (this.heldBytes > MAX_HELD_BYTES) return this.release();
         this.queued.push(...this.inRecords.push(chunk));
         return this.drain();
     }
@@ -170,8 +181,10 @@ export class GatedStream extends Duplex {
   /** Reads the held records as far as the secrets allow, until the Certificate message. */
   private drain(): void {
     if (!this.clientHs) {
+      // OpenSSL reports the secret before it writes the ServerHello that opened the gate;
+      // without it the flight cannot be read, so it goes on unjudged.
       const secret = this.secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-      if (!secret) return;
+      if (!secret) return this.release();
       this.clientHs = new TrafficProtection(this.suite, secret);
     }
     while (this.phase === 'gated' && this.queued.length) {
