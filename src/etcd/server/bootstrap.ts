@@ -188,7 +188,7 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
 }
 
 /** etcd's VerifyBootstrap: my --initial-cluster URLs are the ones I advertise; no URL twice. */
-function verifyAdvertiseMatchesCluster(opts: BootstrapOptions): void {
+export function verifyAdvertiseMatchesCluster(opts: Pick<BootstrapOptions, 'name' | 'initialCluster' | 'initialClusterString' | 'initialAdvertisePeerUrls' | 'resolve'>): void {
   const resolveUrl = (u: string): string => {
     const m = /^(\w+:\/\/)([^:/]+|\[[^\]]+\])(.*)$/.exec(u);
     if (!m) return u;

@@ -311,7 +311,7 @@ test('snapshot save → restore into a new data dir → a new member with the da
   });
   const corrupt = file.slice();
   corrupt[100] = corrupt[100]! ^ 1;
-  assert.throws(() => restoreSnapshot({ ...{ fs: new SimFileSystem(), snapshot: corrupt, dataDir: '/x', name: 'a', initialCluster: 'a=http://a:2380', initialClusterToken: 't', initialAdvertisePeerUrls: ['http://a:2380'], nowMs: 0, log: new Logger(nullSink, clock) } }), /snapshot file integrity check failed/);
+  assert.throws(() => restoreSnapshot({ ...{ fs: new SimFileSystem(), snapshot: corrupt, dataDir: '/x', name: 'a', initialCluster: 'a=http://a:2380', initialClusterToken: 't', initialAdvertisePeerUrls: ['http://a:2380'], nowMs: 0, log: new Logger(nullSink, clock) } }), /^Error: expected sha256 \[\d+( \d+){31}\], got \[\d+( \d+){31}\]$/);
   const net = new InMemoryPeerNetwork(clock);
   const o2: InProcessClusterOptions = { ...opts, members: [{ name: 'restored', peerUrl: 'http://10.0.0.9:2380' }], token: 'etcd-cluster-2', fsFor: () => disk };
   const mopts = memberOptions(o2, 'restored', net);

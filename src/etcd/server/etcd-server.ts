@@ -242,7 +242,7 @@ export class EtcdServer extends EtcdServerMembership {
 
   /** The backend as `etcdctl snapshot save` receives it: db file + sha256 (see backup.ts). */
   snapshotBytes(): Uint8Array {
-    return encodeSnapshotFile(this.store.snapshot());
+    return encodeSnapshotFile(this.store.snapshot(), this.backendExtras());
   }
 
   defragment(): { header: ServerHeader } {

@@ -8,7 +8,7 @@ import type { MvccStore } from '../mvcc/index.ts';
 import type { Logger } from '../log.ts';
 import type { Snapshotter } from '../wal/snap.ts';
 import type { Wal } from '../wal/wal.ts';
-import { encodeDb } from './backup.ts';
+import { encodeDb, type DbExtras } from './backup.ts';
 import { encodeStateMachine } from './bootstrap.ts';
 import type { RaftCluster } from './membership.ts';
 
@@ -25,6 +25,8 @@ export interface MemberSnapshotsOptions {
   catchUpEntries: number;
   /** Snapshot files kept (--max-snapshots). */
   maxSnapshots: number;
+  /** The server's version ("3.6.4"): the db file's storage and cluster version. */
+  serverVersion?: string;
 }
 
 export class MemberSnapshots {
@@ -36,7 +38,7 @@ export class MemberSnapshots {
     const snap: Snapshot = storage.createSnapshot(index, confState, encodeStateMachine(cluster, store));
     this.o.snapshotter.save(snap);
     this.o.wal.saveSnapshot({ index, term: snap.metadata.term });
-    this.writeDbFile(store);
+    this.writeDbFile(store, cluster, confState, snap.metadata.term);
     log.info(`${CALLER}:2400`, 'saved snapshot', { 'snapshot-index': index });
     const compactTo = index > this.o.catchUpEntries ? index - this.o.catchUpEntries : 1;
     if (compactTo > storage.firstIndex()) {
@@ -54,12 +56,12 @@ export class MemberSnapshots {
     this.o.storage.applySnapshot(snap);
   }
 
-  /** member/snap/db: the store's bytes, replaced atomically (what `etcdutl` and backups read). */
-  writeDbFile(store: MvccStore): void {
+  /** member/snap/db: the backend as a bbolt file, replaced atomically (what `etcdutl` and backups read). */
+  writeDbFile(store: MvccStore, cluster?: RaftCluster, confState?: ConfState, term?: number): void {
     const fs = this.o.fs;
     const dir = `${this.o.dataDir}/member/snap`;
     const tmp = `${dir}/db.tmp`;
-    fs.writeFile(tmp, encodeDb(store.snapshot()), { mode: 0o600 });
+    fs.writeFile(tmp, encodeDb(store.snapshot(), dbExtras(cluster, confState, term, this.o.serverVersion)), { mode: 0o600 });
     fs.fsync(tmp);
     fs.rename(tmp, `${dir}/db`);
     fs.fsync(dir);
@@ -83,4 +85,15 @@ export class MemberSnapshots {
       metadata: { index: applied, term, confState: { voters: [...confState.voters], learners: [...confState.learners] } },
     };
   }
+}
+
+/** What the db file records besides the store: membership, voters, raft term, version. */
+export function dbExtras(cluster: RaftCluster | undefined, confState: ConfState | undefined, term: number | undefined, serverVersion: string | undefined): DbExtras {
+  return {
+    term,
+    members: cluster?.list(),
+    removedMembers: cluster ? [...cluster.removed].sort() : undefined,
+    voters: confState?.voters,
+    serverVersion,
+  };
 }

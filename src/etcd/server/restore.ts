@@ -1,58 +1,111 @@
-// `etcdutl snapshot restore`: a new member data dir from a snapshot file, with the
-// membership given by --initial-cluster (new ids, new cluster id), ready for `etcd` to start.
+// `etcdutl snapshot restore`: a new member data dir from a snapshot file, as etcd 3.6's
+// v3Manager.Restore makes one: check the bootstrap flags (VerifyBootstrap), refuse a data
+// dir in use, check the snapshot's sha256, drop the old membership for the one given by
+// --initial-cluster (new ids, new cluster id), optionally bump the revision and mark it
+// compacted, then write member/snap/db (bbolt), a raft snapshot and a WAL that start there.
 import type { FileSystem } from '../../platform/filesystem.ts';
 import { MvccStore, type MvccOptions } from '../mvcc/index.ts';
 import type { Logger } from '../log.ts';
 import { parseUrlsMap } from '../types/urls.ts';
 import { Snapshotter } from '../wal/snap.ts';
 import { Wal, mkdirDurable } from '../wal/wal.ts';
-import { decodeSnapshotFile, encodeDb } from './backup.ts';
-import { encodeStateMachine } from './bootstrap.ts';
+import { decodeDbFile, encodeDb, storeBytesOf, verifySnapshotFile } from './backup.ts';
+import { encodeStateMachine, verifyAdvertiseMatchesCluster } from './bootstrap.ts';
 import { RaftCluster } from './membership.ts';
 
 export interface RestoreOptions {
   fs: FileSystem;
-  /** The snapshot file as `etcdctl snapshot save` wrote it. */
+  /** The snapshot file as `etcdctl snapshot save` wrote it (or a member's db with skipHashCheck). */
   snapshot: Uint8Array;
+  /** The snapshot's path, for the log lines. */
+  snapshotPath?: string;
   /** Absolute data dir to create (must not exist or be empty). */
   dataDir: string;
+  /** Absolute WAL dir (default dataDir/member/wal); must not exist when given. */
+  walDir?: string;
   name: string;
   initialCluster: string;
   initialClusterToken: string;
   initialAdvertisePeerUrls: string[];
   skipHashCheck?: boolean;
+  /** --bump-revision (needs markCompacted). */
+  bumpRevision?: number;
+  /** --mark-compacted. */
+  markCompacted?: boolean;
+  /** The restoring tool's version ("3.6.4"): the db's storage and cluster version. */
+  version?: string;
   nowMs: number;
   log: Logger;
   mvcc?: MvccOptions;
+  /** etcdutl's own log lines (caller, message, fields), as it prints them. */
+  report?: (caller: string, msg: string, fields: Record<string, unknown>) => void;
 }
 
 export class RestoreError extends Error {}
 
+/** etcd's default --initial-memory-map-size (backend.InitialMmapSize, 10 GiB). */
+export const INITIAL_MMAP_SIZE = 10 * 1024 * 1024 * 1024;
+
 export function restoreSnapshot(o: RestoreOptions): { memberId: string; clusterId: string; revision: number } {
-  if (o.fs.exists(o.dataDir) && o.fs.readdir(o.dataDir).length > 0) throw new RestoreError(`data-dir ${JSON.stringify(o.dataDir)} not empty or could not be read`);
-  const storeBytes = decodeSnapshotFile(o.snapshot, { skipHashCheck: o.skipHashCheck });
-  const map = parseUrlsMap(o.initialCluster);
+  const report = o.report ?? (() => {});
+  let map: ReturnType<typeof parseUrlsMap>;
+  try {
+    map = parseUrlsMap(o.initialCluster);
+  } catch (e) {
+    throw new RestoreError((e as Error).message);
+  }
   if (!map.has(o.name)) throw new RestoreError(`couldn't find local name ${JSON.stringify(o.name)} in the initial cluster configuration`);
-  const mine = (map.get(o.name) ?? []).map((u) => u.text).sort().join(',');
-  if (mine !== [...o.initialAdvertisePeerUrls].sort().join(',')) {
-    throw new RestoreError(`--initial-cluster must include ${o.name}=${o.initialAdvertisePeerUrls.join(',')} given --initial-advertise-peer-urls=${o.initialAdvertisePeerUrls.join(',')}`);
+  try {
+    verifyAdvertiseMatchesCluster({ name: o.name, initialCluster: map, initialClusterString: o.initialCluster, initialAdvertisePeerUrls: o.initialAdvertisePeerUrls });
+  } catch (e) {
+    throw new RestoreError((e as Error).message);
   }
   const cluster = RaftCluster.fromUrlsMap(o.initialClusterToken, map);
   const me = cluster.memberByName(o.name)!;
-  const voters = cluster.list().map((m) => m.id);
-  // The new log starts where the restored membership would have been committed.
-  const index = voters.length;
-  const store = MvccStore.restore(storeBytes, o.nowMs, o.mvcc ?? {});
-  store.consistentIndex = index;
+  if (o.fs.exists(o.dataDir) && (o.fs.stat(o.dataDir).type !== 'dir' || o.fs.readdir(o.dataDir).length > 0)) {
+    throw new RestoreError(`data-dir ${JSON.stringify(o.dataDir)} not empty or could not be read`);
+  }
   const memberDir = `${o.dataDir}/member`;
-  mkdirDurable(o.fs, `${memberDir}/snap`);
-  const snapshotter = new Snapshotter(o.fs, `${memberDir}/snap`, o.log);
-  snapshotter.save({ data: encodeStateMachine(cluster, store), metadata: { index, term: 1, confState: { voters, learners: [] } } });
-  const dbPath = `${memberDir}/snap/db`;
-  o.fs.writeFile(dbPath, encodeDb(store.snapshot()), { mode: 0o600 });
+  const snapDir = `${memberDir}/snap`;
+  const walDir = o.walDir ?? `${memberDir}/wal`;
+  if (o.walDir && o.fs.exists(o.walDir)) throw new RestoreError(`wal-dir ${JSON.stringify(o.walDir)} exists`);
+  const where = { path: o.snapshotPath ?? '', 'wal-dir': walDir, 'data-dir': o.dataDir, 'snap-dir': snapDir, 'initial-memory-map-size': INITIAL_MMAP_SIZE };
+  report('snapshot/v3_snapshot.go:305', 'restoring snapshot', where);
+
+  const db = decodeDbFile(verifySnapshotFile(o.snapshot, { skipHashCheck: o.skipHashCheck }));
+  report('schema/membership.go:138', 'Trimming membership information from the backend...', {});
+  const bump = o.bumpRevision ?? 0;
+  if (o.markCompacted && bump > 0) {
+    const latest = db.changes.reduce((n, c) => Math.max(n, c.main), db.currentRevision);
+    report('snapshot/v3_snapshot.go:396', 'bumping latest revision', { 'latest-revision': latest, 'bump-amount': bump, 'new-latest-revision': latest + bump });
+    db.currentRevision = latest + bump;
+    report('snapshot/v3_snapshot.go:413', 'marking revision compacted', { revision: latest + bump });
+  }
+  for (const m of cluster.list()) {
+    report('membership/cluster.go:424', 'added member', {
+      'cluster-id': cluster.clusterId,
+      'local-member-id': '0',
+      'added-peer-id': m.id,
+      'added-peer-peer-urls': m.peerUrls,
+      'added-peer-is-learner': m.isLearner,
+    });
+  }
+  const voters = cluster.list().map((m) => m.id);
+  // The new log holds one ConfChange per member, committed at term 1: the db's consistent
+  // index is that commit, as etcdutl's updateCIndex writes it.
+  const index = voters.length;
+  const store = MvccStore.restore(storeBytesOf(db), o.nowMs, o.mvcc ?? {});
+  if (o.markCompacted && bump > 0) store.compact({ revision: db.currentRevision });
+  store.consistentIndex = index;
+  mkdirDurable(o.fs, snapDir);
+  const dbPath = `${snapDir}/db`;
+  o.fs.writeFile(dbPath, encodeDb(store.snapshot(), { term: 1, members: cluster.list(), voters, serverVersion: o.version ?? '3.6.4' }), { mode: 0o600 });
   o.fs.fsync(dbPath);
-  const wal = Wal.create(o.fs, `${memberDir}/wal`, { nodeId: me.id, clusterId: cluster.clusterId }, o.log);
+  const snapshotter = new Snapshotter(o.fs, snapDir, o.log);
+  snapshotter.save({ data: encodeStateMachine(cluster, store), metadata: { index, term: 1, confState: { voters, learners: [] } } });
+  const wal = Wal.create(o.fs, walDir, { nodeId: me.id, clusterId: cluster.clusterId }, o.log);
   wal.saveSnapshot({ index, term: 1 });
   wal.save({ term: 1, vote: '', commit: index }, [], true);
+  report('snapshot/v3_snapshot.go:333', 'restored snapshot', where);
   return { memberId: me.id, clusterId: cluster.clusterId, revision: store.currentRevision };
 }

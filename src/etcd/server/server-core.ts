@@ -22,7 +22,8 @@ import { decodeEnvelope, IdGenerator, type ServerRequest } from './request.ts';
 import { raftLoggerFor } from './raft-logger.ts';
 import { ServerMetrics } from './metrics.ts';
 import { startCompactor } from './compactor.ts';
-import { MemberSnapshots } from './member-snapshots.ts';
+import { MemberSnapshots, dbExtras } from './member-snapshots.ts';
+import type { DbExtras } from './backup.ts';
 import { ProposalWaiters } from './proposal-waiters.ts';
 import { applyAlarm, applyConfChangeToCluster, checkConfChange } from './membership-apply.ts';
 import { bootstrapFromOptions, type ApplyResult, type EtcdServerOptions } from './server-options.ts';
@@ -93,6 +94,7 @@ export abstract class EtcdServerCore {
       log: opts.logger,
       catchUpEntries: opts.snapshotCatchUpEntries ?? 5000,
       maxSnapshots: opts.maxSnapshots ?? 5,
+      serverVersion: opts.version,
     });
     this.appliedIndex = b.applied;
     this.snapshotIndex = b.applied;
@@ -456,6 +458,17 @@ export abstract class EtcdServerCore {
     return { ...m, snapshot };
   }
 
+  /** What the backend file records besides the store, as of the applied index. */
+  protected backendExtras(): DbExtras {
+    let term: number | undefined;
+    try {
+      term = this.storage.term(this.appliedIndex);
+    } catch {
+      term = undefined;
+    }
+    return dbExtras(this.cluster, this.confState, term, this.opts.version);
+  }
+
   private persistSnapshotFromLeader(snap: Snapshot): void {
     this.snapshots.install(snap);
     const sm = decodeStateMachine(snap.data, this.leaseNow(), this.store.options);
@@ -467,7 +480,7 @@ export abstract class EtcdServerCore {
     this.appliedIndex = snap.metadata.index;
     this.snapshotIndex = snap.metadata.index;
     this.confState = snap.metadata.confState;
-    this.snapshots.writeDbFile(this.store);
+    this.snapshots.writeDbFile(this.store, this.cluster, this.confState, snap.metadata.term);
     this.log.info(`${CALLER}:1400`, 'applied snapshot', { 'incoming-leader-snapshot-index': snap.metadata.index });
   }
 

@@ -51,16 +51,16 @@ test('a big bucket spreads over leaf and branch pages; values larger than a page
 test('a corrupt meta falls back to the other; both corrupt is bbolt\'s error', () => {
   const file = writeBolt({ sequence: 0n, entries: [{ key: b('x'), bucket: { sequence: 0n, entries: [{ key: b('k'), value: b('v') }] } }] });
   const one = file.slice();
-  one[40] ^= 0xff; // inside meta 0: its checksum no longer matches
+  one[40] = one[40]! ^ 0xff; // inside meta 0: its checksum no longer matches
   assert.deepEqual(plain(openBolt(one).root), [['x', [['k', 'v']]]]);
   const both = one.slice();
-  both[4096 + 40] ^= 0xff;
+  both[4096 + 40] = both[4096 + 40]! ^ 0xff;
   assert.throws(() => openBolt(both), (e: unknown) => e instanceof BoltError && e.message === 'checksum error');
   assert.throws(() => openBolt(new Uint8Array(8192).fill(3)), (e: unknown) => e instanceof BoltError && e.message === 'invalid database');
   assert.throws(() => openBolt(b('short')), /invalid database/);
 });
 
-test('check reports a page nothing reaches when the file has a freelist, as bbolt's tx.Check does', () => {
+test("check reports a page nothing reaches when the file has a freelist, as bbolt's tx.Check does", () => {
   const file = writeBolt({ sequence: 0n, entries: [{ key: b('x'), bucket: { sequence: 0n, entries: [] } }] }, { freelist: true });
   assert.deepEqual(checkBolt(file).errors, []);
   // Grow the high-water mark by one page nobody uses: bbolt says "unreachable unfreed".
