@@ -89,7 +89,7 @@ export function encodeEtcdDb(s: EtcdDbState): Uint8Array {
   // etcd finds the current revision as the newest key; a revision no change carries (all
   // of its keys compacted away) is marked as etcdutl's --bump-revision does: an empty value.
   const newest = s.changes.reduce((n, c) => Math.max(n, c.main), 1);
-  if (s.currentRevision > newest && s.currentRevision > s.compactRevision) keys.push({ key: revisionBytes(s.currentRevision, 0, false), value: new Uint8Array() });
+  if (s.currentRevision > newest) keys.push({ key: revisionBytes(s.currentRevision, 0, false), value: new Uint8Array() });
   const meta = [
     { key: b('consistent_index'), value: u64(s.consistentIndex) },
   ];

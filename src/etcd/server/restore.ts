@@ -15,8 +15,8 @@ import { RaftCluster } from './membership.ts';
 
 export interface RestoreOptions {
   fs: FileSystem;
-  /** The snapshot file as `etcdctl snapshot save` wrote it (or a member's db with skipHashCheck). */
-  snapshot: Uint8Array;
+  /** The snapshot file as `etcdctl snapshot save` wrote it (or a member's db with skipHashCheck); read when needed. */
+  snapshot: Uint8Array | (() => Uint8Array);
   /** The snapshot's path, for the log lines. */
   snapshotPath?: string;
   /** Absolute data dir to create (must not exist or be empty). */
@@ -72,7 +72,8 @@ export function restoreSnapshot(o: RestoreOptions): { memberId: string; clusterI
   const where = { path: o.snapshotPath ?? '', 'wal-dir': walDir, 'data-dir': o.dataDir, 'snap-dir': snapDir, 'initial-memory-map-size': INITIAL_MMAP_SIZE };
   report('snapshot/v3_snapshot.go:305', 'restoring snapshot', where);
 
-  const db = decodeDbFile(verifySnapshotFile(o.snapshot, { skipHashCheck: o.skipHashCheck }));
+  const file = typeof o.snapshot === 'function' ? o.snapshot() : o.snapshot;
+  const db = decodeDbFile(verifySnapshotFile(file, { skipHashCheck: o.skipHashCheck }));
   report('schema/membership.go:138', 'Trimming membership information from the backend...', {});
   const bump = o.bumpRevision ?? 0;
   if (o.markCompacted && bump > 0) {

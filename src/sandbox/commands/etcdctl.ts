@@ -38,6 +38,9 @@ export const etcdutl: Command = {
       argv: ctx.argv.slice(1),
       stdout: ctx.stdout,
       stderr: ctx.stderr,
+      fs: ctx.fs,
+      cwd: ctx.cwd,
+      clock: ctx.clock,
       version: (ctx.programVersion ?? DEFAULT_VERSION).replace(/^v/, ''),
     }),
 };

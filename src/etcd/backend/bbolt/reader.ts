@@ -30,6 +30,8 @@ export interface BoltFile {
   root: BoltBucket;
   /** tx.Size(): the high-water mark in bytes. */
   size: number;
+  /** Bytes in pages below the high-water mark that are in use (bbolt's size in use). */
+  inUse: number;
 }
 
 /** Why a meta page is not usable, in bbolt's words. */
@@ -252,7 +254,9 @@ export function checkBolt(file: Uint8Array): { db: BoltFile; errors: string[] } 
     }
   }
   const root: BoltBucket = { sequence: meta.sequence, entries };
-  return { db: { pageSize, meta, root, size: Number(meta.pgid) * pageSize }, errors: walk.errors };
+  let used = 0;
+  for (const id of walk.reachable.keys()) if (id < meta.pgid && !free.has(id)) used++;
+  return { db: { pageSize, meta, root, size: Number(meta.pgid) * pageSize, inUse: used * pageSize }, errors: walk.errors };
 }
 
 /** A top-level bucket by name, or undefined. */
