@@ -13,8 +13,8 @@ export class RegexBudgetError extends Error {
   }
 }
 
-/** Steps one search may take (a few tens of milliseconds of work). */
-export const backtrackLimits = { maxSteps: 2_000_000 };
+/** Steps one search may take before it gives up (a few hundred milliseconds at worst). */
+export const backtrackLimits = { maxSteps: 1_000_000 };
 
 function sameText(text: string, a: number, b: number, len: number, ignoreCase: boolean): boolean {
   for (let k = 0; k < len; k++) {
@@ -30,10 +30,17 @@ export class BacktrackMatcher {
   private readonly first: number[] | null;
   private readonly anchored: boolean;
   private steps = 0;
+  /** Capture slots that back-references read: the only captures the rest of a match depends on. */
+  private readonly referencedSlots: number[];
 
   constructor(private readonly p: Program) {
     this.first = firstSets(p);
     this.anchored = anchoredAtStart(p);
+    const groups = new Set<number>();
+    p.op.forEach((o, pc) => {
+      if (o === BACKREF) groups.add(p.a[pc]!);
+    });
+    this.referencedSlots = [...groups].flatMap((g) => [2 * g, 2 * g + 1]);
   }
 
   /** The capture slots of the leftmost-longest match at or after `from`, or null. */
@@ -63,6 +70,16 @@ export class BacktrackMatcher {
     // Frames of three numbers: [0, pc, pos] try; [1, slot, value] / [2, register, value] restore.
     const frames: number[] = [0, 0, start];
     const limit = backtrackLimits.maxSteps;
+    // What follows a branch point depends only on where it is, the referenced captures and the
+    // loop registers; a state seen before has already yielded every match it can, so it is cut.
+    // This keeps patterns like \(a*\)*\1 polynomial instead of exponential.
+    const seen = new Set<string>();
+    const stateKey = (pc: number, pos: number): string => {
+      let k = `${pc},${pos}`;
+      for (const slot of this.referencedSlots) k += ',' + caps[slot]!;
+      for (let r = 0; r < regs.length; r++) k += ';' + regs[r]!;
+      return k;
+    };
     while (frames.length) {
       const y = frames.pop()!;
       const x = frames.pop()!;
@@ -93,6 +110,9 @@ export class BacktrackMatcher {
           continue;
         }
         if (o === SPLIT) {
+          const key = stateKey(pc, pos);
+          if (seen.has(key)) break;
+          seen.add(key);
           frames.push(0, b[pc]!, pos);
           pc = a[pc]!;
           continue;

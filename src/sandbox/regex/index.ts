@@ -45,6 +45,8 @@ class CompiledRegex implements Regex {
   private readonly backtracker: BacktrackMatcher | undefined;
   /** For back-reference patterns: the widened pattern's matcher, a quick "no match here". */
   private readonly prefilter: NfaMatcher | undefined;
+  /** Text every match contains: a line without it is rejected by indexOf, without matching. */
+  private readonly literal: string;
   readonly groupCount: number;
   readonly warnings: readonly string[];
 
@@ -55,6 +57,7 @@ class CompiledRegex implements Regex {
   ) {
     this.groupCount = parsed.groups;
     this.warnings = parsed.warnings;
+    this.literal = flags.ignoreCase ? '' : requiredLiteral(parsed.node);
     if (parsed.hasBackrefs) {
       this.backtracker = new BacktrackMatcher(program);
       const anyChar = (): Node => {
@@ -73,6 +76,7 @@ class CompiledRegex implements Regex {
 
   exec(text: string, from = 0): RegexMatch | null {
     if (from > text.length) return null;
+    if (this.literal && text.indexOf(this.literal, from) < 0) return null;
     let caps: Int32Array;
     if (this.backtracker) {
       const start = this.prefiltered(text, from);
@@ -96,12 +100,41 @@ class CompiledRegex implements Regex {
   }
 
   test(text: string): boolean {
+    if (this.literal && !text.includes(this.literal)) return false;
     if (this.backtracker) {
       const start = this.prefiltered(text, 0);
       return start >= 0 && this.backtracker.search(text, start, true) !== null;
     }
     return this.nfa!.search(text, 0, true) !== null;
   }
+}
+
+/** The one character a set matches, or -1. */
+function singleChar(n: Node): number {
+  if (n.t !== 'set' || n.set.negate) return -1;
+  const r = n.set.ranges;
+  for (let k = 0; k < r.length; k++) if (r[k] !== r[0]) return -1;
+  return r.length ? r[0]! : -1;
+}
+
+/** The longest run of plain characters the pattern's top-level sequence must contain ('' if none). */
+function requiredLiteral(node: Node): string {
+  const seq: Node[] = [];
+  const flatten = (n: Node): void => {
+    if (n.t === 'cat') n.items.forEach(flatten);
+    else if (n.t === 'group') flatten(n.body);
+    else seq.push(n);
+  };
+  flatten(node);
+  let best = '';
+  let run = '';
+  for (const n of seq) {
+    const c = singleChar(n);
+    if (c >= 0) run += String.fromCharCode(c);
+    else if (n.t !== 'assert') run = '';
+    if (run.length > best.length) best = run;
+  }
+  return best;
 }
 
 function build(parsed: Parsed, opts: { ignoreCase?: boolean; newlineAnchors?: boolean }): Regex {
