@@ -142,6 +142,11 @@ function build(parsed: Parsed, opts: { ignoreCase?: boolean; newlineAnchors?: bo
   return new CompiledRegex(compileProgram(parsed.node, parsed.groups, flags), parsed, flags);
 }
 
+/** Compiles a tree built elsewhere (shell patterns, see glob.ts) without groups or back-references. */
+export function compileTree(node: Node, opts: { ignoreCase?: boolean } = {}): Regex {
+  return build({ node, groups: 0, hasBackrefs: false, warnings: [] }, opts);
+}
+
 /** Compiles one POSIX pattern. Throws RegexSyntaxError (message in glibc's or mawk's words). */
 export function compile(pattern: string, opts: RegexOptions): Regex {
   return build(parseRegex(pattern, opts), opts);

@@ -5,7 +5,9 @@ import type { FileSystem } from '../../platform/filesystem.ts';
 import type { ParamExpr, Script, Word, WordPart } from './ast.ts';
 import { ArithError, evalArith } from './arith.ts';
 import { braceExpand } from './brace.ts';
-import { escapePattern, globPaths, hasGlobChars, patternToRegexSource, unescapePattern } from './pattern.ts';
+import { escapePattern, globPaths, hasGlobChars, unescapePattern } from './pattern.ts';
+import { compileGlob } from '../regex/glob.ts';
+import { matchAll } from '../regex/index.ts';
 import { ShellError, type ShellState } from './state.ts';
 
 export interface ExpandContext {
@@ -420,7 +422,7 @@ async function expandParam(ctx: ExpandContext, e0: ParamExpr, inDq: boolean): Pr
 }
 
 function removeAffix(v: string, pat: string, op: string): string {
-  const re = new RegExp(`^(?:${patternToRegexSource(pat)})$`, 's');
+  const re = compileGlob(pat);
   if (op === '#' || op === '##') {
     const range = op === '#' ? [...Array(v.length + 1).keys()] : [...Array(v.length + 1).keys()].reverse();
     for (const i of range) if (re.test(v.slice(0, i))) return v.slice(i);
@@ -433,11 +435,20 @@ function removeAffix(v: string, pat: string, op: string): string {
 
 function replacePattern(v: string, pat: string, rep: string, op: string): string {
   if (pat === '') return v;
-  const src = patternToRegexSource(pat);
-  // Shell patterns match the longest text; a greedy regex does the same.
-  if (op === '/#') return v.replace(new RegExp(`^(?:${src})`, 's'), () => rep);
-  if (op === '/%') return v.replace(new RegExp(`(?:${src})$`, 's'), () => rep);
-  return v.replace(new RegExp(src, op === '//' ? 'gs' : 's'), () => rep);
+  // Shell patterns match the longest text at the leftmost place; bash never replaces an empty match.
+  if (op === '/#' || op === '/%') {
+    const m = compileGlob(pat, op === '/#' ? 'start' : 'end').exec(v);
+    return m ? v.slice(0, m.index) + rep + v.slice(m.end) : v;
+  }
+  let out = '';
+  let last = 0;
+  for (const m of matchAll(compileGlob(pat, 'none'), v)) {
+    if (m.end === m.index) continue;
+    out += v.slice(last, m.index) + rep;
+    last = m.end;
+    if (op !== '//') break;
+  }
+  return out + v.slice(last);
 }
 
 export { unescapePattern };

@@ -3,6 +3,7 @@
 // escapes quoted characters that way, as bash does internally.
 import type { FileSystem } from '../../platform/filesystem.ts';
 import { resolvePath } from '../../platform/filesystem.ts';
+import { compileGlob } from '../regex/glob.ts';
 
 /** Escapes pattern characters so the text matches only itself. */
 export function escapePattern(text: string): string {
@@ -91,8 +92,9 @@ export function patternToRegexSource(pattern: string): string {
   return out;
 }
 
+/** Whether the whole text matches the pattern (linear time: see regex/glob.ts). */
 export function patternMatches(pattern: string, text: string): boolean {
-  return new RegExp(`^(?:${patternToRegexSource(pattern)})$`, 's').test(text);
+  return compileGlob(pattern).test(text);
 }
 
 /** Pathname expansion. Returns sorted matches, or [] when nothing matches. */
@@ -119,7 +121,7 @@ export function globPaths(fs: FileSystem, cwd: string, pattern: string, dotglob 
       } catch {
         continue;
       }
-      const re = new RegExp(`^(?:${patternToRegexSource(seg)})$`, 's');
+      const re = compileGlob(seg);
       for (const name of names) {
         if (name.startsWith('.') && (!dotglob || name === '.' || name === '..') && !seg.startsWith('.') && !seg.startsWith('\\.')) continue;
         if (!re.test(name)) continue;

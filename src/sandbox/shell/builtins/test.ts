@@ -1,6 +1,7 @@
 // test, [ and [[ (conditional expressions).
 import { resolvePath, type FileStat } from '../../../platform/filesystem.ts';
 import { patternMatches } from '../pattern.ts';
+import { compile } from '../../regex/index.ts';
 import type { Builtin } from './types.ts';
 
 class TestError extends Error {}
@@ -92,7 +93,7 @@ export const test: Builtin = async (sh, argv, io) => {
         return a > bText;
       case '=~':
         try {
-          return new RegExp(bText).test(a);
+          return compile(bText, { syntax: 'extended' }).test(a);
         } catch {
           return false;
         }
