@@ -5,6 +5,8 @@ import { resolvePath } from '../../platform/filesystem.ts';
 import type { Command, CommandContext } from '../types.ts';
 import type { VfsStat } from '../vfs.ts';
 import { fsOf, groupName, lq, reason, userName } from './common.ts';
+import { compileGlob } from '../regex/glob.ts';
+import type { Regex } from '../regex/index.ts';
 
 const HELP = `Usage: find [-H] [-L] [-P] [-Olevel] [-D debugopts] [path...] [expression]
 
@@ -26,26 +28,9 @@ actions: -delete -print0 -printf FORMAT -prune -print -quit
       -exec COMMAND ; -exec COMMAND {} + -ok COMMAND ;
 `;
 
-/** A shell glob (fnmatch without FNM_PATHNAME) as a RegExp. */
-export function globToRegExp(glob: string, ignoreCase = false): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) re += '\\' + glob[++i];
-    else re += /[.+^${}()|\]\\/]/.test(c) ? '\\' + c : c;
-  }
-  return new RegExp(`^${re}$`, ignoreCase ? 'is' : 's');
+/** A shell glob (fnmatch without FNM_PATHNAME) as a whole-text matcher (linear time: regex/glob.ts). */
+export function globToRegExp(glob: string, ignoreCase = false): Regex {
+  return compileGlob(glob, 'whole', ignoreCase);
 }
 
 interface Entry {

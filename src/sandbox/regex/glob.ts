@@ -83,16 +83,17 @@ const cache = new Map<string, Regex>();
 
 /**
  * A shell pattern as a Regex (leftmost-longest, linear time). `anchor`: 'whole' must match
- * all the text (case, [[ == ]], globbing), 'start'/'end' must touch that end (${v/#p/r} ${v/%p/r}).
+ * all the text (case, [[ == ]], globbing, find -name), 'start'/'end' must touch that end
+ * (${v/#p/r} ${v/%p/r}); `ignoreCase` for find -iname / -ipath.
  */
-export function compileGlob(pattern: string, anchor: 'whole' | 'start' | 'end' | 'none' = 'whole'): Regex {
-  const key = anchor + '\0' + pattern;
+export function compileGlob(pattern: string, anchor: 'whole' | 'start' | 'end' | 'none' = 'whole', ignoreCase = false): Regex {
+  const key = `${anchor}${ignoreCase ? 'i' : ''}\0${pattern}`;
   let re = cache.get(key);
   if (re) return re;
   const items: Node[] = [parseGlob(pattern)];
   if (anchor === 'whole' || anchor === 'start') items.unshift({ t: 'assert', kind: 'bot' });
   if (anchor === 'whole' || anchor === 'end') items.push({ t: 'assert', kind: 'eot' });
-  re = compileTree({ t: 'cat', items });
+  re = compileTree({ t: 'cat', items }, { ignoreCase });
   if (cache.size > 500) cache.clear();
   cache.set(key, re);
   return re;
