@@ -3,7 +3,7 @@
 // real etcdctl/etcdutl read ours and we read theirs; a snapshot is that file followed by
 // its sha256 (the file is whole 4096-byte pages, so size % 512 == 32 tells a hash is there),
 // which is how etcdutl checks integrity before restoring.
-import { createHash } from 'node:crypto';
+import { digest } from '../../platform/digest.ts';
 import { BoltError } from '../backend/bbolt/index.ts';
 import { decodeEtcdDb, encodeEtcdDb, EtcdDbError, type DbMember, type EtcdDbState } from '../backend/etcd-db.ts';
 import { ProtoError } from '../backend/proto.ts';
@@ -62,7 +62,7 @@ export function encodeSnapshotFile(store: Uint8Array, extras: DbExtras = {}): Ui
 export function withSha256(db: Uint8Array): Uint8Array {
   const out = new Uint8Array(db.length + 32);
   out.set(db, 0);
-  out.set(createHash('sha256').update(db).digest(), db.length);
+  out.set(digest('sha256', db), db.length);
   return out;
 }
 
@@ -81,7 +81,7 @@ export function verifySnapshotFile(file: Uint8Array, opts: { skipHashCheck?: boo
   const db = hasHash ? file.subarray(0, file.length - 32) : file;
   if (hasHash && !opts.skipHashCheck) {
     const want = file.subarray(file.length - 32);
-    const got = createHash('sha256').update(db).digest();
+    const got = digest('sha256', db);
     if (!Buffer.from(want).equals(got)) throw new BackupError(`expected sha256 ${goBytes(want)}, got ${goBytes(got)}`);
   }
   return db;

@@ -1,7 +1,7 @@
 // etcd's uint64 ids (members, clusters, leases). Raft and the gateway pass them around as
 // lowercase hex strings without leading zeros (how etcd prints them: 8e9e05c52164694d);
 // JSON carries them as decimal strings (grpc-gateway's uint64 rule).
-import { createHash } from 'node:crypto';
+import { digest } from '../../platform/digest.ts';
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -39,7 +39,7 @@ function first8BigEndian(hash: Uint8Array): bigint {
  */
 export function computeMemberId(peerUrls: string[], clusterToken: string, nowUnixSeconds?: number): string {
   const joined = [...peerUrls].sort().join('') + clusterToken + (nowUnixSeconds === undefined ? '' : String(nowUnixSeconds));
-  const hash = createHash('sha1').update(joined, 'utf8').digest();
+  const hash = digest('sha1', joined);
   return idToHex(first8BigEndian(hash));
 }
 
@@ -48,5 +48,5 @@ export function computeClusterId(memberIds: string[]): string {
   const ids = memberIds.map(hexToId).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const buf = Buffer.alloc(8 * ids.length);
   ids.forEach((id, i) => buf.writeBigUInt64BE(id, i * 8));
-  return idToHex(first8BigEndian(createHash('sha1').update(buf).digest()));
+  return idToHex(first8BigEndian(digest('sha1', buf)));
 }
