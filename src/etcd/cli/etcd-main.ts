@@ -124,6 +124,15 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   if (o.signal.aborted) return exitForSignal(o.signal);
 
   const dataDirAbs = resolvePath(o.cwd, cfg.dataDir);
+  // etcd's identifyDataDirOrDie: a data dir it cannot list is fatal; a missing one is empty.
+  try {
+    o.fs.readdir(dataDirAbs);
+  } catch (e) {
+    if (isFsError(e) && e.code !== 'ENOENT') {
+      log.fatal('etcdmain/etcd.go:227', 'failed to list data directory', { dir: cfg.dataDir, error: `open ${cfg.dataDir}: ${e.goMessage().replace(/^.*: /, '')}` });
+      return 1;
+    }
+  }
   const initialized = o.fs.exists(`${dataDirAbs}/member`);
   if (initialized) log.info('etcdmain/etcd.go:104', 'server has already been initialized', { 'data-dir': cfg.dataDir, 'dir-type': 'member' });
   else log.info('etcdmain/etcd.go:122', 'Initialize and start etcd server', { 'data-dir': cfg.dataDir, 'dir-type': 'empty' });

@@ -1,6 +1,7 @@
 // The member's snapshots: saving one every --snapshot-count entries (and compacting the
 // raft log and WAL behind it), writing member/snap/db, installing one sent by the leader,
 // and building the one a follower is sent from the state applied now.
+import { mkdirDurable } from '../wal/wal.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
 import type { MemoryStorage } from '../../raft/storage.ts';
 import type { ConfState, Snapshot } from '../../raft/types.ts';
@@ -61,6 +62,7 @@ export class MemberSnapshots {
     const fs = this.o.fs;
     const dir = `${this.o.dataDir}/member/snap`;
     const tmp = `${dir}/db.tmp`;
+    mkdirDurable(fs, dir);
     fs.writeFile(tmp, encodeDb(store.snapshot(), dbExtras(cluster, confState, term, this.o.serverVersion)), { mode: 0o600 });
     fs.fsync(tmp);
     fs.rename(tmp, `${dir}/db`);

@@ -167,6 +167,8 @@ export abstract class EtcdServerCore {
       for (let i = 0; i < forward; i++) this.node.tick();
     }
     this.drain();
+    // Like etcd's backend, member/snap/db exists from the first start on.
+    if (!this.opts.fs.exists(`${this.opts.dataDir}/member/snap/db`)) this.checkpointDb();
     this.cancelTick = this.clock.every(this.opts.heartbeatMs, () => this.onTick());
     if (this.opts.autoCompaction) {
       const self = this;
@@ -195,6 +197,22 @@ export abstract class EtcdServerCore {
     this.flushPending();
     this.drain();
     this.leaderDuties();
+    const every = this.opts.dbCheckpointMs ?? 5000;
+    if (every > 0 && this.appliedIndex > this.dbCheckpointIndex && this.clock.monotonic() - this.dbCheckpointAt >= every) this.checkpointDb();
+  }
+
+  private dbCheckpointIndex = 0;
+  private dbCheckpointAt = 0;
+
+  /** Rewrites member/snap/db with the state applied so far. */
+  protected checkpointDb(): void {
+    try {
+      this.snapshots.writeDbFile(this.store, this.cluster, this.confState, this.node.raft.term);
+    } catch (e) {
+      this.log.warn('backend/backend.go:444', 'failed to commit backend', { error: (e as Error).message });
+    }
+    this.dbCheckpointIndex = this.appliedIndex;
+    this.dbCheckpointAt = this.clock.monotonic();
   }
 
   private onPeerMessage(m: Message): PeerVerdict {
@@ -481,6 +499,7 @@ export abstract class EtcdServerCore {
     this.snapshotIndex = snap.metadata.index;
     this.confState = snap.metadata.confState;
     this.snapshots.writeDbFile(this.store, this.cluster, this.confState, snap.metadata.term);
+    this.dbCheckpointIndex = this.appliedIndex;
     this.log.info(`${CALLER}:1400`, 'applied snapshot', { 'incoming-leader-snapshot-index': snap.metadata.index });
   }
 

@@ -47,6 +47,12 @@ export interface EtcdServerOptions {
   /** Host name resolution for URL checks at bootstrap. */
   resolve?: (host: string) => string | undefined;
   walSegmentBytes?: number;
+  /**
+   * How often member/snap/db is rewritten while writes arrive (0: only at bootstrap, raft
+   * snapshots and stop). etcd's bbolt backend commits every 100 ms; ours is a whole-file
+   * rewrite, so it checkpoints less often. Recovery reads the WAL, not this file.
+   */
+  dbCheckpointMs?: number;
 }
 
 /** etcd's ResponseHeader, ids in hex (the gateway prints them as decimal). */

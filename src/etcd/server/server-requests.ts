@@ -209,6 +209,9 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
     this.stopped = true;
     this.cancelTick();
     this.cancelCompactor();
+    // A clean stop leaves member/snap/db as current as the WAL (a crash does not: the WAL
+    // replays what came after the last checkpoint).
+    if (reason === 'stop') this.checkpointDb();
     this.reads.stop(Errors.stopped());
     this.proposals.failAll(Errors.stopped());
     try {
