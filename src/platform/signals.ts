@@ -1,6 +1,6 @@
 // Signal names and numbers as Linux has them (exit status 128+N for a process ended by N).
 
-export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGQUIT' | 'SIGPIPE' | 'SIGSTOP' | 'SIGCONT' | 'SIGUSR1' | 'SIGUSR2';
+export type SignalName = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGQUIT' | 'SIGPIPE' | 'SIGSTOP' | 'SIGCONT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGXCPU';
 
 export const SIGNAL_NUMBERS: Record<SignalName, number> = {
   SIGHUP: 1,
@@ -13,4 +13,5 @@ export const SIGNAL_NUMBERS: Record<SignalName, number> = {
   SIGTERM: 15,
   SIGCONT: 18,
   SIGSTOP: 19,
+  SIGXCPU: 24,
 };

@@ -89,10 +89,15 @@ export class VirtualHost implements Host {
     this.limits = opts.limits ?? DEFAULT_HOST_LIMITS;
     this.users = new FileUserDatabase(this.rootFs);
     this.bootedAt = opts.clock.now();
-    this.table = new ProcessTable(opts.clock, this.limits.processes, (p, status) => {
-      this.ttys.delete(p.pid);
-      this.recordEvent('process-exit', { pid: p.pid, argv: [...p.argv], user: p.cred.user, status, signal: p.signalled ?? null });
-    });
+    this.table = new ProcessTable(
+      opts.clock,
+      this.limits.processes,
+      (p, status) => {
+        this.ttys.delete(p.pid);
+        this.recordEvent('process-exit', { pid: p.pid, argv: [...p.argv], user: p.cred.user, status, signal: p.signalled ?? null });
+      },
+      this.limits.cpuMsPerProcess,
+    );
   }
 
   get hostname(): string {

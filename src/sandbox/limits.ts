@@ -11,6 +11,12 @@ export interface HostLimits {
   readonly fileBytes: number;
   /** Processes at once; one more and start() throws ProcessLimitError (bash: "fork: retry: Resource temporarily unavailable"). */
   readonly processes: number;
+  /**
+   * CPU milliseconds one process may use (RLIMIT_CPU): past it the process is killed by
+   * SIGXCPU, status 152, as `ulimit -St` ends it on Linux. Enforced where programs check
+   * their budget (src/sandbox/cpu-budget.ts): interpreters and loops over unbounded input.
+   */
+  readonly cpuMsPerProcess: number;
 }
 
 export const DEFAULT_HOST_LIMITS: HostLimits = {
@@ -18,6 +24,8 @@ export const DEFAULT_HOST_LIMITS: HostLimits = {
   inodes: 20_000,
   fileBytes: 32 * 1024 * 1024,
   processes: 64,
+  // The same 10 s the shell allows a command line (ShellRuntime.cpuLimitMs).
+  cpuMsPerProcess: 10_000,
 };
 
 /** Thrown by Host.start when the host already runs `limits.processes` processes (fork's EAGAIN). */

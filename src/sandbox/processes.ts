@@ -10,8 +10,20 @@ import { BrokenPipeError, type InputStream, type OutputStream } from './io.ts';
 import { ProcessLimitError } from './limits.ts';
 import { SIGNAL_NUMBERS, type Command, type CommandContext, type Credentials, type ProcessInfo, type SignalName } from './types.ts';
 
+/** The CPU account of one program: what it used, where its current slice began, its RLIMIT_CPU. */
+export interface CpuAccount {
+  /** CPU time charged to this process so far, in milliseconds (see chargeTo, chargeRunning). */
+  cpuMs: number;
+  /** performance.now() when the program last resumed after waiting (its I/O, a yield, a callback): where its uncharged slice starts. */
+  resumedAt: number;
+  /** CPU milliseconds allowed (RLIMIT_CPU); only checked where the program asks (src/sandbox/cpu-budget.ts). */
+  readonly cpuLimitMs: number;
+  /** Adds CPU time to this process and to its unit's account. */
+  readonly chargeCpu: (ms: number) => void;
+}
+
 /** What the table keeps per process; ProcessInfo's fields, mutable here (exec renames, orphans get ppid 1). */
-export interface ProcessRecord extends ProcessInfo {
+export interface ProcessRecord extends ProcessInfo, CpuAccount {
   pid: number;
   ppid: number;
   argv: string[];
@@ -27,14 +39,10 @@ export interface ProcessRecord extends ProcessInfo {
   ended: boolean;
   /** Bytes written to stdout and stderr, wherever they go (terminal, pipe, file, /dev/null). */
   bytesWritten: number;
-  /** CPU time charged to this process so far, in milliseconds (see chargeTo). */
-  cpuMs: number;
   /** Threads its real counterpart runs (systemctl status's Tasks:); 1 unless the program declares more. */
   threads: number;
   /** Resident bytes, asked for when someone looks (systemctl status's Memory:). */
   memoryBytes: () => number;
-  /** Adds CPU time to this process and to its unit's account. */
-  readonly chargeCpu: (ms: number) => void;
   finish(status: number): void;
   readonly exited: Promise<number>;
 }
@@ -49,6 +57,8 @@ export interface NewProcess {
 }
 
 const INIT_PID = 1;
+/** RLIMIT_CPU when the host names none: the shell's 10 s per command line. */
+export const DEFAULT_CPU_LIMIT_MS = 10_000;
 const FIRST_PID = 1000;
 const PID_MAX = 32768;
 /** Signals that do nothing to a running program here (job control is the shell's business). */
@@ -70,6 +80,8 @@ export class ProcessTable {
     private readonly clock: Clock,
     private readonly limit: number,
     private readonly onExit: (p: ProcessRecord, status: number) => void = () => {},
+    /** RLIMIT_CPU of every process (HostLimits.cpuMsPerProcess). */
+    private readonly cpuLimitMs = DEFAULT_CPU_LIMIT_MS,
   ) {
     // pid 1 stands for systemd: always there, never killed, the parent of orphans and daemons.
     const init = this.makeRecord(INIT_PID, { argv: ['/sbin/init'], cred: { uid: 0, gid: 0, groups: [0], user: 'root' }, ppid: 0, tty: undefined, unit: undefined, detached: true });
@@ -174,6 +186,8 @@ export class ProcessTable {
       ended: false,
       bytesWritten: 0,
       cpuMs: 0,
+      resumedAt: performance.now(),
+      cpuLimitMs: this.cpuLimitMs,
       threads: 1,
       memoryBytes: () => SMALL_PROGRAM_RSS_BYTES,
       chargeCpu: (ms) => {
@@ -239,10 +253,10 @@ function withMethod<T extends object>(target: T, name: string, fn: unknown): T {
 }
 
 /**
- * A program's output budget. No CPU limit stops a program (the CPU time we measure is a
- * lower bound, see chargeTo); what a runaway program (`yes > /dev/null`,
- * `cat /dev/zero | grep x`) does grow is its output, so that is what stops it — like
- * RLIMIT_FSIZE stops a writer with SIGXFSZ.
+ * A program's output budget. A runaway loop is stopped by its CPU budget where the program
+ * checks one (src/sandbox/cpu-budget.ts); a program that only copies (`yes > /dev/null`,
+ * `cat /dev/zero | grep x`) is stopped by its output growing, like RLIMIT_FSIZE stops a
+ * writer with SIGXFSZ.
  */
 export const OUTPUT_BYTES_PER_PROCESS = 256 * 1024 * 1024;
 
@@ -259,7 +273,11 @@ export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream
     if (rec.ended) throw new ProcessGoneError();
     rec.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
     if (rec.bytesWritten > OUTPUT_BYTES_PER_PROCESS) throw new OutputLimitError();
-    return out.write(chunk);
+    const written = out.write(chunk);
+    if (!(written instanceof Promise)) return written;
+    // Waiting for a full pipe to drain is not the writer's CPU time.
+    chargeRunning(rec);
+    return written.finally(() => markResumed(rec));
   });
 }
 
@@ -267,7 +285,13 @@ export function guardOutput(out: OutputStream, rec: ProcessRecord): OutputStream
 export function guardInput(input: InputStream, rec: ProcessRecord): InputStream {
   return withMethod(input, 'read', async () => {
     if (rec.ended) return null;
-    return input.read();
+    // Waiting for input is not the reader's CPU time: its slice ends here and restarts when data comes.
+    chargeRunning(rec);
+    try {
+      return await input.read();
+    } finally {
+      markResumed(rec);
+    }
   });
 }
 
@@ -302,9 +326,63 @@ export function chargeTo<T>(rec: ProcessRecord, fn: () => T): T {
   } finally {
     const end = performance.now();
     rec.chargeCpu(end - currentSince);
+    // What runs next for rec (its promise continuations) is a new slice of its own.
+    rec.resumedAt = end;
     current = outer;
     currentSince = end;
   }
+}
+
+/**
+ * A program whose slice is unseen by chargeTo (code after an await) has run since it last
+ * resumed: charge that time to it and start a new slice. Time a chargeTo of another process
+ * has already counted is not charged twice. A slice longer than MAX_UNSEEN_SLICE_MS is cut
+ * to it: that much time between two checks means the program waited on something its
+ * account did not see (a caller that awaits anything besides its own streams calls
+ * markResumed), so the figure stays a lower bound rather than blaming a program for a wait.
+ * Returns the milliseconds charged.
+ */
+export function chargeRunning(acct: CpuAccount, now = performance.now()): number {
+  let from = acct.resumedAt;
+  if (current !== undefined) {
+    // Inside a synchronous callback: its start is already being counted by chargeTo.
+    from = Math.max(from, currentSince);
+    currentSince = now;
+  }
+  const ms = Math.min(Math.max(0, now - from), MAX_UNSEEN_SLICE_MS);
+  if (current === acct) {
+    acct.chargeCpu(now - from);
+    acct.resumedAt = now;
+    return now - from;
+  }
+  acct.chargeCpu(ms);
+  acct.resumedAt = now;
+  return ms;
+}
+
+/** See chargeRunning. */
+export const MAX_UNSEEN_SLICE_MS = 250;
+
+/** The program waited and now runs again: its next slice starts here. */
+export function markResumed(acct: CpuAccount, now = performance.now()): void {
+  acct.resumedAt = now;
+}
+
+/** The host's record behind a ctx.proc, if it is one (a program run outside a host has none). */
+export function processRecordOf(proc: ProcessInfo): ProcessRecord | undefined {
+  return records.has(proc) ? (proc as ProcessRecord) : undefined;
+}
+
+/**
+ * RLIMIT_CPU reached: the kernel sends SIGXCPU, whose default action ends the process
+ * (and dumps core when `ulimit -c` allows; it is 0 here, as on Debian). It ends at once,
+ * like SIGKILL: a runaway program is not trusted to stop by itself.
+ */
+export function killForCpuLimit(rec: ProcessRecord): void {
+  if (rec.ended) return;
+  rec.signalled = 'SIGXCPU';
+  if (!rec.controller.signal.aborted) rec.controller.abort('SIGXCPU');
+  rec.finish(128 + SIGNAL_NUMBERS.SIGXCPU);
 }
 
 /** The host's clock as one process holds it: its timer callbacks are charged to it. */

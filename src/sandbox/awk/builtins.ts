@@ -3,6 +3,7 @@ import type { Expr, LValue } from './ast.ts';
 import { matchAll, splitByRegex } from '../regex/index.ts';
 import type { AwkInterpreter } from './interpreter.ts';
 import { AwkRuntimeError, StrNum, toNumber, type Val } from './values.ts';
+import { capped, MAX_STRING_CHARS, outOfMemory } from './memory.ts';
 
 const MATH: Record<string, (x: number) => number> = { int: Math.trunc, sqrt: Math.sqrt, exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos };
 
@@ -52,9 +53,10 @@ export async function callBuiltin(rt: AwkInterpreter, name: string, args: Expr[]
         const text = m.groups[0]!;
         result += s.slice(last, m.index) + repl.replace(/\\\\|\\&|&/g, (x) => (x === '&' ? text : x === '\\&' ? '&' : '\\'));
         last = m.end;
+        if (result.length > MAX_STRING_CHARS) throw outOfMemory();
         if (name === 'sub') break;
       }
-      result += s.slice(last);
+      result = capped(result + s.slice(last));
       if (count > 0) await rt.setL(target, result);
       return count;
     }

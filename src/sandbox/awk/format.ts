@@ -1,6 +1,8 @@
 // printf-style formatting (%d %i %o %u %x %X %c %s %e %E %f %g %G %%), shared by awk's
 // printf/sprintf and number-to-string conversion (OFMT/CONVFMT = "%.6g").
 
+import { MAX_STRING_CHARS, outOfMemory } from './memory.ts';
+
 export type FormatArg = { num: () => number; str: () => string };
 
 export function formatPrintf(fmt: string, args: FormatArg[]): string {
@@ -32,6 +34,8 @@ export function formatPrintf(fmt: string, args: FormatArg[]): string {
       width = -width;
     }
     const precision = m[3] === undefined ? undefined : m[3] === '*' ? Math.trunc(next()?.num() ?? 0) : Number(m[3] || 0);
+    // A width or precision past what one value may hold would only fill the server's memory.
+    if ((width !== undefined && width > MAX_STRING_CHARS) || (precision !== undefined && precision > MAX_STRING_CHARS)) throw outOfMemory();
     const arg = next();
     let body: string;
     let sign = '';
@@ -83,6 +87,7 @@ export function formatPrintf(fmt: string, args: FormatArg[]): string {
       else if (numeric && flags.includes('0') && !(precision !== undefined && 'diouxX'.includes(conv))) body = sign + '0'.repeat(width - len) + body;
       else body = ' '.repeat(width - len) + sign + body;
     } else body = sign + body;
+    if (out.length + body.length > MAX_STRING_CHARS) throw outOfMemory();
     out += body;
   }
   return out;

@@ -5,9 +5,9 @@ import { unescapeChar } from './lexer.ts';
 import { callBuiltin } from './builtins.ts';
 import { splitByRegex, type Regex } from '../regex/index.ts';
 import { AwkRuntimeError, compareVals, RegexCache, StrNum, toNumber, truthy, type Val } from './values.ts';
+import { ArrayMeter, AwkArray, capped, MAX_FIELDS, MAX_STRING_CHARS, outOfMemory } from './memory.ts';
 
-export type AwkArray = Map<string, Val>;
-
+export { AwkArray };
 
 export { AwkRuntimeError };
 
@@ -26,8 +26,12 @@ export interface AwkIO {
   write(text: string): Promise<void>;
   /** print > file / >> file. */
   writeFile(path: string, text: string, append: boolean): void;
-  /** Budget check, called in loops: throws to stop a runaway program. */
-  tick(): Promise<void>;
+  /**
+   * Called at every loop iteration, function call and record: charges the program's CPU
+   * time, yields to the event loop now and then, and throws to stop a runaway program.
+   * Returns a promise only when the interpreter must wait for it.
+   */
+  tick(): Promise<void> | void;
 }
 
 export class AwkInterpreter {
@@ -45,6 +49,8 @@ export class AwkInterpreter {
   randState = 0;
   private exitCode = 0;
   private out = '';
+  /** What this run's arrays hold (see memory.ts). */
+  private readonly arrayMeter = new ArrayMeter();
 
   constructor(
     private readonly prog: Program,
@@ -66,10 +72,10 @@ export class AwkInterpreter {
     this.globals.set('RLENGTH', -1);
     this.globals.set('FILENAME', '');
     this.globals.set('ARGC', argv.length);
-    const ARGV: AwkArray = new Map();
+    const ARGV = new AwkArray(this.arrayMeter);
     argv.forEach((a, i) => ARGV.set(String(i), new StrNum(a)));
     this.arrays.set('ARGV', ARGV);
-    const ENVIRON: AwkArray = new Map();
+    const ENVIRON = new AwkArray(this.arrayMeter);
     for (const [k, v] of Object.entries(env)) ENVIRON.set(k, new StrNum(v));
     this.arrays.set('ENVIRON', ENVIRON);
     for (const [k, v] of Object.entries(vars)) this.assignCommandLine(k, v);
@@ -185,6 +191,7 @@ export class AwkInterpreter {
 
   private setField(i: number, v: string): void {
     if (i < 0) throw new AwkRuntimeError(`trying to access out of range field ${i}`);
+    if (i > MAX_FIELDS) throw outOfMemory();
     if (i === 0) return this.setRecord(v);
     while (this.nf < i) this.fields[++this.nf] = '';
     this.fields[i] = v;
@@ -193,7 +200,7 @@ export class AwkInterpreter {
 
   private rebuild(): void {
     this.fields.length = this.nf + 1;
-    this.record = this.fields.slice(1).join(this.str(this.globals.get('OFS')!));
+    this.record = capped(this.fields.slice(1).join(this.str(this.globals.get('OFS')!)));
     this.fields[0] = this.record;
   }
 
@@ -248,7 +255,9 @@ export class AwkInterpreter {
       return;
     }
     if (name === 'NF') {
-      this.nf = Math.max(0, Math.trunc(toNumber(v)));
+      const nf = Math.max(0, Math.trunc(toNumber(v)));
+      if (nf > MAX_FIELDS) throw outOfMemory();
+      this.nf = nf;
       while (this.fields.length <= this.nf) this.fields.push('');
       this.rebuild();
       return;
@@ -261,7 +270,7 @@ export class AwkInterpreter {
     if (f?.has(name)) {
       let v = f.get(name)!;
       if (v === '') {
-        v = new Map();
+        v = new AwkArray(this.arrayMeter);
         f.set(name, v);
       }
       if (!(v instanceof Map)) throw new AwkRuntimeError(`can't use scalar ${name} as array`);
@@ -269,7 +278,7 @@ export class AwkInterpreter {
     }
     let a = this.arrays.get(name);
     if (!a) {
-      a = new Map();
+      a = new AwkArray(this.arrayMeter);
       this.arrays.set(name, a);
     }
     return a;
@@ -413,7 +422,7 @@ export class AwkInterpreter {
 
   sprintf(fmt: string, vals: Val[]): string {
     const args: FormatArg[] = vals.map((v) => ({ num: () => toNumber(v), str: () => this.str(v) }));
-    return formatPrintf(fmt, args);
+    return capped(formatPrintf(fmt, args));
   }
 
   // ---- expressions ----
@@ -453,8 +462,12 @@ export class AwkInterpreter {
       }
       case 'in':
         return this.getArray(e.name).has(await this.subscript(e.subs)) ? 1 : 0;
-      case 'concat':
-        return this.str(await this.eval(e.left)) + this.str(await this.eval(e.right));
+      case 'concat': {
+        const left = this.str(await this.eval(e.left));
+        const right = this.str(await this.eval(e.right));
+        if (left.length + right.length > MAX_STRING_CHARS) throw outOfMemory();
+        return left + right;
+      }
       case 'unary': {
         const v = await this.eval(e.arg);
         if (e.op === '!') return truthy(v) ? 0 : 1;
@@ -503,6 +516,7 @@ export class AwkInterpreter {
     const fn: FunctionDef | undefined = this.prog.functions.get(name);
     if (!fn) throw new AwkRuntimeError(`function ${name} never defined`);
     if (this.locals.length > 200) throw new AwkRuntimeError('function call nesting too deep');
+    await this.io.tick();
     const frame = new Map<string, Val | AwkArray>();
     for (const [i, p] of fn.params.entries()) {
       const a = args[i];
@@ -510,6 +524,7 @@ export class AwkInterpreter {
       else if (a.k === 'var' && (this.arrays.has(a.name) || this.frame()?.get(a.name) instanceof Map)) frame.set(p, this.getArray(a.name));
       else frame.set(p, await this.eval(a));
     }
+    const passed = new Set([...frame.values()].filter((v) => v instanceof AwkArray));
     this.locals.push(frame);
     try {
       await this.execBlock(fn.body);
@@ -519,6 +534,8 @@ export class AwkInterpreter {
       throw e;
     } finally {
       this.locals.pop();
+      // Local arrays die with the call: what they held no longer counts.
+      for (const v of frame.values()) if (v instanceof AwkArray && !passed.has(v)) v.clear();
     }
   }
 }

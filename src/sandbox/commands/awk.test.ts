@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { awk, awkLimits } from './awk.ts';
+import { awk } from './awk.ts';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
 import { realClock } from '../../platform/clock.ts';
 import { CollectingOutput, inputFrom } from '../io.ts';
@@ -63,12 +63,8 @@ test('errors use mawk words and exit 2', async () => {
   assert.equal(missing.err, 'awk: cannot open nofile (No such file or directory)\n');
 });
 
-test('reads files, writes with > and stops runaway loops', async () => {
+test('reads files and writes with >', async () => {
+  // Runaway loops end at the host's CPU limit: see src/sandbox/cpu-budget.test.ts.
   const r = await run(['{ print $1 > "out.txt" }', '/work/in.txt'], '', { '/work/in.txt': 'one 1\ntwo 2\n' });
   assert.equal(new TextDecoder().decode(r.fs.readFile('/work/out.txt')), 'one\ntwo\n');
-  awkLimits.maxMillis = 200;
-  const loop = await run(['BEGIN { while (1) x++ }']);
-  awkLimits.maxMillis = 10_000;
-  assert.equal(loop.code, 2);
-  assert.match(loop.err, /CPU limit/);
 });

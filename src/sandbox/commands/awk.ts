@@ -5,14 +5,12 @@ import { AwkSyntaxError } from '../awk/lexer.ts';
 import { parseAwk } from '../awk/parser.ts';
 import type { Program } from '../awk/ast.ts';
 import type { Command, CommandContext } from '../types.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 import { splitByRegex, type Regex } from '../regex/index.ts';
 
 const USAGE = `usage: awk [-F value] [-v var=value] [--] 'program text' [file ...]
 usage: awk [-F value] [-v var=value] [-f program-file] [--] [file ...]
 `;
-
-/** CPU time one awk run may take before the sandbox stops it (a runaway loop must not hog the server). */
-export const awkLimits = { maxMillis: 10_000 };
 
 export const awk: Command = {
   name: 'awk',
@@ -82,8 +80,8 @@ export const awk: Command = {
       throw e;
     }
     const operands = args.slice(i);
-    let steps = 0;
-    const started = ctx.clock.monotonic();
+    // Loops, calls and records: a runaway program yields the event loop and ends at the CPU limit.
+    const budget = cpuBudget(ctx);
     const interp = new AwkInterpreter(
       program,
       {
@@ -95,14 +93,7 @@ export const awk: Command = {
           if (append) ctx.fs.appendFile(p, text);
           else ctx.fs.writeFile(p, text);
         },
-        tick: async () => {
-          if (++steps % 2_000 !== 0) return;
-          await new Promise<void>((r) => setImmediate(r));
-          if (ctx.signal.aborted) throw new AwkRuntimeError('interrupted');
-          if (ctx.clock.monotonic() - started > awkLimits.maxMillis) {
-            throw new AwkRuntimeError(`program exceeded the sandbox CPU limit (${awkLimits.maxMillis / 1000} s)`);
-          }
-        },
+        tick: () => (budget.step() ? budget.tick() : undefined),
       },
       fs === undefined ? vars : { ...vars, FS: fs },
       ['awk', ...operands],
@@ -128,6 +119,7 @@ export const awk: Command = {
         interp.setFilename(src === '-' ? '' : src);
         for await (const rec of records(ctx, src, () => interp.separator, (re) => interp.regex(re))) {
           if (ctx.signal.aborted) return 130;
+          if (budget.step()) await budget.tick();
           nr++;
           if (!(await interp.processRecord(rec))) {
             keepGoing = false;

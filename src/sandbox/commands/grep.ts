@@ -3,6 +3,7 @@
 import { resolvePath } from '../../platform/filesystem.ts';
 import { readLines } from '../io.ts';
 import type { Command, CommandContext } from '../types.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 import { fsOf, parseOrFail, reason } from './common.ts';
 import { compileAny, matchAll, RegexBudgetError, RegexSyntaxError, type Regex } from '../regex/index.ts';
 
@@ -176,6 +177,7 @@ export const grep: Command = {
       if (!noMessages) await ctx.stderr.write(`grep: ${msg}\n`);
     };
     const matches = (line: string) => regex.test(line);
+    const budget = cpuBudget(ctx);
 
     const searchLines = async (name: string, lines: AsyncIterable<string> | Iterable<string>, binary: boolean): Promise<void> => {
       let count = 0;
@@ -185,6 +187,8 @@ export const grep: Command = {
       const ring: [number, string][] = [];
       const prefix = (n: number, sep: string) => (showNames ? `${name}${sep}` : '') + (lineNumbers ? `${n}${sep}` : '');
       for await (const line of lines) {
+        // A file read whole is split into lines at once: without this, a big one would hold the event loop.
+        if (budget.step()) await budget.tick();
         lineNo++;
         const selected = matches(line) !== invert;
         if (!selected) {
@@ -238,6 +242,7 @@ export const grep: Command = {
           return complain(`${shown}: ${reason(e)}`);
         }
         for (const n of names) {
+          if (budget.step()) await budget.tick();
           const childShown = shown === '.' && implicitDot ? n : shown.endsWith('/') ? shown + n : `${shown}/${n}`;
           await searchFile(childShown, resolvePath(path, n), false);
         }

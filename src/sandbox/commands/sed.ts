@@ -10,6 +10,7 @@ import { readInputs } from '../sed/inputs.ts';
 import { parseScript, type ScriptPiece } from '../sed/parser.ts';
 import { SedError, type Cmd } from '../sed/script.ts';
 import type { Command } from '../types.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 import { reason } from './common.ts';
 
 const USAGE = `Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...
@@ -128,13 +129,16 @@ export const sed: Command = {
       return 1;
     }
     const { inputs, status } = await readInputs(ctx, files);
-    const runner = new Runner(cmds, quiet);
+    // Each cycle and jump checks the CPU budget (`:a;ba` must not freeze the server);
+    // output goes out as it grows, except for -i, which writes the file at the end.
+    const budget = cpuBudget(ctx);
+    const runner = new Runner(cmds, quiet, inPlace !== undefined ? { budget } : { budget, flush: (text) => Promise.resolve(ctx.stdout.write(text)) });
     try {
       if (separate) {
         for (const inp of inputs) {
           runner.out = '';
           if (inPlace !== undefined) runner.lineNo = 0;
-          runner.runStream(inp.lines, inp.finalNewline, true);
+          await runner.runStream(inp.lines, inp.finalNewline, true);
           if (inPlace !== undefined) {
             const p = resolvePath(ctx.cwd, inp.name);
             try {
@@ -144,19 +148,19 @@ export const sed: Command = {
               await ctx.stderr.write(`sed: couldn't open temporary file ${resolvePath(p, '..')}/sed${inp.name.split('/').pop()}: ${reason(e)}\n`);
               return 4;
             }
-          } else await ctx.stdout.write(runner.out);
+          } else await runner.flushOut();
           if (runner.quit !== undefined) break;
         }
       } else {
         const all = inputs.flatMap((x) => x.lines);
         const lastNl = inputs.length ? inputs[inputs.length - 1]!.finalNewline : true;
-        runner.runStream(all, lastNl, true);
-        await ctx.stdout.write(runner.out);
+        await runner.runStream(all, lastNl, true);
+        await runner.flushOut();
       }
     } catch (e) {
       if (e instanceof SedError) {
         await ctx.stderr.write(`sed: ${e.message}\n`);
-        return 4;
+        return e.status ?? 4;
       }
       throw e;
     }

@@ -2,6 +2,32 @@
 // queue, and the cycle rules (auto-print, n/N at the end of input, q/Q) as GNU sed has them.
 import { matchAll, RegexBudgetError, type Regex, type RegexMatch } from '../regex/index.ts';
 import { SedError, type Addr, type Cmd } from './script.ts';
+import type { CpuBudget } from '../cpu-budget.ts';
+
+/**
+ * Longest pattern or hold space (characters), the shell's cap on one value: a doubling
+ * loop (`:a;G;ba`) ends as GNU sed ends when malloc fails, instead of filling the server.
+ */
+export const MAX_SPACE_CHARS = 32 * 1024 * 1024;
+/** Output kept before it is written out (or, for -i, before the edited file is too big to hold). */
+const FLUSH_AT_CHARS = 64 * 1024;
+
+/** GNU sed's words (gnulib's xalloc_die) and status when an allocation fails, as measured with `ulimit -v`. */
+export function memoryExhausted(): SedError {
+  return new SedError('memory exhausted', 1);
+}
+
+function space(s: string): string {
+  if (s.length > MAX_SPACE_CHARS) throw memoryExhausted();
+  return s;
+}
+
+export interface RunnerOptions {
+  /** Checked every cycle and every jump: charges CPU time, yields the event loop, ends a runaway script. */
+  budget?: CpuBudget;
+  /** Takes the output as it grows; without it everything stays in `out` (sed -i), up to MAX_SPACE_CHARS. */
+  flush?: (text: string) => Promise<void>;
+}
 
 /** The replacement text for one match: & and \1..\9, \n, \t, \L \U \l \u \E case conversions. */
 function substitute(rep: string, m: RegexMatch): string {
@@ -55,7 +81,27 @@ export class Runner {
   constructor(
     readonly cmds: Cmd[],
     readonly quiet: boolean,
+    private readonly opts: RunnerOptions = {},
   ) {}
+
+  /** A point where a script can loop forever (a new cycle, a jump): check the budget and pass the output on. */
+  private async checkpoint(): Promise<void> {
+    const b = this.opts.budget;
+    if (b?.step()) await b.tick();
+    if (this.out.length >= FLUSH_AT_CHARS) await this.flushOut();
+  }
+
+  /** Hands the output collected so far to the writer. */
+  async flushOut(): Promise<void> {
+    if (!this.opts.flush) {
+      if (this.out.length > MAX_SPACE_CHARS) throw memoryExhausted();
+      return;
+    }
+    if (!this.out) return;
+    const text = this.out;
+    this.out = '';
+    await this.opts.flush(text);
+  }
 
   private re(r: Regex | null | undefined): Regex {
     const use = r ?? this.lastRe;
@@ -104,10 +150,11 @@ export class Runner {
   }
 
   /** Runs the script over a stream of lines; writes to this.out. */
-  runStream(lines: string[], finalNewline: boolean, isLastStream: boolean): void {
+  async runStream(lines: string[], finalNewline: boolean, isLastStream: boolean): Promise<void> {
     let idx = 0;
     let ps: string | undefined;
     let append: string[] = [];
+    let appendChars = 0;
     const emit = (s: string, nl = true) => (this.out += s + (nl ? '\n' : ''));
     const nextLine = (): string | undefined => {
       if (idx >= lines.length) return undefined;
@@ -118,12 +165,14 @@ export class Runner {
     const flushAppend = () => {
       for (const a of append) emit(a);
       append = [];
+      appendChars = 0;
     };
     const endOfCycle = (printPs: boolean) => {
       if (printPs && !this.quiet && ps !== undefined) emit(ps, idx < lines.length || finalNewline || !isLastStream);
       flushAppend();
     };
     while ((ps = nextLine()) !== undefined) {
+      await this.checkpoint();
       let tFlag = false;
       let pc = 0;
       let deleted = false;
@@ -154,6 +203,7 @@ export class Runner {
                 const want = c.nth ? count === c.nth || (c.global && count > c.nth) : c.global || count === 1;
                 if (want) {
                   result += subject.slice(lastEnd, m.index) + substitute(c.replacement!, m);
+                  if (result.length > MAX_SPACE_CHARS) throw memoryExhausted();
                   lastEnd = m.end;
                   changed = true;
                   if (!c.global && (!c.nth || count >= c.nth)) break;
@@ -161,7 +211,7 @@ export class Runner {
               }
             });
             if (changed) {
-              ps = result + ps.slice(lastEnd);
+              ps = space(result + ps.slice(lastEnd));
               tFlag = true;
               if (c.print) emit(ps);
             }
@@ -187,6 +237,7 @@ export class Runner {
             }
             ps = ps.slice(nl + 1);
             flushAppend();
+            await this.checkpoint();
             pc = 0;
             continue restart;
           }
@@ -203,7 +254,7 @@ export class Runner {
             }
             break;
           case 'N':
-            if (idx < lines.length) ps += '\n' + nextLine()!;
+            if (idx < lines.length) ps = space(ps + '\n' + nextLine()!);
             else {
               // GNU sed prints the pattern space when N hits the end (POSIXLY_CORRECT aside).
               endOfCycle(true);
@@ -211,6 +262,8 @@ export class Runner {
             }
             break;
           case 'a':
+            appendChars += c.text!.length + 1;
+            if (appendChars > MAX_SPACE_CHARS) throw memoryExhausted();
             append.push(c.text!);
             break;
           case 'i':
@@ -230,13 +283,13 @@ export class Runner {
             this.hold = ps;
             break;
           case 'H':
-            this.hold += '\n' + ps;
+            this.hold = space(this.hold + '\n' + ps);
             break;
           case 'g':
             ps = this.hold;
             break;
           case 'G':
-            ps += '\n' + this.hold;
+            ps = space(ps + '\n' + this.hold);
             break;
           case 'x':
             [ps, this.hold] = [this.hold, ps];
@@ -258,6 +311,7 @@ export class Runner {
             if (c.name !== 'b') tFlag = false;
             if (jump) {
               if (!c.label) break restart;
+              await this.checkpoint();
               pc = this.cmds.findIndex((x) => x.name === ':' && x.label === c.label);
               continue restart;
             }

@@ -10,7 +10,9 @@ import { plainText } from './parser.ts';
 import { applyRedirects, withLeftover } from './redirect.ts';
 import { ExitSignal, InterruptSignal, ShellError } from './state.ts';
 
-const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2' };
+// SIGXCPU (24) dumps core by default, but core dumps are off (ulimit -c 0, Debian's
+// default), so bash prints no "(core dumped)", as it does for `ulimit -St 1; awk 'BEGIN{while(1){}}'`.
+const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2', 24: 'CPU time limit exceeded' };
 
 /** Finds and starts a program; waits for it in the foreground. */
 export async function runProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {

@@ -1,0 +1,130 @@
+// The CPU budget of a program whose loops are bounded only by its input or its code: awk's
+// `while(1)`, sed's `:a;ba`, grep over a huge file. Every learner shares one Node process,
+// so such a loop must (1) give the event loop back often, or no timer, socket or other
+// session runs, (2) have its time charged to it, so `ps` and `systemctl status` show it,
+// and (3) end as RLIMIT_CPU ends a Linux process: killed by SIGXCPU, status 152.
+//
+// Use: `const budget = cpuBudget(ctx)`, then in the loop `if (budget.step()) await budget.tick()`.
+// step() only counts; the clock is read every `stride` steps, a stride that adapts so a
+// check comes about every millisecond of work whatever a step costs.
+import { DEFAULT_CPU_LIMIT_MS, chargeRunning, killForCpuLimit, markResumed, processRecordOf, type CpuAccount } from './processes.ts';
+import type { CommandContext, ProcessInfo } from './types.ts';
+
+/** How long the event loop may be kept busy before a checking program yields it. */
+export const YIELD_AFTER_MS = 20;
+
+const FIRST_STRIDE = 256;
+const MAX_STRIDE = 1 << 16;
+/** The stride grows while a stride's work takes less than this, shrinks while it takes more. */
+const STRIDE_TARGET_MS = 1;
+
+/** Thrown out of tick() once the process was killed for its CPU limit; the host ends it with 152. */
+export class CpuLimitExceeded extends Error {
+  constructor() {
+    super('CPU time limit exceeded');
+    this.name = 'CpuLimitExceeded';
+  }
+}
+
+/** Thrown out of tick() when a signal ended or is ending the process (Ctrl-C, kill): the loop stops. */
+export class ProcessSignalled extends Error {
+  constructor(readonly reason: unknown) {
+    super(`terminated by ${String(reason)}`);
+    this.name = 'ProcessSignalled';
+  }
+}
+
+export interface CpuBudget {
+  /** Counts `weight` units of work (default 1); true when the caller should `await tick()`. */
+  step(weight?: number): boolean;
+  /**
+   * Charges the time since the last check to the process, yields to the event loop when it
+   * has been busy for YIELD_AFTER_MS, and throws CpuLimitExceeded (after killing the process
+   * with SIGXCPU) once the process used its CPU limit, ProcessSignalled once it was signalled.
+   */
+  tick(): Promise<void>;
+  /** The caller waited on something besides its own stdin/stdout/stderr: that was not CPU time. */
+  resume(): void;
+  /** CPU milliseconds the process used so far. */
+  readonly usedMs: number;
+}
+
+// The event loop's current turn, as the checking programs see it: opened by the first check
+// after the loop went round (a setImmediate closes it). While one turn lasts longer than
+// YIELD_AFTER_MS the loop is blocked, whichever programs keep it busy (`yes | awk …`
+// passes data through promises without ever going round), so every check then yields.
+let turnOpen = false;
+let turnStartedAt = 0;
+function closeTurn(): void {
+  turnOpen = false;
+}
+function turnBusyMs(now: number): number {
+  if (!turnOpen) {
+    turnOpen = true;
+    turnStartedAt = now;
+    setImmediate(closeTurn);
+  }
+  return now - turnStartedAt;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The budget of the process running ctx (its host's RLIMIT_CPU); a program run outside a host gets one of its own. */
+export function cpuBudget(ctx: Pick<CommandContext, 'proc' | 'signal'>): CpuBudget {
+  return budgetFor(ctx.proc, ctx.signal);
+}
+
+export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: number): CpuBudget {
+  const rec = processRecordOf(proc);
+  const acct: CpuAccount = rec ?? standaloneAccount(limitMs ?? DEFAULT_CPU_LIMIT_MS);
+  const limit = limitMs ?? acct.cpuLimitMs;
+  let count = 0;
+  let stride = FIRST_STRIDE;
+  const killedForCpu = () => rec?.signalled === 'SIGXCPU';
+  const stop = () => {
+    if (rec) killForCpuLimit(rec);
+    return new CpuLimitExceeded();
+  };
+  const budget: CpuBudget = {
+    step(weight = 1) {
+      count += weight;
+      return count >= stride;
+    },
+    async tick() {
+      const now = performance.now();
+      const charged = chargeRunning(acct, now);
+      // About one check per millisecond of work, whatever a step costs.
+      if (charged > 2 * STRIDE_TARGET_MS && count >= stride) stride = Math.max(1, stride >> 1);
+      else if (charged < STRIDE_TARGET_MS / 2 && count >= stride) stride = Math.min(MAX_STRIDE, stride << 1);
+      count = 0;
+      if (killedForCpu()) throw new CpuLimitExceeded();
+      if (acct.cpuMs > limit) throw stop();
+      if (rec?.ended || signal?.aborted) throw new ProcessSignalled(rec?.signalled ?? signal?.reason);
+      if (turnBusyMs(now) >= YIELD_AFTER_MS) {
+        await yieldToEventLoop();
+        markResumed(acct);
+        if (killedForCpu()) throw new CpuLimitExceeded();
+        if (rec?.ended || signal?.aborted) throw new ProcessSignalled(rec?.signalled ?? signal?.reason);
+      }
+    },
+    resume() {
+      markResumed(acct);
+    },
+    get usedMs() {
+      return acct.cpuMs;
+    },
+  };
+  return budget;
+}
+
+function standaloneAccount(limit: number): CpuAccount {
+  const acct: CpuAccount = {
+    cpuMs: 0,
+    resumedAt: performance.now(),
+    cpuLimitMs: limit,
+    chargeCpu: (ms) => {
+      acct.cpuMs += ms;
+    },
+  };
+  return acct;
+}
