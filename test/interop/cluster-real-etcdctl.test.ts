@@ -10,7 +10,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { realClock } from '../../src/platform/clock.ts';
@@ -18,6 +17,7 @@ import { realRandom } from '../../src/platform/random.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
+import { freePort } from './support.ts';
 
 const ETCDCTL = '/usr/bin/etcdctl';
 
@@ -25,16 +25,6 @@ interface Out {
   status: number;
   stdout: string;
   stderr: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /** Runs the real etcdctl (v3 API), bounded. */

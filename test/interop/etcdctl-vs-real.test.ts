@@ -6,7 +6,6 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,21 +14,12 @@ import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { realClock } from '../../src/platform/clock.ts';
 import { FsError, type FileSystem, type FsErrorCode } from '../../src/platform/filesystem.ts';
 import { CollectingOutput, inputFrom } from '../../src/sandbox/io.ts';
+import { freePort } from './support.ts';
 
 const ETCD = '/usr/bin/etcd';
 const ETCDCTL = '/usr/bin/etcdctl';
 const installed = fs.existsSync(ETCD) && fs.existsSync(ETCDCTL);
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** node:fs behind our FileSystem, enough for etcdctl (certificates, snapshot files). */
 const nodeFs: FileSystem = (() => {

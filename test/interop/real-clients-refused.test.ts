@@ -5,28 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { realClock } from '../../src/platform/clock.ts';
-import { realRandom } from '../../src/platform/random.ts';
-import { NodeFileSystem } from '../../src/platform/node-fs.ts';
-import { NodeNetwork } from '../../src/platform/node-network.ts';
-import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
 import { makeCert } from '../../src/etcd/api/test-helpers.ts';
+import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
 
 const TOOLS = ['/usr/bin/curl', '/usr/bin/etcdctl', '/usr/bin/openssl'];
 const missing = TOOLS.filter((p) => !fs.existsSync(p));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** Runs a real tool asynchronously (our etcd lives in this process's event loop). */
 function tool(cmd: string, args: string[], cwd: string, stdin = ''): Promise<{ status: number; out: string }> {
@@ -44,9 +29,7 @@ describe('real clients refused by our etcd with --client-cert-auth', { skip: mis
   let dir = '';
   let ep = '';
   let port = 0;
-  const logs: string[] = [];
-  const ac = new AbortController();
-  let exited: Promise<number> | undefined;
+  let etcd: OurEtcd | undefined;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'refused-'));
@@ -65,25 +48,16 @@ describe('real clients refused by our etcd with --client-cert-auth', { skip: mis
     port = await freePort();
     const peer = await freePort();
     ep = `https://127.0.0.1:${port}`;
-    let ready: () => void = () => {};
-    const readyP = new Promise<void>((r) => (ready = r));
-    exited = runEtcd({
-      argv: ['etcd', `--data-dir=${dir}/data`, `--listen-client-urls=${ep}`, `--advertise-client-urls=${ep}`, `--listen-peer-urls=http://127.0.0.1:${peer}`,
-        '--cert-file=server.crt', '--key-file=server.key', '--trusted-ca-file=ca.crt', '--client-cert-auth'],
-      env: {}, cwd: dir, fs: new NodeFileSystem(), net: new NodeNetwork(), clock: realClock, random: realRandom,
-      stdout: { write: () => {} }, stderr: { write: (c) => void logs.push(String(c)) }, signal: ac.signal, onReady: () => ready(),
-    });
-    const first = await Promise.race([readyP.then(() => undefined), exited]);
-    if (first !== undefined) throw new Error(`our etcd exited with ${first}:\n${logs.join('')}`);
+    etcd = await startOurEtcd([`--data-dir=${dir}/data`, `--listen-client-urls=${ep}`, `--advertise-client-urls=${ep}`, `--listen-peer-urls=http://127.0.0.1:${peer}`,
+      '--cert-file=server.crt', '--key-file=server.key', '--trusted-ca-file=ca.crt', '--client-cert-auth'], dir);
   });
 
   after(async () => {
-    ac.abort('SIGTERM');
-    await exited;
+    await etcd?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const rejections = () => logs.join('').split('\n').filter((l) => l.includes('rejected connection on client endpoint')).map((l) => JSON.parse(l) as Record<string, string>);
+  const rejections = () => (etcd?.logs ?? []).join('').split('\n').filter((l) => l.includes('rejected connection on client endpoint')).map((l) => JSON.parse(l) as Record<string, string>);
 
   it('curl: a good certificate is served; foreign, expired and missing ones get the alert', async () => {
     const good = await tool('curl', ['-sS', '--cacert', 'ca.crt', '--cert', 'client.crt', '--key', 'client.key', `${ep}/health`], dir);

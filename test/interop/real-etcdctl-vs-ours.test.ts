@@ -6,29 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { realClock } from '../../src/platform/clock.ts';
-import { realRandom } from '../../src/platform/random.ts';
-import { NodeFileSystem } from '../../src/platform/node-fs.ts';
-import { NodeNetwork } from '../../src/platform/node-network.ts';
-import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
 import { makeCert } from '../../src/etcd/api/test-helpers.ts';
+import { freePort, startOurEtcd as startRunningEtcd, type OurEtcd } from './support.ts';
 
 const ETCD = '/usr/bin/etcd';
 const ETCDCTL = '/usr/bin/etcdctl';
 const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Out {
   status: number;
@@ -57,33 +42,9 @@ function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; until
 }
 
 /** Our etcd in real mode: node:fs data dir, node:net ports, in this process. */
-async function startOurEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http'): Promise<{ stop(): Promise<number>; logs: string[] }> {
-  const ac = new AbortController();
-  const logs: string[] = [];
-  let ready: () => void = () => {};
-  const readyP = new Promise<void>((r) => (ready = r));
-  const exited = runEtcd({
-    argv: ['etcd', `--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra],
-    env: {},
-    cwd: path.dirname(dir),
-    fs: new NodeFileSystem(),
-    net: new NodeNetwork(),
-    clock: realClock,
-    random: realRandom,
-    stdout: { write: () => {} },
-    stderr: { write: (c) => void logs.push(String(c)) },
-    signal: ac.signal,
-    onReady: () => ready(),
-  });
-  const first = await Promise.race([readyP.then(() => undefined), exited]);
-  if (first !== undefined) throw new Error(`our etcd exited with ${first}:\n${logs.join('')}`);
-  return {
-    logs,
-    stop: () => {
-      ac.abort('SIGTERM');
-      return exited;
-    },
-  };
+function startOurEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http'): Promise<OurEtcd> {
+  const args = [`--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra];
+  return startRunningEtcd(args, path.dirname(dir));
 }
 
 /** The real etcd 3.4 with the same defaults (name, advertised peer URL, token), so ids agree. */

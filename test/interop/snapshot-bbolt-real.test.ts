@@ -6,7 +6,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { realClock } from '../../src/platform/clock.ts';
@@ -16,6 +15,7 @@ import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { CollectingOutput } from '../../src/platform/streams.ts';
 import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
 import { runEtcdutl } from '../../src/etcdctl/etcdutl.ts';
+import { freePort } from './support.ts';
 
 const ETCD = '/usr/bin/etcd';
 const ETCDCTL = '/usr/bin/etcdctl';
@@ -26,16 +26,6 @@ interface Out {
   status: number;
   stdout: string;
   stderr: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 function run(cmd: string, args: string[], boundMs = 20_000): Promise<Out> {
