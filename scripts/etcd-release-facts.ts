@@ -1,4 +1,4 @@
-// Writes src/etcd/cli/release-facts.ts: for every etcd release our virtual GitHub serves
+// Writes src/etcd/version/release-facts.ts: for every etcd release our virtual GitHub serves
 // (etcdReleaseTags() in src/sandbox/internet/etcd-releases.ts), the Git SHA and the Go
 // version its official linux binaries print in `etcd --version`. Reads a git mirror of
 // etcd-io/etcd once; the generated file is committed so nothing needs the mirror at run time.
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { etcdReleaseTags } from '../src/sandbox/internet/etcd-releases.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'src', 'etcd', 'cli', 'release-facts.ts');
+const OUT = path.join(ROOT, 'src', 'etcd', 'version', 'release-facts.ts');
 const MIRROR = process.argv[2] ?? '/work/.mirror/etcd-io+etcd/repo';
 
 /**

@@ -84,6 +84,8 @@ test('health, version, metrics, unknown paths', async () => {
     assert.match(m, /^etcd_server_has_leader 1$/m);
     assert.match(m, /^etcd_server_is_leader 1$/m);
     assert.match(m, /^# TYPE etcd_mvcc_db_total_size_in_bytes gauge$/m);
+    // 3.6.4 was built with go1.23.11 (src/etcd/version/release-facts.ts).
+    assert.match(m, /^etcd_server_go_version\{server_go_version="go1\.23\.11"\} 1$/m);
     const nf = await fetch(etcd.url + '/nope');
     assert.equal(nf.status, 404);
     assert.equal(await nf.text(), '404 page not found\n');

@@ -1,5 +1,6 @@
 // /metrics in Prometheus text format, with the etcd metric names that mean something here.
 import type { EtcdServer } from '../server/etcd-server.ts';
+import { etcdReleaseFacts } from '../version/release-version.ts';
 
 interface Metric {
   name: string;
@@ -30,6 +31,7 @@ export function metricsText(s: EtcdServer, startedAtSec: number): string {
     one('etcd_server_proposals_failed_total', 'The total number of failed proposals seen.', 'counter', s.metrics.proposalsFailed),
     one('etcd_server_id', 'Server or member ID in hexadecimal format. 1 for \'server_id\' label with current ID.', 'gauge', 1, { server_id: s.memberId }),
     one('etcd_server_version', 'Which version is running. 1 for \'server_version\' label with current version.', 'gauge', 1, { server_version: s.options.version }),
+    one('etcd_server_go_version', 'Which Go version server is running with. 1 for \'server_go_version\' label with current version.', 'gauge', 1, { server_go_version: etcdReleaseFacts(s.options.version).goVersion }),
     one('etcd_server_quota_backend_bytes', 'Current backend storage quota size in bytes.', 'gauge', st.dbSizeQuota),
     one('etcd_server_heartbeat_send_failures_total', 'The total number of leader heartbeat send failures (likely overloaded from slow disk).', 'counter', 0),
     one('etcd_server_health_success', 'The total number of successful health checks', 'counter', s.metrics.healthSuccess),

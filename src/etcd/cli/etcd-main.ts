@@ -14,7 +14,7 @@ import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '..
 import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
 import { peerTlsLayer } from './peer-tls-layer.ts';
-import { etcdReleaseFacts } from './release-version.ts';
+import { etcdReleaseFacts } from '../version/release-version.ts';
 import { parseCompactionPolicy } from '../server/compactor.ts';
 
 export interface TextSink {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CollectingOutput, emptyInput } from '../io.ts';
 import { installProgram } from '../programs.ts';
-import { ETCD_RELEASE_FACTS } from '../../etcd/cli/release-facts.ts';
+import { ETCD_RELEASE_FACTS } from '../../etcd/version/release-facts.ts';
 import { etcdReleaseTags } from '../internet/etcd-releases.ts';
 import { run, testSandbox } from './testing.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ETCD_RELEASE_FACTS } from './release-facts.ts';
 import { etcdReleaseFacts } from './release-version.ts';
-import { versionText } from './etcd-main.ts';
+import { versionText } from '../cli/etcd-main.ts';
 
 test('each release has its own commit', () => {
   // Releases are built from different commits.
