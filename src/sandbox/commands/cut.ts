@@ -2,6 +2,7 @@
 // selected by lists like 1,3-5,7-; --complement and --output-delimiter.
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, inputLines, lq, parseOrFail, reason } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: cut OPTION... [FILE]...
 Print selected parts of lines from each FILE to standard output.
@@ -87,10 +88,12 @@ export const cut: Command = {
     const outDelim = args.value('output-delimiter');
     let status = 0;
     let out = '';
+    const budget = cpuBudget(ctx);
     for await (const line of inputLines(ctx, args.operands, async (f, e) => {
       await ctx.stderr.write(`cut: ${f}: ${reason(e)}\n`);
       status = 1;
     })) {
+      if (budget.step()) await budget.tick();
       if (kind === 'fields') {
         if (!line.includes(delim)) {
           if (!args.has('only-delimited')) out += line + '\n';

@@ -1,6 +1,7 @@
 // seq: print a sequence of numbers (GNU coreutils): FIRST, INCREMENT, LAST; -s, -w, -f.
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail, usageError } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: seq [OPTION]... LAST
   or:  seq [OPTION]... FIRST LAST
@@ -57,6 +58,7 @@ export const seq: Command = {
     const pad = (s: string) => (width && s.length < width ? (s.startsWith('-') ? '-' + s.slice(1).padStart(width - 1, '0') : s.padStart(width, '0')) : s);
     const out: string[] = [];
     let count = 0;
+    const budget = cpuBudget(ctx);
     for (let i = 0; ; i++) {
       const v = a + i * inc;
       if (inc > 0 ? v > b + 1e-12 : v < b - 1e-12) break;
@@ -66,7 +68,7 @@ export const seq: Command = {
         count += out.length;
         out.length = 0;
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        await new Promise((r) => setImmediate(r));
+        await budget.tick();
       }
       if (count + out.length >= MAX_OUTPUT_NUMBERS && (inc > 0 ? a + (i + 1) * inc <= b + 1e-12 : a + (i + 1) * inc >= b - 1e-12)) {
         // More would follow: say so rather than end as if the sequence were complete.

@@ -3,6 +3,7 @@
 import { readAll } from '../io.ts';
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: tr [OPTION]... STRING1 [STRING2]
 Translate, squeeze, and/or delete characters from standard input,
@@ -136,7 +137,9 @@ export const tr: Command = {
     const input = await readAll(ctx.stdin);
     const out: number[] = [];
     let last = -1;
+    const budget = cpuBudget(ctx);
     for (const b of input) {
+      if (budget.step()) await budget.tick();
       if (del && member1(b)) continue;
       const c = translating ? (member1(b) ? (map.get(b) ?? b) : b) : b;
       if (squeeze && squeezeSet.has(c) && c === last) continue;

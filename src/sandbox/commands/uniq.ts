@@ -2,6 +2,7 @@
 import { resolvePath } from '../../platform/filesystem.ts';
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail, readInput, reason, usageError } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: uniq [OPTION]... [INPUT [OUTPUT]]
 Filter adjacent matching lines from INPUT (or standard input),
@@ -49,7 +50,9 @@ export const uniq: Command = {
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     let out = '';
+    const budget = cpuBudget(ctx);
     for (let i = 0; i < lines.length; ) {
+      if (budget.step()) await budget.tick();
       let j = i + 1;
       while (j < lines.length && keyOf(lines[j]!) === keyOf(lines[i]!)) j++;
       const n = j - i;

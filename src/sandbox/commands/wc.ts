@@ -2,6 +2,7 @@
 import { resolvePath } from '../../platform/filesystem.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, parseOrFail, reason } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: wc [OPTION]... [FILE]...
 Print newline, word, and byte counts for each FILE, and a total line if
@@ -72,9 +73,11 @@ const SLICE = 1024 * 1024;
 /** Counts a file, or standard input as it arrives ('-'). */
 async function countInput(ctx: CommandContext, file: string): Promise<Counts> {
   const counter = new Counter();
+  const budget = cpuBudget(ctx);
   if (file === '-') {
     for (let chunk = await ctx.stdin.read(); chunk !== null; chunk = await ctx.stdin.read()) {
       counter.feed(chunk);
+      if (budget.step(1 + (chunk.length >> 12))) await budget.tick();
       if (ctx.signal.aborted) throw ctx.signal.reason;
     }
     return counter.end();
@@ -82,7 +85,7 @@ async function countInput(ctx: CommandContext, file: string): Promise<Counts> {
   const data = ctx.fs.readFile(resolvePath(ctx.cwd, file));
   for (let off = 0; off < data.length; off += SLICE) {
     counter.feed(data.subarray(off, off + SLICE));
-    if (data.length > SLICE) await new Promise((r) => setImmediate(r));
+    await budget.tick();
     if (ctx.signal.aborted) throw ctx.signal.reason;
   }
   return counter.end();

@@ -1,6 +1,7 @@
 // yes: print a line (default "y") until killed or the reader goes away (GNU coreutils).
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, parseOrFail } from './common.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: yes [STRING]...
   or:  yes OPTION
@@ -19,10 +20,12 @@ export const yes: Command = {
     if (await helpOrVersion(ctx, args, HELP)) return 0;
     const line = (args.operands.length ? args.operands.join(' ') : 'y') + '\n';
     const chunk = line.repeat(Math.max(1, Math.floor(8192 / line.length)));
+    // Its CPU time counts (and ends it at the limit, as RLIMIT_CPU would); the budget
+    // also yields the event loop when the output never makes us wait.
+    const budget = cpuBudget(ctx);
     while (!ctx.signal.aborted) {
       await ctx.stdout.write(chunk);
-      // Let signals and readers run even when the output never makes us wait.
-      await new Promise((r) => setImmediate(r));
+      if (budget.step()) await budget.tick();
     }
     throw ctx.signal.reason;
   },
