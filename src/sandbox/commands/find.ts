@@ -7,6 +7,7 @@ import type { VfsStat } from '../vfs.ts';
 import { fsOf, groupName, lq, reason, userName } from './common.ts';
 import { compileGlob } from '../regex/glob.ts';
 import type { Regex } from '../regex/index.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: find [-H] [-L] [-P] [-Olevel] [-D debugopts] [path...] [expression]
 
@@ -82,6 +83,8 @@ export const find: Command = {
       const n = Number(spec.replace(/^[+-]/, ''));
       return (v: number) => (spec.startsWith('+') ? v > n : spec.startsWith('-') ? v < n : v === n);
     };
+    // A walk over a big tree is a long loop: charged, yielding, ended at the CPU limit.
+    const budget = cpuBudget(ctx);
     const runCmd = async (cmd: string[]) => {
       const r = ctx.host.resolveProgram(cmd[0]!, { path: ctx.env.PATH ?? '', cwd: ctx.cwd, cred: ctx.proc.cred });
       if (!r.ok) {
@@ -89,7 +92,12 @@ export const find: Command = {
         status = 1;
         return 127;
       }
-      return ctx.spawn.exec(cmd, { signal: ctx.signal });
+      try {
+        return await ctx.spawn.exec(cmd, { signal: ctx.signal });
+      } finally {
+        // The child's run was the child's CPU time, not find's.
+        budget.resume();
+      }
     };
     const primary = (): Pred => {
       const t = tokens[pos++]!;
@@ -305,6 +313,7 @@ export const find: Command = {
     const test = hasAction ? expr : async (e: Entry) => ((await expr(e)) && (await ctx.stdout.write(e.shown + '\n')), true);
     const visit = async (path: string, shown: string, depth: number, top: boolean): Promise<void> => {
       if (quit) return;
+      if (budget.step()) await budget.tick();
       let st: VfsStat;
       try {
         st = top ? fs.stat(path) : fs.lstat(path);
