@@ -2,6 +2,7 @@
 // printf/sprintf and number-to-string conversion (OFMT/CONVFMT = "%.6g").
 
 import { MAX_STRING_CHARS, outOfMemory } from './memory.ts';
+import { MAX_FLOAT_PRECISION, formatFloatC } from '../c-float-format.ts';
 
 export type FormatArg = { num: () => number; str: () => string };
 
@@ -78,6 +79,7 @@ export function formatPrintf(fmt: string, args: FormatArg[]): string {
       default: {
         const n = arg?.num() ?? 0;
         sign = n < 0 || Object.is(n, -0) ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '';
+        if ((precision ?? 6) > MAX_FLOAT_PRECISION) throw outOfMemory();
         body = formatFloat(Math.abs(n), conv, precision ?? 6, flags.includes('#'));
       }
     }
@@ -94,47 +96,9 @@ export function formatPrintf(fmt: string, args: FormatArg[]): string {
 }
 
 function formatFloat(n: number, conv: string, precision: number, alt: boolean): string {
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? '-nan' : 'inf';
-  switch (conv) {
-    case 'f':
-    case 'F':
-      return toFixedC(n, precision);
-    case 'e':
-    case 'E': {
-      const s = expForm(n, precision);
-      return conv === 'E' ? s.toUpperCase() : s;
-    }
-    default: {
-      // %g: shortest of %e/%f with `precision` significant digits, trailing zeros dropped.
-      const p = precision === 0 ? 1 : precision;
-      const exp = n === 0 ? 0 : Math.floor(Math.log10(Number(n.toPrecision(p))));
-      let s = exp < -4 || exp >= p ? expForm(n, p - 1) : n.toFixed(Math.max(0, p - 1 - exp));
-      if (!alt) {
-        s = s.replace(/\.?0+(e|$)/, (m, e: string) => (m.includes('.') || /^0+/.test(m) ? e : m));
-        if (s.includes('.') && !s.includes('e')) s = s.replace(/\.?0+$/, '');
-      }
-      return conv === 'G' ? s.toUpperCase() : s;
-    }
-  }
-}
-
-/** toFixed with C's rounding: an exact binary tie rounds to even (printf("%.0f", 0.5) is "0"). */
-function toFixedC(n: number, precision: number): string {
-  const s = n.toFixed(precision);
-  if (precision > 20) return s;
-  const longer = n.toFixed(Math.min(100, precision + 1));
-  if (!longer.endsWith('5') || Number(longer) !== n) return s;
-  // An exact tie: JS rounded half away from zero; C rounds half to even.
-  const digits = s.replace('.', '');
-  const last = Number(digits[digits.length - 1]);
-  if (last % 2 === 0) return s;
-  return longer.slice(0, -1).replace(/\.$/, '');
-}
-
-function expForm(n: number, precision: number): string {
-  const [mant, exp] = n.toExponential(precision).split('e') as [string, string];
-  const e = Number(exp);
-  return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  // mawk prints NaN as "-nan" (glibc's sign of the default NaN).
+  if (Number.isNaN(n)) return '-nan';
+  return formatFloatC(n, conv, precision, alt);
 }
 
 /** awk's number → string: integers print whole; others through "%.6g". */

@@ -3,6 +3,7 @@
 import type { Command } from '../types.ts';
 import { coreutilsVersion, lq } from './common.ts';
 import { expandEscapes } from './echo.ts';
+import { MAX_FLOAT_PRECISION, formatFloatC } from '../c-float-format.ts';
 
 const HELP = `Usage: printf FORMAT [ARGUMENT]...
   or:  printf OPTION
@@ -176,14 +177,11 @@ export function formatPrintf(format: string, args: string[], prog = 'printf'): P
         default: {
           const v = toNumber(arg ?? '', errors, prog);
           const p = prec ?? 6;
-          if (conv === 'f' || conv === 'F') s = v.toFixed(p);
-          else if (conv === 'e' || conv === 'E') s = v.toExponential(p).replace(/e([+-])(\d)$/, 'e$10$2');
-          else {
-            const P = p === 0 ? 1 : p;
-            const exp = v === 0 ? 0 : Math.floor(Math.log10(Math.abs(v)));
-            s = exp < -4 || exp >= P ? v.toExponential(P - 1).replace(/\.?0+e/, 'e').replace(/e([+-])(\d)$/, 'e$10$2') : String(Number(v.toPrecision(P)));
+          if (p > MAX_FLOAT_PRECISION) {
+            errors.push(`${prog}: memory exhausted`);
+            return { out, errors };
           }
-          if (conv === 'E' || conv === 'G') s = s.toUpperCase();
+          s = formatFloatC(v, conv, p, flags.includes('#'));
           if (v >= 0 && flags.includes('+')) s = '+' + s;
           else if (v >= 0 && flags.includes(' ')) s = ' ' + s;
         }

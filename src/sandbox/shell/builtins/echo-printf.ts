@@ -3,6 +3,7 @@ import { readLine } from '../redirect.ts';
 import { terminalInput } from '../tty.ts';
 import { ShellError } from '../state.ts';
 import { isName, out, type Builtin } from './types.ts';
+import { MAX_FLOAT_PRECISION, formatFloatC } from '../../c-float-format.ts';
 
 /** Backslash escapes of `echo -e` and printf's %b. Returns the text and whether \c stopped output. */
 export function interpretEscapes(s: string, octalNeedsZero: boolean): { text: string; stop: boolean } {
@@ -144,8 +145,7 @@ export function formatPrintf(format: string, args: string[], errors: string[]): 
         default: {
           const v = num(spec, arg);
           const p = precision ?? 6;
-          s = spec === 'f' ? v.toFixed(p) : spec === 'e' || spec === 'E' ? v.toExponential(p).replace(/e([-+])(\d)$/, 'e$10$2') : String(Number(v.toPrecision(p || 1)));
-          if (spec === 'E' || spec === 'G') s = s.toUpperCase();
+          s = formatFloatC(v, spec, Math.min(p, MAX_FLOAT_PRECISION), flags.includes('#'));
           if (v >= 0 && flags.includes('+')) s = '+' + s;
         }
       }
