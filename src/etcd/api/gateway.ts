@@ -29,6 +29,7 @@ import {
   txnRequest,
   bytes,
 } from './json-codec.ts';
+import { CONCURRENCY_ROUTES, OBSERVE_PATH, serveObserve } from './gateway-concurrency.ts';
 
 type Json = Record<string, unknown>;
 
@@ -158,6 +159,7 @@ const UNARY: Record<string, Unary> = {
 UNARY['/v3/kv/lease/revoke'] = UNARY['/v3/lease/revoke']!;
 UNARY['/v3/kv/lease/timetolive'] = UNARY['/v3/lease/timetolive']!;
 UNARY['/v3/kv/lease/leases'] = UNARY['/v3/lease/leases']!;
+Object.assign(UNARY, CONCURRENCY_ROUTES);
 
 /** An enum field: absent = the zero value, a name, or its number. */
 function enumOf<T extends string>(v: unknown, names: readonly T[], field: string): T {
@@ -175,7 +177,7 @@ async function timeToLive(s: EtcdServer, b: Json, signal: AbortSignal): Promise<
   return o;
 }
 
-export const GATEWAY_PATHS = new Set([...Object.keys(UNARY), '/v3/watch', '/v3/lease/keepalive', '/v3/maintenance/snapshot']);
+export const GATEWAY_PATHS = new Set([...Object.keys(UNARY), '/v3/watch', '/v3/lease/keepalive', '/v3/maintenance/snapshot', OBSERVE_PATH]);
 
 /** Reads a request body, refusing more than `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -217,6 +219,10 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
   }
   if (path === '/v3/lease/keepalive') {
     serveKeepAlive(srv, req, res);
+    return true;
+  }
+  if (path === OBSERVE_PATH) {
+    serveObserve(srv, req, res, maxBytes, GATEWAY_HEADERS, sendError);
     return true;
   }
   // The request's context, as etcd's gateway passes it down to the gRPC call: Grpc-Timeout

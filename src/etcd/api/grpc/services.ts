@@ -1,6 +1,7 @@
 // The etcdserverpb services this member serves over gRPC, method by method, on top of
 // EtcdServer: KV, Watch, Lease, Cluster, Maintenance, and the slice of Auth a client needs
-// when auth is off. Anything else is Unimplemented, in grpc-go's words.
+// when auth is off; and etcd's v3lockpb.Lock and v3electionpb.Election. Anything else is
+// Unimplemented, in grpc-go's words.
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { EtcdServer } from '../../server/etcd-server.ts';
 import { ServerError } from '../../server/errors.ts';
@@ -38,6 +39,18 @@ import {
   encodeSnapshotResponse,
   encodeStatusResponse,
 } from './messages-other.ts';
+import {
+  decodeCampaignRequest,
+  decodeLeaderKeyRequest,
+  decodeLeaderRequest,
+  decodeLockRequest,
+  decodeUnlockRequest,
+  encodeCampaignResponse,
+  encodeLeaderResponse,
+  encodeLockResponse,
+} from './messages-concurrency.ts';
+import { lock, unlock } from '../../server/concurrency/lock.ts';
+import { campaign, leader, missingLeaderKey, observe, proclaim, resign } from '../../server/concurrency/election.ts';
 import { GrpcError, type MethodHandler, type StreamCall } from './transport.ts';
 import { serveWatchStream } from './watch-stream.ts';
 
@@ -113,13 +126,51 @@ const UNARY: Record<string, Record<string, Unary>> = {
       throw authNotEnabled();
     },
   },
+  'v3lockpb.Lock': {
+    Lock: async (s, b, _md, signal) => {
+      const q = decodeLockRequest(b);
+      return encodeLockResponse(await lock(s, q.name, q.lease, signal));
+    },
+    Unlock: async (s, b, _md, signal) => encodeHeaderOnly((await unlock(s, decodeUnlockRequest(b).key, signal)).header),
+  },
+  'v3electionpb.Election': {
+    Campaign: async (s, b, _md, signal) => {
+      const q = decodeCampaignRequest(b);
+      return encodeCampaignResponse(await campaign(s, q.name, q.lease, q.value, signal));
+    },
+    Proclaim: async (s, b, _md, signal) => {
+      const q = decodeLeaderKeyRequest(b);
+      if (!q.leader) throw missingLeaderKey();
+      return encodeHeaderOnly((await proclaim(s, q.leader, q.value, signal)).header);
+    },
+    Leader: async (s, b, _md, signal) => encodeLeaderResponse(await leader(s, decodeLeaderRequest(b).name, signal)),
+    Resign: async (s, b, _md, signal) => {
+      const q = decodeLeaderKeyRequest(b);
+      if (!q.leader) throw missingLeaderKey();
+      return encodeHeaderOnly((await resign(s, q.leader, signal)).header);
+    },
+  },
 };
 
 const STREAMS: Record<string, Record<string, Stream>> = {
   Watch: { Watch: serveWatchStream },
   Lease: { LeaseKeepAlive: serveKeepAlive },
   Maintenance: { Snapshot: serveSnapshot },
+  'v3electionpb.Election': { Observe: serveObserve },
 };
+
+/** Election/Observe: one LeaderRequest, then a LeaderResponse per leader and proclaimed value until the client cancels. */
+function serveObserve(srv: EtcdServer, call: StreamCall): void {
+  let started = false;
+  call.onMessage((buf) => {
+    if (started) return;
+    started = true;
+    const { name } = decodeLeaderRequest(buf);
+    observe(srv, name, call.signal, (r) => void call.send(encodeLeaderResponse(r))).catch((e: unknown) => {
+      if (!call.closed) call.finish(e);
+    });
+  });
+}
 
 /** One keep-alive response per request, in order; a lease that is gone answers TTL 0. */
 function serveKeepAlive(srv: EtcdServer, call: StreamCall): void {
@@ -182,7 +233,7 @@ function learnerAllows(service: string, method: string, req: Uint8Array): boolea
 
 /** Looks up a method of etcd's gRPC API; unknown ones get grpc-go's Unimplemented status. */
 export function lookupMethod(srv: () => EtcdServer, fullService: string, method: string): MethodHandler | GrpcError {
-  const service = fullService.startsWith('etcdserverpb.') ? fullService.slice('etcdserverpb.'.length) : undefined;
+  const service = fullService.startsWith('etcdserverpb.') ? fullService.slice('etcdserverpb.'.length) : fullService.includes('.') && (UNARY[fullService] || STREAMS[fullService]) ? fullService : undefined;
   const unary = service === undefined ? undefined : UNARY[service];
   const stream = service === undefined ? undefined : STREAMS[service];
   if (!unary && !stream && !(service === 'Auth')) return new GrpcError('Unimplemented', `unknown service ${fullService}`);
