@@ -38,6 +38,11 @@ export interface EtcdctlOptions {
 export class Ctl {
   readonly version: string;
   readonly apiVersion: string;
+  /**
+   * Set by a command that catches SIGINT/SIGTERM itself (Go's signal.Notify: lock, elect):
+   * it cleans up and its own exit status stands, instead of the signal's 128+N.
+   */
+  handlesSignals = false;
   private printerCache: Printer | undefined;
 
   constructor(readonly o: EtcdctlOptions) {

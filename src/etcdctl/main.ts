@@ -8,6 +8,8 @@ import { leaseCommand } from './commands/lease-commands.ts';
 import { memberCommand } from './commands/member-commands.ts';
 import { defragCommand, endpointCommand, moveLeaderCommand } from './commands/endpoint-commands.ts';
 import { snapshotCommand } from './commands/snapshot-command.ts';
+import { lockCommand } from './commands/lock-command.ts';
+import { electCommand } from './commands/elect-command.ts';
 import { alarmCommand, completionCommand, unavailableCommands, versionCommand } from './commands/misc-commands.ts';
 import { SIGNAL_NUMBERS, type SignalName } from '../platform/signals.ts';
 import { BrokenPipeError } from '../platform/streams.ts';
@@ -32,12 +34,20 @@ export function buildEtcdctl(ctl: Ctl, term: Terminal): CommandNode {
       leaseCommand(ctl),
       memberCommand(ctl),
       snapshotCommand(ctl),
+      lockCommand(ctl),
+      electCommand(ctl),
       ...unavailableCommands(ctl),
       completionCommand(ctl),
       helpCommand(info, term),
     ],
   };
   return new CommandNode(root, undefined);
+}
+
+/** Whether the program ended because of the signal (not a command that caught it and exited itself). */
+function endedBySignal(ctl: Ctl, signal: AbortSignal): boolean {
+  if (!signal.aborted) return false;
+  return !(ctl.handlesSignals && (signal.reason === 'SIGINT' || signal.reason === 'SIGTERM'));
 }
 
 function signalStatus(signal: AbortSignal): number {
@@ -53,10 +63,10 @@ export async function runEtcdctl(opts: EtcdctlOptions): Promise<number> {
   const root = buildEtcdctl(ctl, term);
   try {
     const code = await execute(root, opts.argv, term, { version: ctl.version, apiVersion: ctl.apiVersion });
-    if (opts.signal.aborted) return signalStatus(opts.signal);
+    if (endedBySignal(ctl, opts.signal)) return signalStatus(opts.signal);
     return code;
   } catch (e) {
-    if (opts.signal.aborted) return signalStatus(opts.signal);
+    if (endedBySignal(ctl, opts.signal)) return signalStatus(opts.signal);
     if (e instanceof BrokenPipeError) return 128 + SIGNAL_NUMBERS.SIGPIPE;
     if (e instanceof ExitError) {
       if (e.text !== undefined) await ctl.err(`Error: ${e.text}\n`);

@@ -75,6 +75,14 @@ export class GatewayClient {
     this.pointer = '0xc000' + (0x100000 + ((opts.endpoints.join(',').length * 7919) % 0xeffff)).toString(16);
   }
 
+  /**
+   * The same client under another context: `undefined` is Go's context.TODO(), for the
+   * clean-up a command still does after Ctrl-C aborted its own context.
+   */
+  withSignal(signal: AbortSignal | undefined): GatewayClient {
+    return new GatewayClient({ ...this.opts, signal });
+  }
+
   /** A context: with a timeout (commandCtx) or, for undefined, none (context.Background). */
   private deadline(ms: number | undefined): Deadline {
     const ac = new AbortController();

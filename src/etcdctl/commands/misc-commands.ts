@@ -1,5 +1,5 @@
 // version, completion, alarm, and the commands this lab does not run against its etcd
-// (auth, users, roles, locks, elections, mirrors, checks, downgrades): they are listed
+// (auth, users, roles, mirrors, checks, downgrades): they are listed
 // and documented exactly as etcdctl lists them, and say plainly they are not available.
 import { ExitError, type CommandNode, type CommandSpec } from '../cli/command.ts';
 import { asArray, asObject } from '../client/types.ts';
@@ -146,8 +146,6 @@ export function unavailableCommands(ctl: Ctl): CommandSpec[] {
         leaf('revoke-permission <role name> <key> [endkey]', 'Revokes a key from a role', 'role revoke-permission'),
       ],
     },
-    leaf('lock <lockname> [exec-command arg1 arg2 ...]', 'Acquires a named lock', 'lock'),
-    leaf('elect <election-name> [proposal]', 'Observes and participates in leader election', 'elect'),
     leaf('make-mirror [options] <destination>', 'Makes a mirror at the destination etcd cluster', 'make-mirror'),
     {
       use: 'check <subcommand>',
