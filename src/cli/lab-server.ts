@@ -1,10 +1,12 @@
 // `npm start`: builds the browser app if needed and serves the lab.
-//   PORT (default 8080), HOST (default 127.0.0.1), DATA_DIR (default .data)
+//   PORT (default 8080), HOST (default 127.0.0.1), DATA_DIR (default .data),
+//   INSTRUCTOR_TOKEN (default: a new random one each start; printed in the instructor URL)
 import path from 'node:path';
 import { ensureWebBuilt } from '../../scripts/build-web.ts';
 import { loadCourse, PROJECT_ROOT } from '../lab/course.ts';
 import { realSandboxProvider } from '../lab/sandbox-provider.ts';
 import { createLabServer } from '../server/app.ts';
+import { validateInstructorToken } from '../server/instructor-auth.ts';
 
 function log(msg: string, err?: unknown): void {
   const when = new Date().toISOString();
@@ -23,11 +25,16 @@ async function main(): Promise<void> {
   const host = process.env.HOST || '127.0.0.1';
   const dataDir = path.resolve(process.env.DATA_DIR || path.join(PROJECT_ROOT, '.data'));
 
+  const instructorToken = process.env.INSTRUCTOR_TOKEN || undefined;
+  const tokenProblem = instructorToken === undefined ? undefined : validateInstructorToken(instructorToken);
+  if (tokenProblem) throw new Error(tokenProblem);
+
   const webDir = await ensureWebBuilt();
   const course = await loadCourse();
-  const server = createLabServer({ course, provider: realSandboxProvider, dataDir, webDir, log });
+  const server = createLabServer({ course, provider: realSandboxProvider, dataDir, webDir, log, instructorToken });
   const url = await server.listen(port, host);
   console.log(`hardway-lab is serving ${course.lessons.length} lesson(s) on ${url}  (data in ${dataDir})`);
+  console.log(`instructor view (keep this URL to yourself): ${server.instructorUrl(url)}`);
 
   let stopping = false;
   const stop = (sig: string) => {

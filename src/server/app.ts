@@ -7,6 +7,8 @@
 //   DELETE /api/labs/:id/tabs/:tab
 //   GET  /api/progress             every lab's task states
 //   WS   /api/labs/:id/terminal?tab=1&cols=80&rows=24   typed JSON frames (frames.ts)
+//   GET/PUT /api/me                  the learner's display name
+//   /instructor, /api/instructor/…   the instructor's view (instructor-routes.ts, token required)
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +19,10 @@ import type { Course } from '../lab/course.ts';
 import type { SandboxProvider } from '../lab/sandbox-port.ts';
 import { DataStore } from './data-store.ts';
 import { parseClientFrame, type ServerFrame } from './frames.ts';
+import { checkInstructor, newInstructorToken } from './instructor-auth.ts';
+import { DEFAULT_INSTRUCTOR_LIVE_LIMITS, InstructorLive, type InstructorLiveLimits } from './instructor-live.ts';
+import { registerInstructorRoutes, registerLearnerNameRoutes, safeHost } from './instructor-routes.ts';
+import { InstructorView } from './instructor-view.ts';
 import { TabLimitError, UnknownHostError, UnknownTabError } from './lab-session.ts';
 import { ensureLearner, learnerFromRequest } from './learner-cookie.ts';
 import { RateLimiter, type RateLimit } from './rate-limit.ts';
@@ -34,11 +40,18 @@ export interface LabServerOptions {
   apiRate?: RateLimit;
   inputRate?: RateLimit;
   log?: (msg: string, err?: unknown) => void;
+  /** The instructor's secret (a random one when not given). */
+  instructorToken?: string;
+  instructorLive?: Partial<InstructorLiveLimits>;
 }
 
 export interface LabServer {
   readonly sessions: SessionManager;
   readonly http: http.Server;
+  /** Needed for /instructor and /api/instructor (see instructorUrl). */
+  readonly instructorToken: string;
+  /** The address an instructor opens once (it sets the instructor cookie). */
+  instructorUrl(baseUrl: string): string;
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -51,11 +64,17 @@ export function createLabServer(opts: LabServerOptions): LabServer {
   const apiLimiter = new RateLimiter(opts.apiRate ?? { perSecond: 20, burst: 60 });
   const inputLimiter = new RateLimiter(opts.inputRate ?? { perSecond: 300, burst: 2000 });
   const maxFrameBytes = opts.maxFrameBytes ?? 64 * 1024;
+  const instructorToken = opts.instructorToken ?? newInstructorToken();
+  const instructorView = new InstructorView(opts.course, sessions, store);
+  const instructorLive = new InstructorLive(instructorView, sessions, { ...DEFAULT_INSTRUCTOR_LIVE_LIMITS, ...(opts.instructorLive ?? {}) }, log);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(express.json({ limit: '16kb' }));
+
+  // Before the learner API's middleware: instructor requests are not learners.
+  registerInstructorRoutes(app, { course: opts.course, sessions, view: instructorView, token: instructorToken, sendIndex: (req, res) => sendIndexFile(res) });
 
   app.use('/api', (req, res, next) => {
     const learner = ensureLearner(req, res);
@@ -67,6 +86,8 @@ export function createLabServer(opts: LabServerOptions): LabServer {
     }
     next();
   });
+
+  registerLearnerNameRoutes(app, sessions);
 
   const wrap =
     (fn: (req: Request, res: Response) => Promise<void> | void) =>
@@ -181,13 +202,16 @@ export function createLabServer(opts: LabServerOptions): LabServer {
   const indexFile = path.join(opts.webDir, 'index.html');
   const sendIndex = (req: Request, res: Response) => {
     ensureLearner(req, res);
+    sendIndexFile(res);
+  };
+  function sendIndexFile(res: Response): void {
     if (!existsSync(indexFile)) {
       res.status(503).type('text').send('The web app is not built yet: run `npm run build:web`.');
       return;
     }
     res.setHeader('Cache-Control', 'no-store');
     res.sendFile(indexFile);
-  };
+  }
   app.get('/', sendIndex);
   app.get('/lessons/:id', sendIndex);
 
@@ -206,6 +230,13 @@ export function createLabServer(opts: LabServerOptions): LabServer {
     };
     socket.on('error', () => undefined);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/api/instructor/live') {
+      const origin = req.headers.origin;
+      if (origin && req.headers.host && safeHost(origin) !== req.headers.host) return reject(403, 'Forbidden');
+      const auth = checkInstructor(req, instructorToken);
+      if (auth !== 'ok') return reject(auth, auth === 401 ? 'Unauthorized' : 'Forbidden');
+      return instructorLive.handleUpgrade(req, socket, head, reject);
+    }
     const m = /^\/api\/labs\/([^/]+)\/terminal$/.exec(url.pathname);
     if (!m) return reject(404, 'Not Found');
     const origin = req.headers.origin;
@@ -262,6 +293,8 @@ export function createLabServer(opts: LabServerOptions): LabServer {
   return {
     sessions,
     http: server,
+    instructorToken,
+    instructorUrl: (baseUrl) => `${baseUrl}/instructor?token=${encodeURIComponent(instructorToken)}`,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -275,6 +308,7 @@ export function createLabServer(opts: LabServerOptions): LabServer {
       });
     },
     async close() {
+      instructorLive.close();
       sessions.close();
       for (const c of wss.clients) c.terminate();
       wss.close();

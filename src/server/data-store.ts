@@ -2,7 +2,7 @@
 // learner under the data dir, a progress file, and per lab the sandbox's disk snapshot
 // and the terminal tabs. Writes go to a temporary file first and are renamed into place
 // so a crash mid-write leaves the previous version, never half a file.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskState } from '../lab/types.ts';
 
@@ -13,6 +13,16 @@ export interface SavedTab {
 
 export interface LearnerProgress {
   labs: Record<string, TaskState[]>;
+}
+
+/** What the instructor view needs besides progress: the chosen name and when things happened. */
+export interface LearnerProfile {
+  /** Set by the learner; absent means "use the pseudonym". */
+  displayName?: string;
+  /** Last input, page attach or check (ms since epoch). */
+  lastActivityAt?: number;
+  /** Per lab, per task: when its check last ran (ms since epoch). */
+  checkedAt?: Record<string, Record<string, number>>;
 }
 
 const LEARNER_ID = /^[A-Za-z0-9_-]{8,64}$/;
@@ -75,6 +85,38 @@ export class DataStore {
 
   writeTabs(learner: string, labId: string, tabs: SavedTab[]): void {
     writeAtomic(path.join(this.labDir(learner, labId), 'tabs.json'), JSON.stringify(tabs));
+  }
+
+  readProfile(learner: string): LearnerProfile {
+    const parsed = readJson(path.join(this.learnerDir(learner), 'profile.json'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+    const p = parsed as Record<string, unknown>;
+    const out: LearnerProfile = {};
+    if (typeof p.displayName === 'string') out.displayName = p.displayName;
+    if (typeof p.lastActivityAt === 'number') out.lastActivityAt = p.lastActivityAt;
+    if (p.checkedAt && typeof p.checkedAt === 'object') out.checkedAt = p.checkedAt as LearnerProfile['checkedAt'];
+    return out;
+  }
+
+  writeProfile(learner: string, profile: LearnerProfile): void {
+    writeAtomic(path.join(this.learnerDir(learner), 'profile.json'), JSON.stringify(profile));
+  }
+
+  /** Whether anything was ever saved for this learner. */
+  hasLearner(learner: string): boolean {
+    return isValidLearnerId(learner) && existsSync(this.learnerDir(learner));
+  }
+
+  /** Every learner with saved state (directory names that are valid ids). */
+  listLearners(): string[] {
+    try {
+      return readdirSync(path.join(this.dir, 'learners'), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && isValidLearnerId(e.name))
+        .map((e) => e.name)
+        .sort();
+    } catch {
+      return [];
+    }
   }
 
   /** Forgets a lab's host state (Reset). Progress is cleared separately. */

@@ -28,6 +28,13 @@ export interface LabSessionOptions {
   onTasksChanged: (tasks: TaskState[]) => void;
   /** Called when the tab list changes (to persist it). */
   onTabsChanged: (tabs: SavedTab[]) => void;
+  /**
+   * Called after every check run: the ids of the tasks whose checks ran (a task already
+   * passed is not re-checked), when, and whether the states changed (the instructor view).
+   */
+  onChecked?: (info: { tasks: TaskState[]; checkedIds: string[]; at: number; changed: boolean; mode: CheckMode }) => void;
+  /** Called when a page attaches or detaches (online or not, for the instructor view). */
+  onClientsChanged?: () => void;
 }
 
 export class TabLimitError extends Error {}
@@ -124,9 +131,11 @@ export class LabSession {
     tab.rows = rows;
     if (!tab.terminal) this.startTerminal(tab);
     else this.safely(() => tab.terminal?.resize(cols, rows));
+    this.safely(() => this.opts.onClientsChanged?.());
     return () => {
-      tab.clients.delete(client);
+      if (!tab.clients.delete(client)) return;
       this.touch();
+      this.safely(() => this.opts.onClientsChanged?.());
     };
   }
 
@@ -185,12 +194,19 @@ export class LabSession {
       .then(async () => {
         if (this.disposed) return this.tasksState;
         const ctx = createCheckContext(this.sandbox);
-        const next = await runChecks(this.lab, ctx, this.tasksState, { mode, now: this.opts.now() });
-        if (!sameTaskStates(next, this.tasksState) && !this.disposed) {
+        const before = this.tasksState;
+        const next = await runChecks(this.lab, ctx, before, { mode, now: this.opts.now() });
+        if (this.disposed) return this.tasksState;
+        const changed = !sameTaskStates(next, before);
+        if (changed) {
           this.tasksState = next;
           this.opts.onTasksChanged(next);
           this.broadcast({ type: 'status', tasks: next });
         }
+        // runChecks re-runs every check except those of tasks that had already passed.
+        const passedBefore = new Set(before.filter((t) => t.status === 'passed').map((t) => t.id));
+        const checkedIds = this.lab.tasks.map((t) => t.id).filter((id) => !passedBefore.has(id));
+        this.safely(() => this.opts.onChecked?.({ tasks: this.tasksState, checkedIds, at: this.opts.now(), changed, mode }));
         return this.tasksState;
       });
     this.checking = run;
@@ -223,6 +239,7 @@ export class LabSession {
       this.closeTerminal(tab);
     }
     this.safely(() => this.sandbox.dispose());
+    this.safely(() => this.opts.onClientsChanged?.());
   }
 
   get isDisposed(): boolean {

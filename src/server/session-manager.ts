@@ -7,6 +7,14 @@ import type { SandboxProvider } from '../lab/sandbox-port.ts';
 import type { LabDefinition, TaskState } from '../lab/types.ts';
 import type { DataStore } from './data-store.ts';
 import { LabSession } from './lab-session.ts';
+import { LearnerProfiles } from './learner-profiles.ts';
+
+/** What the instructor view listens to: a learner's tasks, presence, reset or name changed. */
+export type LearnerEvent =
+  | { kind: 'tasks'; learner: string; labId: string }
+  | { kind: 'presence'; learner: string }
+  | { kind: 'reset'; learner: string; labId: string }
+  | { kind: 'name'; learner: string };
 
 export interface SessionLimits {
   /** Sandboxes alive at once in this process. */
@@ -37,6 +45,9 @@ export class SessionManager {
   private readonly sessions = new Map<string, LabSession>();
   private readonly opening = new Map<string, Promise<LabSession>>();
   private timers: ReturnType<typeof setInterval>[] = [];
+  private readonly listeners = new Set<(e: LearnerEvent) => void>();
+  /** Names, last activity and check times of every learner (see learner-profiles.ts). */
+  readonly profiles: LearnerProfiles;
 
   constructor(
     private readonly deps: {
@@ -47,7 +58,35 @@ export class SessionManager {
       log: (msg: string, err?: unknown) => void;
       now?: () => number;
     },
-  ) {}
+  ) {
+    this.profiles = new LearnerProfiles(deps.store, deps.log);
+  }
+
+  /** Subscribes to learner events; returns the unsubscribe function. */
+  onEvent(fn: (e: LearnerEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  emit(e: LearnerEvent): void {
+    for (const fn of this.listeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.deps.log('a learner event listener failed', err);
+      }
+    }
+  }
+
+  /** Live sessions of one learner (for online status and last activity). */
+  liveSessions(learner: string): LabSession[] {
+    return [...this.sessions.values()].filter((s) => s.learner === learner && !s.isDisposed);
+  }
+
+  /** Learners with a session in memory. */
+  liveLearners(): string[] {
+    return [...new Set([...this.sessions.values()].map((s) => s.learner))];
+  }
 
   private now(): number {
     return (this.deps.now ?? Date.now)();
@@ -118,13 +157,28 @@ export class SessionManager {
       log,
       onTasksChanged: (t) => this.persist(() => store.writeLabProgress(learner, lab.id, t)),
       onTabsChanged: (t) => this.persist(() => store.writeTabs(learner, lab.id, t)),
+      onChecked: ({ checkedIds, at, changed, mode }) => {
+        this.profiles.checked(learner, lab.id, checkedIds, at);
+        if (changed || mode === 'explicit') this.emit({ kind: 'tasks', learner, labId: lab.id });
+      },
+      onClientsChanged: () => this.emit({ kind: 'presence', learner }),
     });
+    this.profiles.touch(learner, this.now());
     this.sessions.set(key(learner, lab.id), session);
     return session;
   }
 
   /** Throws away the learner's hosts and progress for this lab; the next open is fresh. */
   async reset(learner: string, labId: string): Promise<LabSession> {
+    await this.discard(learner, labId);
+    return this.open(learner, labId);
+  }
+
+  /**
+   * Reset without opening the fresh lab (the instructor's Reset): an open page is told
+   * ("closed: reset") and reopens it; a learner who is away gets it on their next visit.
+   */
+  async discard(learner: string, labId: string): Promise<void> {
     const lab = this.lab(labId);
     const k = key(learner, lab.id);
     await this.opening.get(k)?.catch(() => undefined);
@@ -133,7 +187,8 @@ export class SessionManager {
     live?.dispose('reset');
     this.deps.store.dropLab(learner, lab.id);
     this.deps.store.clearLabProgress(learner, lab.id);
-    return this.open(learner, lab.id);
+    this.profiles.clearLab(learner, lab.id);
+    this.emit({ kind: 'reset', learner, labId: lab.id });
   }
 
   /** Progress of every lab for a learner (live sessions first, then what is saved). */
@@ -160,6 +215,8 @@ export class SessionManager {
   /** Saves sessions that changed and drops the ones nobody uses. */
   maintain(): void {
     const now = this.now();
+    for (const s of this.sessions.values()) this.profiles.touch(s.learner, s.lastActive);
+    this.profiles.flush();
     for (const [k, s] of this.sessions) {
       if (s.dirty && now - s.lastInputAt >= this.deps.limits.saveAfterInputMs) this.save(s);
       if (s.clientCount() === 0 && now - s.lastActive >= this.deps.limits.idleMs) this.evict(k, s, 'idle');
@@ -167,6 +224,7 @@ export class SessionManager {
   }
 
   private evict(k: string, s: LabSession, reason: string): void {
+    this.profiles.touch(s.learner, s.lastActive);
     this.save(s);
     this.sessions.delete(k);
     s.dispose(reason);
@@ -186,6 +244,8 @@ export class SessionManager {
   close(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const s of this.sessions.values()) this.profiles.touch(s.learner, s.lastActive);
+    this.profiles.flush();
     for (const [k, s] of this.sessions) {
       this.save(s);
       s.dispose('server shutting down');
