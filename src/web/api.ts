@@ -34,7 +34,14 @@ export interface LabView {
   tabs: TabInfo[];
 }
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
+export interface MyProfile {
+  /** The display name (chosen, or the pseudonym). */
+  name: string;
+  named: boolean;
+  pseudonym: string;
+}
+
+export async function call<T>(method: string, url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
@@ -58,6 +65,8 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 const lab = (id: string) => `/api/labs/${encodeURIComponent(id)}`;
 
 export const api = {
+  me: () => call<MyProfile>('GET', '/api/me'),
+  setName: (name: string) => call<MyProfile>('PUT', '/api/me', { name }),
   lessons: () => call<{ lessons: LessonSummary[]; playgrounds: PlaygroundSummary[] }>('GET', '/api/lessons'),
   lab: (id: string) => call<LabView>('GET', lab(id)),
   check: (id: string) => call<{ tasks: TaskState[] }>('POST', `${lab(id)}/check`),

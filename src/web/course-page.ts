@@ -1,5 +1,5 @@
 // The course page: every lesson in order, with how many of its tasks are done.
-import { api, type LessonSummary, type PlaygroundSummary } from './api.ts';
+import { api, type LessonSummary, type MyProfile, type PlaygroundSummary } from './api.ts';
 import { el, setCrumbs, showError } from './dom.ts';
 
 export async function showCoursePage(root: HTMLElement): Promise<void> {
@@ -43,6 +43,7 @@ export async function showCoursePage(root: HTMLElement): Promise<void> {
       el('h1', {}, 'Kubernetes the hard way, hands on'),
       el('p', {}, 'Each lesson sits beside a terminal on small virtual Linux hosts. Type the commands, watch the tasks turn green: every check reads the real state of your hosts.'),
     ),
+    nameForm(),
     lessons.length ? list : el('p', { class: 'muted' }, 'No lessons yet.'),
   );
   if (playgrounds.length) {
@@ -60,4 +61,40 @@ export async function showCoursePage(root: HTMLElement): Promise<void> {
     }
     root.append(el('h2', { class: 'section-title' }, 'Playgrounds'), play);
   }
+}
+
+/** "Your name in this workshop": what the instructor sees next to your progress. */
+function nameForm(): HTMLElement {
+  const input = el('input', { id: 'display-name', name: 'name', type: 'text', maxlength: '40', autocomplete: 'nickname', spellcheck: 'false' }) as HTMLInputElement;
+  const save = el('button', { class: 'btn btn-ghost', type: 'submit' }, 'Save name') as HTMLButtonElement;
+  const note = el('span', { class: 'name-note muted', role: 'status', 'aria-live': 'polite' });
+  const form = el(
+    'form',
+    { class: 'name-form', 'data-role': 'display-name' },
+    el('label', { for: 'display-name' }, 'Your name for the instructor'),
+    input,
+    save,
+    note,
+  ) as HTMLFormElement;
+  const show = (me: MyProfile) => {
+    input.placeholder = me.pseudonym;
+    input.value = me.named ? me.name : '';
+    form.dataset.name = me.name;
+  };
+  api.me().then(show, () => (note.textContent = 'Could not load your name.'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    save.disabled = true;
+    api
+      .setName(input.value)
+      .then(
+        (me) => {
+          show(me);
+          note.textContent = me.named ? `Saved: the instructor sees you as ${me.name}.` : `Cleared: the instructor sees you as ${me.name}.`;
+        },
+        (e: Error) => (note.textContent = e.message),
+      )
+      .finally(() => (save.disabled = false));
+  });
+  return form;
 }
