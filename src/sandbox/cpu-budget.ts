@@ -7,7 +7,7 @@
 // Use: `const budget = cpuBudget(ctx)`, then in the loop `if (budget.step()) await budget.tick()`.
 // step() only counts; the clock is read every `stride` steps, a stride that adapts so a
 // check comes about every millisecond of work whatever a step costs.
-import { DEFAULT_CPU_LIMIT_MS, chargeRunning, killForCpuLimit, markResumed, processRecordOf, type CpuAccount } from './processes.ts';
+import { DEFAULT_CPU_LIMIT_MS, chargeRunning, killForCpuHardLimit, killForCpuLimit, markResumed, processRecordOf, type CpuAccount } from './processes.ts';
 import type { CommandContext, ProcessInfo } from './types.ts';
 
 /** How long the event loop may be kept busy before a checking program yields it. */
@@ -77,12 +77,21 @@ export function cpuBudget(ctx: Pick<CommandContext, 'proc' | 'signal'>): CpuBudg
 export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: number): CpuBudget {
   const rec = processRecordOf(proc);
   const acct: CpuAccount = rec ?? standaloneAccount(limitMs ?? DEFAULT_CPU_LIMIT_MS);
-  const limit = limitMs ?? acct.cpuLimitMs;
+  // Read at every check: the shell lowers a process's limits (`ulimit -t`) right after starting it.
+  const softLimit = () => limitMs ?? acct.cpuLimitMs;
+  const hardLimit = () => rec?.cpuHardLimitMs ?? Infinity;
   let count = 0;
   let stride = FIRST_STRIDE;
   const killedForCpu = () => rec?.signalled === 'SIGXCPU';
   const stop = () => {
-    if (rec) killForCpuLimit(rec);
+    if (rec) {
+      // Linux checks the hard limit first: at it the process gets SIGKILL, not SIGXCPU.
+      if (acct.cpuMs >= hardLimit()) {
+        killForCpuHardLimit(rec);
+        return new ProcessSignalled('SIGKILL');
+      }
+      killForCpuLimit(rec);
+    }
     return new CpuLimitExceeded();
   };
   const budget: CpuBudget = {
@@ -98,7 +107,7 @@ export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: num
       else if (charged < STRIDE_TARGET_MS / 2 && count >= stride) stride = Math.min(MAX_STRIDE, stride << 1);
       count = 0;
       if (killedForCpu()) throw new CpuLimitExceeded();
-      if (acct.cpuMs > limit) throw stop();
+      if (acct.cpuMs > softLimit() || acct.cpuMs >= hardLimit()) throw stop();
       if (rec?.ended || signal?.aborted) throw new ProcessSignalled(rec?.signalled ?? signal?.reason);
       if (turnBusyMs(now) >= YIELD_AFTER_MS) {
         await yieldToEventLoop();

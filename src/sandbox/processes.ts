@@ -24,6 +24,16 @@ export interface CpuAccount {
 
 /** What the table keeps per process; ProcessInfo's fields, mutable here (exec renames, orphans get ppid 1). */
 export interface ProcessRecord extends ProcessInfo, CpuAccount {
+  /** RLIMIT_CPU's soft limit in ms: reaching it sends SIGXCPU. Inherited from the parent, lowered by `ulimit -t`. */
+  cpuLimitMs: number;
+  /** RLIMIT_CPU's hard limit in ms: reaching it sends SIGKILL, as Linux does (Infinity: none below the host's). */
+  cpuHardLimitMs: number;
+  /** RLIMIT_CPU as `ulimit -t` set it, in ms (Infinity: unlimited); the host's limit caps cpuLimitMs whatever it says. */
+  cpuRlimit: { soft: number; hard: number };
+  /** The host's CPU limit per process (HostLimits.cpuMsPerProcess): no rlimit raises cpuLimitMs above it. */
+  readonly hostCpuLimitMs: number;
+  /** Ended by the output budget (RLIMIT_FSIZE's SIGXFSZ, status 153). */
+  outputLimited: boolean;
   pid: number;
   ppid: number;
   argv: string[];
@@ -59,6 +69,8 @@ export interface NewProcess {
 const INIT_PID = 1;
 /** RLIMIT_CPU when the host names none: the shell's 10 s per command line. */
 export const DEFAULT_CPU_LIMIT_MS = 10_000;
+/** The signal RLIMIT_FSIZE sends (the output budget models it): status 153. */
+const SIGXFSZ = 25;
 const FIRST_PID = 1000;
 const PID_MAX = 32768;
 /** Signals that do nothing to a running program here (job control is the shell's business). */
@@ -154,8 +166,9 @@ export class ProcessTable {
           if (err instanceof BrokenPipeError) return rec.finish(128 + SIGNAL_NUMBERS.SIGPIPE);
           if (err instanceof OutputLimitError) {
             rec.bytesWritten = Number.NEGATIVE_INFINITY; // let the one last message through
+            rec.outputLimited = true;
             Promise.resolve(ctx.stderr.write(`${ctx.argv[0] ?? command.name}: ${err.message}\n`)).catch(() => {});
-            return rec.finish(128 + 25); // SIGXFSZ, as RLIMIT_FSIZE ends a writer
+            return rec.finish(128 + SIGXFSZ); // SIGXFSZ, as RLIMIT_FSIZE ends a writer
           }
           // A program bug must not take the host down: report it the way a crashed program would.
           const msg = err instanceof Error ? err.message : String(err);
@@ -170,6 +183,7 @@ export class ProcessTable {
     const exited = new Promise<number>((r) => (resolveExit = r));
     const parent = this.procs.get(p.ppid);
     const sid = p.detached || !parent || parent.pid === INIT_PID ? pid : parent.sid;
+    const rlimit = parent && parent.pid !== INIT_PID ? parent.cpuRlimit : { soft: Infinity, hard: Infinity };
     const rec: ProcessRecord = {
       pid,
       ppid: p.ppid,
@@ -187,7 +201,12 @@ export class ProcessTable {
       bytesWritten: 0,
       cpuMs: 0,
       resumedAt: performance.now(),
-      cpuLimitMs: this.cpuLimitMs,
+      // RLIMIT_CPU is inherited across fork; the host's limit is the ceiling.
+      cpuRlimit: { ...rlimit },
+      hostCpuLimitMs: this.cpuLimitMs,
+      cpuLimitMs: Math.min(this.cpuLimitMs, rlimit.soft, rlimit.hard),
+      cpuHardLimitMs: rlimit.hard,
+      outputLimited: false,
       threads: 1,
       memoryBytes: () => SMALL_PROGRAM_RSS_BYTES,
       chargeCpu: (ms) => {
@@ -371,6 +390,58 @@ export function markResumed(acct: CpuAccount, now = performance.now()): void {
 /** The host's record behind a ctx.proc, if it is one (a program run outside a host has none). */
 export function processRecordOf(proc: ProcessInfo): ProcessRecord | undefined {
   return records.has(proc) ? (proc as ProcessRecord) : undefined;
+}
+
+/**
+ * setrlimit(RLIMIT_CPU) for a process just started (the shell applies its `ulimit -t`;
+ * milliseconds, Infinity for unlimited). The host's limit stays the ceiling of the soft one.
+ */
+export function setCpuRlimit(proc: ProcessInfo, softMs: number, hardMs: number): void {
+  const rec = processRecordOf(proc);
+  if (!rec) return;
+  rec.cpuRlimit = { soft: softMs, hard: hardMs };
+  rec.cpuHardLimitMs = hardMs;
+  rec.cpuLimitMs = Math.min(rec.hostCpuLimitMs, softMs, hardMs);
+}
+
+/** RLIMIT_CPU of a process as `ulimit -t` shows it (ms, Infinity: unlimited); undefined outside a host. */
+export function cpuRlimitOf(proc: ProcessInfo): { soft: number; hard: number } | undefined {
+  return processRecordOf(proc)?.cpuRlimit;
+}
+
+/** The signal number that ended a process that exited with `status`, if a signal did (128+N alone does not tell: `exit 137`). */
+export function terminatingSignal(proc: ProcessInfo, status: number): number | undefined {
+  const rec = processRecordOf(proc);
+  if (!rec || status <= 128) return undefined;
+  if (rec.outputLimited && status === 128 + SIGXFSZ) return SIGXFSZ;
+  if (rec.signalled && status === 128 + SIGNAL_NUMBERS[rec.signalled]) return SIGNAL_NUMBERS[rec.signalled];
+  return undefined;
+}
+
+
+/**
+ * The process exec'd a program that died of signal `sig` (bash -c execs its last command):
+ * it counts as killed by that signal. Returns the exit status, 128+sig.
+ */
+export function diedOfSignal(proc: ProcessInfo, sig: number): number {
+  const rec = processRecordOf(proc);
+  if (rec) {
+    const name = (Object.keys(SIGNAL_NUMBERS) as SignalName[]).find((n) => SIGNAL_NUMBERS[n] === sig);
+    if (sig === SIGXFSZ) rec.outputLimited = true;
+    else if (name && !rec.signalled) rec.signalled = name;
+  }
+  return 128 + sig;
+}
+
+/**
+ * RLIMIT_CPU's hard limit reached: Linux sends SIGKILL (no SIGXCPU first when soft == hard,
+ * as `ulimit -t 1` sets them): the process ends with status 137.
+ */
+export function killForCpuHardLimit(rec: ProcessRecord): void {
+  if (rec.ended) return;
+  rec.signalled = 'SIGKILL';
+  if (!rec.controller.signal.aborted) rec.controller.abort('SIGKILL');
+  rec.finish(128 + SIGNAL_NUMBERS.SIGKILL);
 }
 
 /**

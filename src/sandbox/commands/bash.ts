@@ -2,6 +2,7 @@
 // and a script on stdin. The interactive shell of a terminal is src/sandbox/shell/terminal-session.ts.
 import { basename, isFsError, resolvePath, strerror } from '../../platform/filesystem.ts';
 import { readAllText } from '../io.ts';
+import { cpuRlimitOf, diedOfSignal } from '../processes.ts';
 import type { Command, CommandContext, SignalName } from '../types.ts';
 import { SIGNAL_NUMBERS } from '../types.ts';
 import { Interpreter } from '../shell/interpreter.ts';
@@ -101,6 +102,8 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
   st.login = login;
   const rt = new ShellRuntime({ host: ctx.host, name, ...(ctx.tty ? { tty: { name: ctx.proc.tty ?? 'pts/0', ...ctx.tty } } : {}) });
   rt.beginCommandLine();
+  // Read when `ulimit` first looks: the starting shell sets this process's RLIMIT_CPU just after starting it.
+  rt.processCpuRlimit = () => cpuRlimitOf(ctx.proc);
   const sh = new Interpreter(st, rt);
   const io = { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr };
   const onAbort = () => {
@@ -150,8 +153,12 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
       await runStartupFiles(sh, io, { login: true, interactive: false });
       rt.scriptName = savedScript;
     }
-    const status = await sh.runText(text, io);
-    return await sh.runExitTrap(io, status);
+    const status = command !== undefined ? await sh.runCommandString(text, io) : await sh.runText(text, io);
+    // The program bash -c exec'd last died of a signal: so does this process.
+    if (rt.execDeathSignal !== undefined && status === 128 + rt.execDeathSignal) return diedOfSignal(ctx.proc, rt.execDeathSignal);
+    // A signal that ends the shell (`kill $$`) ends it even when its last command then succeeded.
+    const killedWith = ctx.signal.aborted ? rt.interruptStatus : undefined;
+    return await sh.runExitTrap(io, killedWith ?? status);
   } catch (e) {
     if (e instanceof ExitSignal || e instanceof InterruptSignal) return sh.runExitTrap(io, e.status);
     if (e instanceof ShellError) {

@@ -58,6 +58,10 @@ export interface SimpleCommand {
   words: Word[];
   redirects: Redirect[];
   line: number;
+  /** Assignments and words as written (bash prints them in job reports: "bash: line 1:  1234 Killed   sleep 100"). */
+  sourceWords?: string[];
+  /** Each redirection's target as written, in the order of `redirects`. */
+  redirectSources?: string[];
   /** `local a=(…)`, `declare -a a=(…)`: arrays given to a declaration builtin, set after it runs. */
   declArrays?: { name: string; words: Word[]; append: boolean }[];
 }

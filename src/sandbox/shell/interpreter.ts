@@ -27,6 +27,10 @@ const enc = new TextEncoder();
 export class Interpreter {
   /** Nesting of if/while conditions and && || operands, where set -e does not apply. */
   condDepth = 0;
+  /** A pipeline stage before the last: its programs' deaths by signals are not reported. */
+  quietDeaths = false;
+  /** The simple command `bash -c` would exec rather than fork (its last one), see runCommandString. */
+  execCandidate: SimpleCommand | undefined;
 
   constructor(
     readonly state: ShellState,
@@ -100,6 +104,28 @@ export class Interpreter {
       }
       throw e;
     }
+    return this.runScript(script, io);
+  }
+
+  /**
+   * `bash -c TEXT`: like runText, but the last command, when it is a lone simple command,
+   * is the one bash execs in place of itself: its death by a signal is the shell's death.
+   */
+  async runCommandString(text: string, io: IO): Promise<number> {
+    let script: Script;
+    try {
+      script = parse(text, { warn: (m) => void this.error(io, `warning: ${m}`) });
+    } catch (e) {
+      if (e instanceof ShellSyntaxError) {
+        await this.reportSyntaxError(e, io);
+        this.state.lastStatus = 2;
+        return 2;
+      }
+      throw e;
+    }
+    const last = script.items[script.items.length - 1];
+    const only = last && !last.background && last.rest.length === 0 && !last.first.negated && !last.first.timed && last.first.commands.length === 1 ? last.first.commands[0] : undefined;
+    this.execCandidate = only?.type === 'simple' ? only : undefined;
     return this.runScript(script, io);
   }
 
@@ -244,6 +270,8 @@ export class Interpreter {
         let st: number;
         try {
           const sub = this.subshell();
+          // bash reports a pipeline's death by the status of its last process only.
+          sub.quietDeaths = i < n - 1 && cmd.type === 'simple';
           st = await sub.runCommand(cmd, stageIO);
         } catch (e) {
           if (e instanceof ExitSignal) st = e.status;
@@ -454,7 +482,7 @@ export class Interpreter {
     return this.withRedirects(cmd.redirects, io, async (rio) => {
       const env = this.state.exportedEnv();
       for (const [n, v] of assigns) env[n] = v;
-      return this.runProgram(argv, env, rio);
+      return runProgram(this, argv, env, rio, { source: cmd, reportTo: io });
     });
   }
 

@@ -1,6 +1,7 @@
 // The job table: background jobs started with `&`, their state, and bash's notices
 // ("[1]+  Done                    etcd > etcd.log 2>&1 &").
 import type { RunningProcess } from '../types.ts';
+import { SIGNAL_DESCRIPTIONS, deathSignal } from './signal-report.ts';
 
 export interface Job {
   id: number;
@@ -16,18 +17,6 @@ export interface Job {
   /** The user was told it ended (or waited for it). */
   reported: boolean;
 }
-
-const SIGNAL_TEXT: Record<number, string> = {
-  1: 'Hangup',
-  2: 'Interrupt',
-  3: 'Quit',
-  9: 'Killed',
-  13: 'Broken pipe',
-  15: 'Terminated',
-  10: 'User defined signal 1',
-  12: 'User defined signal 2',
-  24: 'CPU time limit exceeded',
-};
 
 export class JobTable {
   private jobs: Job[] = [];
@@ -91,7 +80,9 @@ export class JobTable {
   static stateText(job: Job): string {
     if (job.running) return 'Running';
     if (job.status === 0) return 'Done';
-    if (job.status > 128 && SIGNAL_TEXT[job.status - 128]) return SIGNAL_TEXT[job.status - 128]!;
+    const last = job.procs[job.procs.length - 1];
+    const sig = last ? deathSignal(last, job.status) : undefined;
+    if (sig !== undefined) return SIGNAL_DESCRIPTIONS[sig] ?? `Unknown signal ${sig}`;
     return `Exit ${job.status}`;
   }
 

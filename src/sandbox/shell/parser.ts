@@ -484,11 +484,15 @@ class Parser {
     return out;
   }
 
+  /** The target of the redirection parseRedirect read last, as written. */
+  private lastRedirectSource = '';
+
   private parseRedirect(): Redirect {
     const t = this.take() as Extract<Token, { t: 'op' }>;
     const target = this.take();
     if (target.t !== 'word') throw this.unexpected(target);
     this.lastEnd = target.end;
+    this.lastRedirectSource = target.raw;
     const op = t.v;
     if (op === '<<' || op === '<<-') {
       const quoted = target.word.parts.some((p) => p.type !== 'lit');
@@ -509,14 +513,18 @@ class Parser {
   }
 
   private parseSimple(): Command {
-    const cmd: SimpleCommand = { type: 'simple', assigns: [], words: [], redirects: [], line: this.lx.lineAt(this.peek().start) };
+    const sourceWords: string[] = [];
+    const redirectSources: string[] = [];
+    const cmd: SimpleCommand = { type: 'simple', assigns: [], words: [], redirects: [], line: this.lx.lineAt(this.peek().start), sourceWords, redirectSources };
     for (;;) {
       const t = this.peek();
       if (t.t === 'op' && REDIRECT_OPS.has(t.v)) {
         cmd.redirects.push(this.parseRedirect());
+        redirectSources.push(this.lastRedirectSource);
         continue;
       }
       if (t.t !== 'word') break;
+      sourceWords.push(t.raw);
       if (cmd.words.length === 0) {
         const a = asAssignment(t.word);
         if (a) {

@@ -9,13 +9,15 @@ import type { IO, Interpreter } from './interpreter.ts';
 import { plainText } from './parser.ts';
 import { applyRedirects, withLeftover } from './redirect.ts';
 import { ExitSignal, InterruptSignal, ShellError } from './state.ts';
+import { deathSignal, reportFinishedJobs, reportForegroundDeath, simpleCommandText } from './signal-report.ts';
+import { setCpuRlimit } from '../processes.ts';
 
-// SIGXCPU (24) dumps core by default, but core dumps are off (ulimit -c 0, Debian's
-// default), so bash prints no "(core dumped)", as it does for `ulimit -St 1; awk 'BEGIN{while(1){}}'`.
-const FATAL_SIGNAL_TEXT: Record<number, string> = { 1: 'Hangup', 3: 'Quit (core dumped)', 9: 'Killed', 15: 'Terminated', 10: 'User defined signal 1', 12: 'User defined signal 2', 24: 'CPU time limit exceeded' };
-
-/** Finds and starts a program; waits for it in the foreground. */
-export async function runProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<number> {
+/**
+ * Finds and starts a program; waits for it in the foreground. `source` is the simple command
+ * it came from and `reportTo` the shell's streams before its redirections (bash's report of
+ * a death by a signal goes there).
+ */
+export async function runProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean; source?: SimpleCommand; reportTo?: IO } = {}): Promise<number> {
   const started = startProgram(sh, argv, env, io, opts);
   if (typeof started === 'number') return started;
   const rp = await started;
@@ -24,10 +26,14 @@ export async function runProgram(sh: Interpreter, argv: string[], env: Record<st
   try {
     const status = await sh.rt.waitExternal(rp.exited);
     if (status === 130 && sh.rt.interactive) sh.rt.interrupt(130);
-    else if (sh.rt.interactive && FATAL_SIGNAL_TEXT[status - 128] && !sh.rt.isInterrupted) {
-      // bash reports a foreground job killed by a signal ("Killed", "Terminated").
-      await io.stderr.write(FATAL_SIGNAL_TEXT[status - 128] + '\n');
-    }
+    else if (opts.source && opts.source === sh.execCandidate && !sh.rt.interactive && !sh.state.traps.has('EXIT')) {
+      // `bash -c '…; cmd'` execs its last simple command: its death is the shell's own,
+      // reported by whoever waits for the shell rather than by the shell.
+      const sig = deathSignal(rp, status);
+      if (sig !== undefined) sh.rt.execDeathSignal = sig;
+    } else if (!sh.quietDeaths) await reportForegroundDeath(sh, opts.reportTo ?? io, rp, status, opts.source ? simpleCommandText(opts.source) : argv.join(' '));
+    // The shell's own stderr, not the command's redirections, gets its reports.
+    if (!sh.rt.interactive) await reportFinishedJobs(sh, opts.reportTo ?? io);
     return status;
   } finally {
     sh.rt.foreground.delete(rp);
@@ -77,7 +83,20 @@ export function startProgram(sh: Interpreter, argv: string[], env: Record<string
     ...(tty ? { tty } : {}),
     ...(opts.detached ? { detached: true } : {}),
   });
+  applyCpuLimit(sh, rp);
   return Promise.resolve(rp);
+}
+
+/**
+ * The shell's `ulimit -t` binds the programs it starts, as RLIMIT_CPU passes across fork
+ * and exec: the soft limit ends them with SIGXCPU, the hard one with SIGKILL. The host's
+ * own limit (HostLimits.cpuMsPerProcess) stays the ceiling whatever the shell says.
+ */
+function applyCpuLimit(sh: Interpreter, rp: RunningProcess): void {
+  const t = sh.state.limits?.find((l) => l.flag === 't');
+  if (!t) return;
+  const ms = (v: number | 'unlimited') => (v === 'unlimited' ? Infinity : v * 1000);
+  setCpuRlimit(rp.info, ms(t.soft), ms(t.hard));
 }
 
 /** `cmd &`: starts the job and returns at once with status 0. */
@@ -140,6 +159,7 @@ export async function runBackground(sh: Interpreter, ao: AndOr, io: IO): Promise
       ppid: sh.state.pid,
       ...(sh.rt.tty ? { tty: sh.rt.tty } : {}),
     });
+    applyCpuLimit(sh, rp);
     procs = [rp];
     done = rp.exited;
   }

@@ -34,6 +34,10 @@ export class ShellRuntime {
   scriptName: string | undefined;
   /** Line of the command running now (for script error messages). */
   line = 1;
+  /** RLIMIT_CPU of the shell's own process (ms), what `ulimit -t` starts from. */
+  processCpuRlimit: (() => { soft: number; hard: number } | undefined) | undefined;
+  /** The signal that killed the command `bash -c` execs last (see Interpreter.runCommandString): the shell dies of it too. */
+  execDeathSignal: number | undefined;
   /** Set when the CPU limit stopped the command line (the session prints why). */
   cpuExceeded = false;
 
@@ -49,6 +53,7 @@ export class ShellRuntime {
   forBackground(): ShellRuntime {
     const rt = new ShellRuntime({ host: this.host, name: this.name, ...(this.tty ? { tty: this.tty } : {}), cpuLimitMs: this.cpuLimitMs });
     rt.scriptName = this.scriptName;
+    rt.processCpuRlimit = this.processCpuRlimit;
     rt.beginCommandLine();
     return rt;
   }

@@ -2,6 +2,7 @@
 import { SIGNAL_NUMBERS, type SignalName } from '../../types.ts';
 import type { Job } from '../jobs.ts';
 import { JobTable } from '../jobs.ts';
+import { reportFinishedJobs } from '../signal-report.ts';
 import { InterruptSignal } from '../state.ts';
 import { out, type Builtin } from './types.ts';
 
@@ -177,6 +178,7 @@ export const wait: Builtin = async (sh, argv, io) => {
       await sh.rt.waitExternal(Promise.race([j.done, interruptPromise(sh)]));
       if (sh.rt.isInterrupted) throw new InterruptSignal(130);
     }
+    if (!sh.rt.interactive) await reportFinishedJobs(sh, io);
     for (const j of table.list()) if (!j.running) j.reported = true;
     table.takeNotices();
     return 0;
@@ -193,6 +195,7 @@ export const wait: Builtin = async (sh, argv, io) => {
     }
     status = await sh.rt.waitExternal(Promise.race([job.done, interruptPromise(sh)]));
     if (sh.rt.isInterrupted) throw new InterruptSignal(130);
+    if (!sh.rt.interactive) await reportFinishedJobs(sh, io);
     job.reported = true;
     table.remove(job);
   }

@@ -1,6 +1,7 @@
 // ulimit: the shell's resource limits, as a Debian 12 host reports them. The values are
-// kept per shell and inherited by subshells; programs here are not bound by them (the
-// sandbox enforces its own CPU and output limits per command line).
+// kept per shell and inherited by subshells. `-t` (RLIMIT_CPU) binds the programs the shell
+// starts (run-program.ts applies it: soft → SIGXCPU, hard → SIGKILL), always under the
+// host's own CPU limit; the other limits are reported and checked but not enforced.
 import { ShellError } from '../state.ts';
 import { out, type Builtin } from './types.ts';
 
@@ -35,9 +36,21 @@ export function defaultLimits(): Limit[] {
   ];
 }
 
+/** The limits a new shell starts with: Debian's, with `-t` as the process inherited it (RLIMIT_CPU crosses fork and exec). */
+export function inheritedLimits(cpu: { soft: number; hard: number } | undefined): Limit[] {
+  const limits = defaultLimits();
+  const t = limits.find((x) => x.flag === 't')!;
+  const secs = (ms: number) => (ms === Infinity ? 'unlimited' : Math.ceil(ms / 1000));
+  if (cpu) {
+    t.soft = secs(cpu.soft);
+    t.hard = secs(cpu.hard);
+  }
+  return limits;
+}
+
 export const ulimit: Builtin = async (sh, argv, io) => {
   const st = sh.state;
-  st.limits ??= defaultLimits();
+  st.limits ??= inheritedLimits(sh.rt.processCpuRlimit?.());
   let hard = false;
   let soft = false;
   let all = false;
@@ -80,8 +93,9 @@ export const ulimit: Builtin = async (sh, argv, io) => {
   // Raising a hard limit takes root; a soft limit can never go above the hard one.
   if (setHard && st.cred.uid !== 0 && above(v, lim.hard)) throw new ShellError(`ulimit: ${lim.label}: cannot modify limit: Operation not permitted`);
   if (!setHard && above(v, lim.hard)) throw new ShellError(`ulimit: ${lim.label}: cannot modify limit: Invalid argument`);
+  // setrlimit(2) refuses a hard limit below the soft one it would keep (EINVAL).
+  if (!setSoft && above(lim.soft, v)) throw new ShellError(`ulimit: ${lim.label}: cannot modify limit: Invalid argument`);
   if (setHard) lim.hard = v;
   if (setSoft) lim.soft = v;
-  else if (above(lim.soft, lim.hard)) lim.soft = lim.hard;
   return 0;
 };
