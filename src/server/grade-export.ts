@@ -113,7 +113,7 @@ function toJunitSuites(overview: InstructorOverview, generatedAt: Date): string 
     skipped += s;
     const when = learner.lastActivityAt === null ? '' : ` timestamp="${new Date(learner.lastActivityAt).toISOString().replace(/\.\d+Z$/, '')}"`;
     return (
-      `  <testsuite name="${xml(learner.name)}" id="${xml(learner.id)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" time="0"${when}>\n` +
+      `  <testsuite name="${xml(learner.name)}" tests="${cases.length}" failures="${f}" errors="0" skipped="${s}" time="0"${when}>\n` +
       `    <properties>\n      <property name="learner.id" value="${xml(learner.id)}"/>\n      <property name="learner.name" value="${xml(learner.name)}"/>\n    </properties>\n` +
       (cases.length ? `${cases.join('\n')}\n` : '') +
       `  </testsuite>`

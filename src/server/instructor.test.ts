@@ -246,7 +246,7 @@ test('two learners: progress, live updates, exports, reset of one, and state rea
   const root = parseXml(junit.text);
   assert.equal(root.name, 'testsuites');
   assert.equal(root.children.length, 2, 'one testsuite per learner');
-  const adaSuite = root.children.find((s) => s.attrs.id === adaId)!;
+  const adaSuite = root.children.find((s) => s.children.some((p) => p.name === 'properties' && p.children.some((x) => x.attrs.name === 'learner.id' && x.attrs.value === adaId)))!;
   assert.equal(adaSuite.attrs.name, 'Lovelace, Ada');
   assert.equal(adaSuite.attrs.tests, '6');
   assert.equal(adaSuite.attrs.failures, '5');
