@@ -8,6 +8,7 @@
 // step() only counts; the clock is read every `stride` steps, a stride that adapts so a
 // check comes about every millisecond of work whatever a step costs.
 import { DEFAULT_CPU_LIMIT_MS, chargeRunning, killForCpuHardLimit, killForCpuLimit, markResumed, processRecordOf, type CpuAccount } from './processes.ts';
+import type { InputStream, OutputStream } from './io.ts';
 import type { CommandContext, ProcessInfo } from './types.ts';
 
 /** How long the event loop may be kept busy before a checking program yields it. */
@@ -136,4 +137,65 @@ function standaloneAccount(limit: number): CpuAccount {
     },
   };
   return acct;
+}
+
+/**
+ * Input whose every read counts as work (a unit per 256 bytes): a program that only reads
+ * and keeps (sort, tail, base64 -d) still yields and is charged, even when its writer is
+ * so fast that the reads never wait.
+ */
+export function chargedInput(input: InputStream, budget: CpuBudget): InputStream {
+  return {
+    isTTY: input.isTTY,
+    read: async () => {
+      const c = await input.read();
+      if (c && budget.step(1 + (c.length >> 8))) await budget.tick();
+      return c;
+    },
+  };
+}
+
+/**
+ * text.split(eol) without its trailing empty piece, in steps: splitting 15 MB at once keeps
+ * the event loop for a quarter of a second.
+ */
+export async function splitLinesCharged(text: string, budget: CpuBudget, eol = '\n'): Promise<string[]> {
+  const lines: string[] = [];
+  for (let pos = 0; pos < text.length; ) {
+    let end = text.indexOf(eol, pos);
+    if (end < 0) end = text.length;
+    lines.push(text.slice(pos, end));
+    pos = end + 1;
+    if (budget.step()) await budget.tick();
+  }
+  return lines;
+}
+
+/** Output gathered into writes of about this many characters. */
+const WRITE_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Writes each line followed by eol, in chunks of about 64 KiB (joining millions of lines
+ * into one string blocks the event loop for most of a second); returns nothing. With
+ * `out` undefined, returns the whole text instead (for -o FILE).
+ */
+export async function writeLinesCharged(out: OutputStream | undefined, lines: readonly string[], budget: CpuBudget, eol = '\n'): Promise<string> {
+  const chunks: string[] = [];
+  let part: string[] = [];
+  let size = 0;
+  const flush = async () => {
+    const text = part.join('');
+    part = [];
+    size = 0;
+    if (out) await out.write(text);
+    else chunks.push(text);
+  };
+  for (const line of lines) {
+    part.push(line, eol);
+    size += line.length + 1;
+    if (size >= WRITE_CHUNK_CHARS) await flush();
+    if (budget.step()) await budget.tick();
+  }
+  if (size) await flush();
+  return chunks.join('');
 }

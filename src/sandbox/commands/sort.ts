@@ -2,6 +2,7 @@
 import { resolvePath } from '../../platform/filesystem.ts';
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail, readInput, reason, usageError } from './common.ts';
+import { chargedInput, cpuBudget, splitLinesCharged, writeLinesCharged, type CpuBudget } from '../cpu-budget.ts';
 
 const HELP = `Usage: sort [OPTION]... [FILE]...
 Write sorted concatenation of all FILE(s) to standard output.
@@ -91,25 +92,75 @@ function numeric(s: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function compareBy(a: string, b: string, opts: string): number {
-  if (opts.includes('f')) {
-    a = a.toUpperCase();
-    b = b.toUpperCase();
-  }
-  if (opts.includes('n')) return numeric(a) - numeric(b);
+/** A key made ready for comparing under `opts` once per line, not once per comparison. */
+type Prepared = string | number | [number, number];
+
+function prepare(s: string, opts: string): Prepared {
+  if (opts.includes('f')) s = s.toUpperCase();
+  if (opts.includes('n')) return numeric(s);
   if (opts.includes('h')) {
-    const pa = /^\s*([-+]?\d*\.?\d+)([KMGTPE]?)/.exec(a);
-    const pb = /^\s*([-+]?\d*\.?\d+)([KMGTPE]?)/.exec(b);
-    const ua = HUMAN[pa?.[2] ?? ''] ?? 0;
-    const ub = HUMAN[pb?.[2] ?? ''] ?? 0;
-    return ua !== ub ? ua - ub : Number(pa?.[1] ?? 0) - Number(pb?.[1] ?? 0);
+    const m = /^\s*([-+]?\d*\.?\d+)([KMGTPE]?)/.exec(s);
+    return [HUMAN[m?.[2] ?? ''] ?? 0, Number(m?.[1] ?? 0)];
   }
-  if (opts.includes('V')) return a.localeCompare(b, 'en', { numeric: true });
-  if (opts.includes('b')) {
-    a = a.trimStart();
-    b = b.trimStart();
-  }
+  if (opts.includes('V')) return s;
+  if (opts.includes('b')) return s.trimStart();
+  return s;
+}
+
+function comparePrepared(a: Prepared, b: Prepared, opts: string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (Array.isArray(a) && Array.isArray(b)) return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+  if (opts.includes('V')) return (a as string).localeCompare(b as string, 'en', { numeric: true });
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+interface SortItem {
+  line: string;
+  keys: Prepared[];
+}
+
+/** Runs of this many lines are sorted by insertion before merging. */
+const RUN = 32;
+
+/**
+ * A stable merge sort that counts every comparison against the CPU budget: sorting two
+ * million lines is seconds of work, and the event loop (other learners' sessions, Ctrl-C)
+ * must keep running while it goes on.
+ */
+async function sortCharged<T>(items: T[], cmp: (a: T, b: T) => number, budget: CpuBudget): Promise<T[]> {
+  const n = items.length;
+  let src = items.slice();
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const x = src[i]!;
+      let j = i - 1;
+      while (j >= lo && cmp(src[j]!, x) > 0) {
+        src[j + 1] = src[j]!;
+        j--;
+      }
+      src[j + 1] = x;
+      if (budget.step(i - j)) await budget.tick();
+    }
+  }
+  let dst = new Array<T>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = cmp(src[j]!, src[i]!) < 0 ? src[j++]! : src[i++]!;
+        if (budget.step()) await budget.tick();
+      }
+      while (i < mid) dst[k++] = src[i++]!;
+      while (j < hi) dst[k++] = src[j++]!;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 export const sort: Command = {
@@ -150,59 +201,75 @@ export const sort: Command = {
       if (!parsed) return usageError(ctx, 'sort', `sort: invalid number at field start: invalid count at start of ${lq(k)}`, 2);
       keys.push(parsed);
     }
-    const lines: string[] = [];
+    const budget = cpuBudget(ctx);
+    const input = { ...ctx, stdin: chargedInput(ctx.stdin, budget) };
+    let lines: string[] = [];
     for (const f of args.operands.length ? args.operands : ['-']) {
       try {
         if (f !== '-' && ctx.fs.stat(resolvePath(ctx.cwd, f)).type === 'dir') {
           await ctx.stderr.write(`sort: read failed: ${f}: Is a directory\n`);
           return 2;
         }
-        const text = new TextDecoder().decode(await readInput(ctx, f));
-        const ls = text.split('\n');
-        if (ls[ls.length - 1] === '') ls.pop();
-        lines.push(...ls);
+        const text = new TextDecoder().decode(await readInput(input, f));
+        const ls = await splitLinesCharged(text, budget);
+        // Not push(...ls): a million arguments overflow the stack.
+        lines = lines.length ? lines.concat(ls) : ls;
       } catch (e) {
         await ctx.stderr.write(`sort: cannot read: ${f}: ${reason(e)}\n`);
         return 2;
       }
     }
-    const cmp = (a: string, b: string): number => {
-      for (const k of keys) {
-        // A key with its own ordering letters does not inherit the global ones.
-        const opts = k.opts || global;
-        let c = compareBy(keyText(a, k, sep, opts.includes('b')), keyText(b, k, sep, opts.includes('b')), opts);
-        if (opts.includes('r')) c = -c;
-        if (c) return c;
-      }
-      if (!keys.length) {
-        const c = compareBy(a, b, global);
+    // Each key (or the whole line) is prepared once per line; a key with its own ordering
+    // letters does not inherit the global ones.
+    const keyOpts = keys.map((k) => k.opts || global);
+    const item = (line: string): SortItem => ({
+      line,
+      keys: keys.length ? keys.map((k, i) => prepare(keyText(line, k, sep, keyOpts[i]!.includes('b')), keyOpts[i]!)) : [prepare(line, global)],
+    });
+    const lastResort = !args.has('stable') && !args.has('unique');
+    const cmp = (a: SortItem, b: SortItem): number => {
+      if (keys.length) {
+        for (let i = 0; i < keys.length; i++) {
+          const opts = keyOpts[i]!;
+          const c = comparePrepared(a.keys[i]!, b.keys[i]!, opts);
+          if (c) return opts.includes('r') ? -c : c;
+        }
+      } else {
+        const c = comparePrepared(a.keys[0]!, b.keys[0]!, global);
         if (c) return global.includes('r') ? -c : c;
       }
-      if (args.has('stable') || args.has('unique')) return 0;
-      const c = a < b ? -1 : a > b ? 1 : 0;
+      if (!lastResort) return 0;
+      const c = a.line < b.line ? -1 : a.line > b.line ? 1 : 0;
       return global.includes('r') ? -c : c;
     };
+    const items: SortItem[] = new Array(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      items[i] = item(lines[i]!);
+      if (budget.step()) await budget.tick();
+    }
     if (args.has('check')) {
-      for (let i = 1; i < lines.length; i++) {
-        if (cmp(lines[i - 1]!, lines[i]!) > 0 || (args.has('unique') && cmp(lines[i - 1]!, lines[i]!) === 0)) {
+      for (let i = 1; i < items.length; i++) {
+        const c = cmp(items[i - 1]!, items[i]!);
+        if (c > 0 || (args.has('unique') && c === 0)) {
           await ctx.stderr.write(`sort: ${args.operands[0] ?? '-'}:${i + 1}: disorder: ${lines[i]}\n`);
           return 1;
         }
+        if (budget.step()) await budget.tick();
       }
       return 0;
     }
-    const sorted = lines.map((l, i) => [l, i] as const).sort((x, y) => cmp(x[0], y[0]) || x[1] - y[1]).map((x) => x[0]);
-    const out = args.has('unique') ? sorted.filter((l, i) => i === 0 || cmp(sorted[i - 1]!, l) !== 0) : sorted;
-    const text = out.map((l) => l + '\n').join('');
+    const sorted = await sortCharged(items, cmp, budget);
+    const out = args.has('unique') ? sorted.filter((l, i) => i === 0 || cmp(sorted[i - 1]!, l) !== 0).map((x) => x.line) : sorted.map((x) => x.line);
     const o = args.value('output');
     if (o !== undefined) {
+      const text = await writeLinesCharged(undefined, out, budget);
       try {
         ctx.fs.writeFile(resolvePath(ctx.cwd, o), text);
       } catch (e) {
         await ctx.stderr.write(`sort: open failed: ${o}: ${reason(e)}\n`);
         return 2;
       }
-    } else await ctx.stdout.write(text);
+    } else await writeLinesCharged(ctx.stdout, out, budget);
     return 0;
   },
 };
