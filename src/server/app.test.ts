@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
+import netModule from 'node:net';
 import { loadCourse, type Course } from '../lab/course.ts';
 import { realSandboxProvider } from '../lab/sandbox-provider.ts';
 import { plainText } from '../lab/terminal-driver.ts';
@@ -296,4 +297,24 @@ test('a session nobody has used for idleMs is saved and dropped, and comes back 
   t2.type('cat work/f.txt');
   await t2.waitText(/\nidle\n/);
   await t2.close();
+});
+
+test('malformed upgrade requests get an HTTP error; the server keeps serving', async () => {
+  const { url } = await startServer();
+  const learner = new Learner(url);
+  await learner.api('GET', '/api/lessons');
+  const { port } = new URL(url);
+  const raw = (path: string, headers: string) =>
+    new Promise<string>((resolve) => {
+      const s = netModule.connect(Number(port), '127.0.0.1', () => {
+        s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nCookie: ${learner.cookie}\r\n${headers}\r\n`);
+      });
+      let got = '';
+      s.on('data', (d: Buffer) => (got += d.toString()));
+      s.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+      s.on('error', () => resolve(got.split('\r\n')[0] ?? ''));
+    });
+  assert.equal(await raw(`/api/labs/${LAB}/terminal`, 'Origin: ::not a url::\r\n'), 'HTTP/1.1 403 Forbidden');
+  assert.equal(await raw('/api/labs/%E0%A4%A/terminal', ''), 'HTTP/1.1 400 Bad Request');
+  assert.equal((await learner.api('GET', '/api/lessons')).status, 200);
 });

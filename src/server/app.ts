@@ -229,6 +229,16 @@ export function createLabServer(opts: LabServerOptions): LabServer {
       socket.end(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     socket.on('error', () => undefined);
+    // A malformed URL, Origin or %-escape must answer 400, not throw out of the event
+    // handler (which would take the whole server, every learner's session, down).
+    try {
+      upgrade(req, socket, head, reject);
+    } catch {
+      reject(400, 'Bad Request');
+    }
+  });
+
+  function upgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer, reject: (code: number, text: string) => void): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/instructor/live') {
       const origin = req.headers.origin;
@@ -240,7 +250,7 @@ export function createLabServer(opts: LabServerOptions): LabServer {
     const m = /^\/api\/labs\/([^/]+)\/terminal$/.exec(url.pathname);
     if (!m) return reject(404, 'Not Found');
     const origin = req.headers.origin;
-    if (origin && req.headers.host && new URL(origin).host !== req.headers.host) return reject(403, 'Forbidden');
+    if (origin && req.headers.host && safeHost(origin) !== req.headers.host) return reject(403, 'Forbidden');
     const learner = learnerFromRequest(req);
     if (!learner) return reject(401, 'Unauthorized');
     const labId = decodeURIComponent(m[1]!);
@@ -258,7 +268,7 @@ export function createLabServer(opts: LabServerOptions): LabServer {
         reject(status, message.replace(/[\r\n]/g, ' '));
       },
     );
-  });
+  }
 
   function bridge(ws: WebSocket, learner: string, session: Awaited<ReturnType<SessionManager['open']>>, tabId: string, cols: number, rows: number) {
     const send = (frame: ServerFrame) => {
