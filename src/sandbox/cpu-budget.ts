@@ -83,6 +83,7 @@ export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: num
   const hardLimit = () => rec?.cpuHardLimitMs ?? Infinity;
   let count = 0;
   let stride = FIRST_STRIDE;
+  let lastCheck = performance.now();
   const killedForCpu = () => rec?.signalled === 'SIGXCPU';
   const stop = () => {
     if (rec) {
@@ -102,10 +103,14 @@ export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: num
     },
     async tick() {
       const now = performance.now();
-      const charged = chargeRunning(acct, now);
-      // About one check per millisecond of work, whatever a step costs.
-      if (charged > 2 * STRIDE_TARGET_MS && count >= stride) stride = Math.max(1, stride >> 1);
-      else if (charged < STRIDE_TARGET_MS / 2 && count >= stride) stride = Math.min(MAX_STRIDE, stride << 1);
+      chargeRunning(acct, now);
+      // About one check per millisecond, whatever a step costs. Wall time, not the time
+      // charged: in `yes | tail` each side is charged only its own share, and strides sized
+      // on that grew until neither checked (nor yielded) for half a second.
+      const elapsed = now - lastCheck;
+      lastCheck = now;
+      if (elapsed > 2 * STRIDE_TARGET_MS && count >= stride) stride = Math.max(1, stride >> 1);
+      else if (elapsed < STRIDE_TARGET_MS / 2 && count >= stride) stride = Math.min(MAX_STRIDE, stride << 1);
       count = 0;
       if (killedForCpu()) throw new CpuLimitExceeded();
       if (acct.cpuMs > softLimit() || acct.cpuMs >= hardLimit()) throw stop();

@@ -1,6 +1,9 @@
 // base64 (GNU coreutils 9.1): encode with lines wrapped at 76 columns (-w N, 0 = no
 // wrapping), decode with -d (newlines ignored, -i ignores other garbage).
-import type { Command } from '../types.ts';
+import { resolvePath } from '../../platform/filesystem.ts';
+import { chargedInput, cpuBudget, type CpuBudget } from '../cpu-budget.ts';
+import { inputFrom, type InputStream } from '../io.ts';
+import type { Command, CommandContext } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail, readInput, reason } from './common.ts';
 
 const HELP = `Usage: base64 [OPTION]... [FILE]
@@ -18,6 +21,49 @@ Mandatory arguments to long options are mandatory for short options too.
 `;
 
 const ALPHABET = /[A-Za-z0-9+/=]/;
+
+/** Input bytes encoded per write (a multiple of 3, so chunks join without padding). */
+const ENCODE_CHUNK = 48 * 1024;
+
+async function encodeStream(ctx: CommandContext, input: InputStream, wrap: number, budget: CpuBudget): Promise<number> {
+  let pending = new Uint8Array(0);
+  // Characters already on the current output line, carried across chunks.
+  let column = 0;
+  const emit = async (bytes: Uint8Array, last: boolean) => {
+    if (budget.step(1 + (bytes.length >> 8))) await budget.tick();
+    const enc = Buffer.from(bytes).toString('base64');
+    if (wrap === 0) {
+      if (enc) await ctx.stdout.write(enc);
+      return;
+    }
+    let out = '';
+    for (let i = 0; i < enc.length; ) {
+      const take = Math.min(wrap - column, enc.length - i);
+      out += enc.slice(i, i + take);
+      i += take;
+      column += take;
+      if (column === wrap) {
+        out += '\n';
+        column = 0;
+      }
+    }
+    if (last && column > 0) {
+      out += '\n';
+      column = 0;
+    }
+    if (out) await ctx.stdout.write(out);
+  };
+  for (let c = await input.read(); c !== null; c = await input.read()) {
+    const all = pending.length ? Buffer.concat([pending, c]) : c;
+    const whole = all.length - (all.length % 3);
+    for (let off = 0; off + ENCODE_CHUNK <= whole; off += ENCODE_CHUNK) await emit(all.subarray(off, off + ENCODE_CHUNK), false);
+    const done = whole - (whole % ENCODE_CHUNK);
+    if (whole > done) await emit(all.subarray(done, whole), false);
+    pending = all.slice(whole);
+  }
+  await emit(pending, true);
+  return 0;
+}
 
 export const base64: Command = {
   name: 'base64',
@@ -37,19 +83,24 @@ export const base64: Command = {
     }
     const wrap = Number(wrapText);
     const file = args.operands[0] ?? '-';
+    const budget = cpuBudget(ctx);
+    if (!args.has('decode')) {
+      // Encoding streams, as GNU base64 does: `yes | head -c 100M | base64` needs no memory.
+      let input: InputStream;
+      try {
+        input = file === '-' ? ctx.stdin : inputFrom(ctx.fs.readFile(resolvePath(ctx.cwd, file)));
+      } catch (e) {
+        await ctx.stderr.write(`base64: ${file}: ${reason(e)}\n`);
+        return 1;
+      }
+      return encodeStream(ctx, input, wrap, budget);
+    }
     let data: Uint8Array;
     try {
-      data = await readInput(ctx, file);
+      data = await readInput({ ...ctx, stdin: chargedInput(ctx.stdin, budget) }, file);
     } catch (e) {
       await ctx.stderr.write(`base64: ${file}: ${reason(e)}\n`);
       return 1;
-    }
-    if (!args.has('decode')) {
-      const enc = Buffer.from(data).toString('base64');
-      if (!enc) return 0;
-      const lines = wrap === 0 ? [enc] : (enc.match(new RegExp(`.{1,${wrap}}`, 'g')) ?? []);
-      await ctx.stdout.write(lines.join('\n') + (wrap === 0 ? '' : '\n'));
-      return 0;
     }
     let text = new TextDecoder('latin1').decode(data).replace(/\n/g, '');
     if (args.has('ignore-garbage')) text = [...text].filter((c) => ALPHABET.test(c)).join('');
