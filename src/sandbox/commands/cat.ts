@@ -1,5 +1,7 @@
 // cat: concatenate files to standard output (GNU coreutils). Streams stdin chunk by
 // chunk, so `cat` in a pipeline shows output as it arrives.
+import { cpuBudget } from '../cpu-budget.ts';
+import type { InputStream } from '../io.ts';
 import type { Command, CommandContext } from '../types.ts';
 import { abs, HELP_VERSION, helpOrVersion, parseOrFail, reason } from './common.ts';
 
@@ -44,6 +46,29 @@ function nonprinting(b: number): string {
   if (b === 127) return '^?';
   if (b < 32 && b !== 9 && b !== 10) return '^' + String.fromCharCode(b + 64);
   return String.fromCharCode(b);
+}
+
+/**
+ * A character device read as a stream: /dev/zero and /dev/urandom give more on every read,
+ * for ever, as on Linux (`cat /dev/zero | head -c 1M`); /dev/null ends at once. Undefined
+ * for anything that is not a device.
+ */
+export function deviceInput(ctx: CommandContext, path: string): InputStream | undefined {
+  let st;
+  try {
+    st = ctx.fs.stat(path);
+  } catch {
+    return undefined;
+  }
+  if (!('device' in st) || !st.device) return undefined;
+  return {
+    isTTY: false,
+    read: async () => {
+      if (ctx.signal.aborted) return null;
+      const c = ctx.fs.readFile(path);
+      return c.length ? c : null;
+    },
+  };
 }
 
 export const cat: Command = {
@@ -93,9 +118,22 @@ export const cat: Command = {
     };
 
     let status = 0;
+    const budget = cpuBudget(ctx);
+    // Copying is charged per chunk (a unit per 256 bytes), so `cat /dev/zero | …` yields and is ended at its CPU limit.
+    const copy = async (input: InputStream) => {
+      for (let c = await input.read(); c !== null; c = await input.read()) {
+        await ctx.stdout.write(plain ? c : format(c));
+        if (budget.step(1 + (c.length >> 8))) await budget.tick();
+      }
+    };
     for (const f of args.operands.length ? args.operands : ['-']) {
       if (f === '-') {
-        for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) await ctx.stdout.write(plain ? c : format(c));
+        await copy(ctx.stdin);
+        continue;
+      }
+      const device = deviceInput(ctx, abs(ctx, f));
+      if (device) {
+        await copy(device);
         continue;
       }
       let data: Uint8Array;
@@ -113,6 +151,7 @@ export const cat: Command = {
         continue;
       }
       if (data.length) await ctx.stdout.write(plain ? data : format(data));
+      if (budget.step(1 + (data.length >> 8))) await budget.tick();
     }
     return status;
   },

@@ -1,6 +1,8 @@
 // head: output the first part of files (GNU coreutils): -n [-]N, -c [-]N, -q, -v, and the old -N form.
 import { resolvePath } from '../../platform/filesystem.ts';
+import { chargedInput, cpuBudget } from '../cpu-budget.ts';
 import type { Command, CommandContext } from '../types.ts';
+import { deviceInput } from './cat.ts';
 import { HELP_VERSION, helpOrVersion, lq, parseOrFail, quote, readInput, reason, usageError } from './common.ts';
 
 const HELP = `Usage: head [OPTION]... [FILE]...
@@ -68,14 +70,17 @@ export const head: Command = {
     const headers = args.has('verbose') || (files.length > 1 && !args.has('quiet') && !args.has('silent'));
     let status = 0;
     let first = true;
+    const budget = cpuBudget(ctx);
+    const input = { ...ctx, stdin: chargedInput(ctx.stdin, budget) };
     for (const f of files) {
       if (headers) await ctx.stdout.write(`${first ? '' : '\n'}==> ${f === '-' ? 'standard input' : f} <==\n`);
       first = false;
-      if (f === '-' && !allBut) {
-        // Stream stdin and stop reading once done, so `cmd | head -n 1` ends early.
+      const stream = f === '-' ? ctx.stdin : allBut ? undefined : deviceInput(ctx, resolvePath(ctx.cwd, f));
+      if (stream && !allBut) {
+        // Stream stdin (or /dev/zero) and stop reading once done, so `cmd | head -n 1` ends early.
         let left = n;
         while (left > 0) {
-          const c = await ctx.stdin.read();
+          const c = await stream.read();
           if (c === null) break;
           if (bytesMode) {
             const part = c.subarray(0, left);
@@ -83,12 +88,18 @@ export const head: Command = {
             await ctx.stdout.write(part);
           } else {
             let end = 0;
-            while (end < c.length && left > 0) {
-              if (c[end] === 10) left--;
-              end++;
+            while (left > 0) {
+              const nl = c.indexOf(10, end);
+              if (nl < 0) {
+                end = c.length;
+                break;
+              }
+              end = nl + 1;
+              left--;
             }
             await ctx.stdout.write(c.subarray(0, end));
           }
+          if (budget.step(1 + (c.length >> 8))) await budget.tick();
         }
         continue;
       }
@@ -99,7 +110,7 @@ export const head: Command = {
           status = 1;
           continue;
         }
-        data = await readInput(ctx, f);
+        data = await readInput(input, f);
       } catch (e) {
         await ctx.stderr.write(`head: cannot open ${quote(f)} for reading: ${reason(e)}\n`);
         status = 1;
@@ -107,8 +118,12 @@ export const head: Command = {
       }
       if (bytesMode) await ctx.stdout.write(allBut ? data.subarray(0, Math.max(0, data.length - n)) : data.subarray(0, n));
       else {
+        // Line ends found with indexOf (native), not a JS loop over every byte.
         const ends: number[] = [];
-        data.forEach((b, i) => b === 10 && ends.push(i + 1));
+        for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) {
+          ends.push(i + 1);
+          if (budget.step()) await budget.tick();
+        }
         const total = ends.length + (data.length && data[data.length - 1] !== 10 ? 1 : 0);
         const keep = allBut ? Math.max(0, total - n) : Math.min(n, total);
         const cut = keep === 0 ? 0 : keep <= ends.length ? ends[keep - 1]! : data.length;

@@ -1,19 +1,40 @@
 // hexdump (util-linux 2.38): the canonical hex+ASCII display (-C), repeated lines shown
 // once with '*' unless -v, -n LENGTH and -s OFFSET; without -C the default two-byte words.
+import { chargedInput, cpuBudget, type CpuBudget } from '../cpu-budget.ts';
 import type { Command } from '../types.ts';
 import { readInput, reason } from './common.ts';
 
 const hex2 = (b: number) => b.toString(16).padStart(2, '0');
 
-function canonical(data: Uint8Array, start: number, verbose: boolean): string {
-  let out = '';
+/**
+ * Collects the dump and writes it in pieces of about 64 KiB, counting each row against
+ * the CPU budget: a 30 MB input is two million rows.
+ */
+class RowSink {
+  private out = '';
+  constructor(
+    private readonly write: (s: string) => Promise<void> | void,
+    private readonly budget: CpuBudget,
+  ) {}
+  async add(s: string): Promise<void> {
+    this.out += s;
+    if (this.out.length >= 64 * 1024) await this.flush();
+    if (this.budget.step()) await this.budget.tick();
+  }
+  async flush(): Promise<void> {
+    if (this.out) await this.write(this.out);
+    this.out = '';
+  }
+}
+
+async function canonical(data: Uint8Array, start: number, verbose: boolean, out: RowSink): Promise<void> {
   let prev: string | undefined;
   let starred = false;
   for (let off = 0; off < data.length; off += 16) {
     const row = data.subarray(off, off + 16);
     const key = Array.from(row, hex2).join(' ');
     if (!verbose && row.length === 16 && key === prev) {
-      if (!starred) out += '*\n';
+      if (!starred) await out.add('*\n');
       starred = true;
       continue;
     }
@@ -25,14 +46,12 @@ function canonical(data: Uint8Array, start: number, verbose: boolean): string {
       if (i === 7) hex += ' ';
     }
     const ascii = Array.from(row, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
-    out += `${(start + off).toString(16).padStart(8, '0')}  ${hex} |${ascii}|\n`;
+    await out.add(`${(start + off).toString(16).padStart(8, '0')}  ${hex} |${ascii}|\n`);
   }
-  if (data.length) out += `${(start + data.length).toString(16).padStart(8, '0')}\n`;
-  return out;
+  if (data.length) await out.add(`${(start + data.length).toString(16).padStart(8, '0')}\n`);
 }
 
-function words(data: Uint8Array, start: number, verbose: boolean): string {
-  let out = '';
+async function words(data: Uint8Array, start: number, verbose: boolean, out: RowSink): Promise<void> {
   let prev: string | undefined;
   let starred = false;
   for (let off = 0; off < data.length; off += 16) {
@@ -41,16 +60,15 @@ function words(data: Uint8Array, start: number, verbose: boolean): string {
     for (let i = 0; i < row.length; i += 2) parts.push((((row[i + 1] ?? 0) << 8) | row[i]!).toString(16).padStart(4, '0'));
     const key = parts.join(' ');
     if (!verbose && row.length === 16 && key === prev) {
-      if (!starred) out += '*\n';
+      if (!starred) await out.add('*\n');
       starred = true;
       continue;
     }
     prev = row.length === 16 ? key : undefined;
     starred = false;
-    out += `${(start + off).toString(16).padStart(7, '0')} ${key.padEnd(39)}\n`;
+    await out.add(`${(start + off).toString(16).padStart(7, '0')} ${key.padEnd(39)}\n`);
   }
-  if (data.length) out += `${(start + data.length).toString(16).padStart(7, '0')}\n`;
-  return out;
+  if (data.length) await out.add(`${(start + data.length).toString(16).padStart(7, '0')}\n`);
 }
 
 export const hexdump: Command = {
@@ -83,9 +101,11 @@ export const hexdump: Command = {
     }
     const chunks: Uint8Array[] = [];
     let status = 0;
+    const budget = cpuBudget(ctx);
+    const input = { ...ctx, stdin: chargedInput(ctx.stdin, budget) };
     for (const f of files.length ? files : ['-']) {
       try {
-        chunks.push(await readInput(ctx, f));
+        chunks.push(await readInput(input, f));
       } catch (e) {
         await ctx.stderr.write(`hexdump: ${f}: ${reason(e)}\n`);
         status = 1;
@@ -93,7 +113,9 @@ export const hexdump: Command = {
     }
     let data = new Uint8Array(Buffer.concat(chunks));
     data = data.subarray(skip, length === undefined ? undefined : skip + length);
-    await ctx.stdout.write(canon ? canonical(data, skip, verbose) : words(data, skip, verbose));
+    const sink = new RowSink((t) => ctx.stdout.write(t), budget);
+    await (canon ? canonical(data, skip, verbose, sink) : words(data, skip, verbose, sink));
+    await sink.flush();
     if (status && files.length && chunks.length === 0) await ctx.stderr.write('hexdump: all input file arguments failed\n');
     return status;
   },
