@@ -1,8 +1,8 @@
 // paste (GNU coreutils 9.1): merge lines of files side by side, or each file onto one
 // line with -s; -d cycles through a list of delimiters (\n, \t, \\, \0 understood).
-import { readAllText } from '../io.ts';
+import { chargedInput, cpuBudget, splitLinesCharged, writeLinesCharged } from '../cpu-budget.ts';
 import type { Command } from '../types.ts';
-import { abs, HELP_VERSION, helpOrVersion, parseOrFail, reason } from './common.ts';
+import { abs, HELP_VERSION, helpOrVersion, parseOrFail, readInput, reason } from './common.ts';
 
 const HELP = `Usage: paste [OPTION]... [FILE]...
 Write lines consisting of the sequentially corresponding lines from
@@ -47,40 +47,58 @@ export const paste: Command = {
     }
     const eol = args.has('zero-terminated') ? '\0' : '\n';
     const files = args.operands.length ? args.operands : ['-'];
-    const contents: (string[] | undefined)[] = [];
-    let stdinText: string | undefined;
-    let status = 0;
+    const budget = cpuBudget(ctx);
+    const input = { ...ctx, stdin: chargedInput(ctx.stdin, budget) };
+    // Every `-` reads the one standard input: in turn, a line each, as GNU paste does.
+    let stdinLines: string[] | undefined;
+    const contents: (string[] | 'stdin')[] = [];
+    const status = 0;
     for (const f of files) {
-      let text: string;
       try {
-        if (f === '-') text = stdinText === undefined ? (stdinText = await readAllText(ctx.stdin)) : '';
-        else text = new TextDecoder().decode(ctx.fs.readFile(abs(ctx, f)));
+        if (f === '-') {
+          stdinLines ??= await splitLinesCharged(new TextDecoder().decode(await readInput(input, '-')), budget, eol);
+          contents.push('stdin');
+        } else contents.push(await splitLinesCharged(new TextDecoder().decode(ctx.fs.readFile(abs(ctx, f))), budget, eol));
       } catch (e) {
         await ctx.stderr.write(`paste: ${f}: ${reason(e)}\n`);
         return 1;
       }
-      const lines = text.split(eol);
-      if (lines[lines.length - 1] === '') lines.pop();
-      contents.push(lines);
     }
     const delimAt = (k: number) => (delims.length ? delims[k % delims.length]! : '');
-    let out = '';
+    const rows: string[] = [];
+    let stdinAt = 0;
     if (args.has('serial')) {
-      for (const lines of contents) {
-        if (!lines) continue;
-        let line = '';
-        lines.forEach((l, k) => (line += (k ? delimAt(k - 1) : '') + l));
-        out += line + eol;
+      for (const c of contents) {
+        // The first `-` takes all of standard input; a later one finds it at its end.
+        let lines: string[];
+        if (c === 'stdin') {
+          lines = stdinLines!.slice(stdinAt);
+          stdinAt = stdinLines!.length;
+        } else lines = c;
+        const parts: string[] = [];
+        for (let k = 0; k < lines.length; k++) {
+          parts.push(k ? delimAt(k - 1) : '', lines[k]!);
+          if (budget.step()) await budget.tick();
+        }
+        rows.push(parts.join(''));
       }
     } else {
-      const rows = Math.max(0, ...contents.map((c) => c?.length ?? 0));
-      for (let r = 0; r < rows; r++) {
+      for (let r = 0; ; r++) {
+        let any = false;
         let line = '';
-        contents.forEach((c, k) => (line += (k ? delimAt(k - 1) : '') + (c?.[r] ?? '')));
-        out += line + eol;
+        contents.forEach((c, k) => {
+          let field: string | undefined;
+          if (c === 'stdin') field = stdinAt < stdinLines!.length ? stdinLines![stdinAt++] : undefined;
+          else field = c[r];
+          if (field !== undefined) any = true;
+          line += (k ? delimAt(k - 1) : '') + (field ?? '');
+        });
+        if (!any) break;
+        rows.push(line);
+        if (budget.step()) await budget.tick();
       }
     }
-    await ctx.stdout.write(out);
+    await writeLinesCharged(ctx.stdout, rows, budget, eol);
     return status;
   },
 };

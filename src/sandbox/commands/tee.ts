@@ -2,6 +2,7 @@
 // `cat <<EOF | sudo tee -a /etc/default/etcd` is how lessons write root-owned files.
 import { resolvePath } from '../../platform/filesystem.ts';
 import { BrokenPipeError } from '../io.ts';
+import { cpuBudget } from '../cpu-budget.ts';
 import type { Command } from '../types.ts';
 import { HELP_VERSION, helpOrVersion, parseOrFail, reason } from './common.ts';
 
@@ -36,7 +37,10 @@ export const tee: Command = {
       }
     }
     let stdoutOk = true;
+    // Copying is charged per chunk, so `yes | tee f | …` yields and is ended at its CPU limit.
+    const budget = cpuBudget(ctx);
     for (let c = await ctx.stdin.read(); c !== null; c = await ctx.stdin.read()) {
+      if (budget.step(1 + (c.length >> 8))) await budget.tick();
       if (stdoutOk) {
         try {
           await ctx.stdout.write(c);

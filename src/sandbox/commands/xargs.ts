@@ -1,6 +1,7 @@
 // xargs (GNU findutils 4.9): build command lines from standard input and run them
 // (as children of this process, like GNU xargs with stdin from /dev/null): -n, -L,
 // -I REPLACE, -0, -d, -r, -t, -P (run one at a time here), exit statuses 123/124/125/126/127.
+import { chargedInput, cpuBudget, type CpuBudget } from '../cpu-budget.ts';
 import { emptyInput, readAllText } from '../io.ts';
 import type { Command } from '../types.ts';
 import { DEFAULT_PATH } from '../host.ts';
@@ -30,7 +31,7 @@ mandatory or optional for the corresponding short option.
 `;
 
 /** Splits input the way xargs does by default: blanks and newlines, with quotes and backslashes. */
-function splitDefault(text: string): { items: string[]; error?: string } {
+async function splitDefault(text: string, budget: CpuBudget): Promise<{ items: string[]; error?: string }> {
   const items: string[] = [];
   let cur = '';
   let has = false;
@@ -48,6 +49,7 @@ function splitDefault(text: string): { items: string[]; error?: string } {
       has = true;
     } else if (c === ' ' || c === '\t' || c === '\n') {
       if (has) items.push(cur);
+      if (budget.step()) await budget.tick();
       cur = '';
       has = false;
     } else {
@@ -60,6 +62,36 @@ function splitDefault(text: string): { items: string[]; error?: string } {
 }
 
 const shq = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** GNU xargs' command buffer (--show-limits: "Size of command buffer we are actually using: 131072"). */
+const COMMAND_BUFFER_BYTES = 128 * 1024;
+
+/**
+ * Cuts each batch so a command line (its words and arguments, each with its terminating
+ * NUL) fits the command buffer, as GNU xargs does: `seq 200000 | xargs echo` runs echo ten
+ * times, the first with 23695 numbers.
+ */
+async function splitBySize(batches: string[][], command: string[], budget: CpuBudget): Promise<string[][]> {
+  const base = command.reduce((n, w) => n + Buffer.byteLength(w) + 1, 0);
+  const out: string[][] = [];
+  for (const batch of batches) {
+    let run: string[] = [];
+    let size = base;
+    for (const item of batch) {
+      const need = Buffer.byteLength(item) + 1;
+      if (run.length && size + need > COMMAND_BUFFER_BYTES) {
+        out.push(run);
+        run = [];
+        size = base;
+      }
+      run.push(item);
+      size += need;
+      if (budget.step()) await budget.tick();
+    }
+    out.push(run);
+  }
+  return out;
+}
 
 export const xargs: Command = {
   name: 'xargs',
@@ -125,7 +157,8 @@ export const xargs: Command = {
       } else return fail(`invalid option -- '${a.slice(1, 2)}'\nUsage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nTry 'xargs --help' for more information.`);
     }
     const command = args.slice(i).length ? args.slice(i) : ['echo'];
-    const text = await readAllText(ctx.stdin);
+    const budget = cpuBudget(ctx);
+    const text = await readAllText(chargedInput(ctx.stdin, budget));
     let items: string[];
     let lines: string[][] | undefined;
     let quoteError = false;
@@ -136,10 +169,11 @@ export const xargs: Command = {
     } else if (replace !== undefined || maxLines !== undefined) {
       // -I and -L work per input line (leading blanks dropped for -I).
       const raw = text.split('\n').filter((l, k, all) => l.trim() !== '' || k < all.length - 1).filter((l) => l.trim() !== '');
-      lines = raw.map((l) => (replace !== undefined ? [l.replace(/^[ \t]+/, '')] : splitDefault(l).items));
+      lines = [];
+      for (const l of raw) lines.push(replace !== undefined ? [l.replace(/^[ \t]+/, '')] : (await splitDefault(l, budget)).items);
       items = lines.flat();
     } else {
-      const r = splitDefault(text);
+      const r = await splitDefault(text, budget);
       // GNU xargs runs what it read before the bad quote, then fails.
       quoteError = r.error !== undefined;
       items = r.items;
@@ -152,8 +186,10 @@ export const xargs: Command = {
     else if (maxArgs !== undefined) for (let k = 0; k < items.length; k += maxArgs) batches.push(items.slice(k, k + maxArgs));
     else if (items.length) batches.push(items);
     if (batches.length === 0 && !noEmpty && replace === undefined) batches.push([]);
+    const runs = replace === undefined ? await splitBySize(batches, command, budget) : batches;
     let status = 0;
-    for (const batch of batches) {
+    for (const batch of runs) {
+      if (budget.step()) await budget.tick();
       const argv = replace !== undefined ? command.map((w) => w.split(replace!).join(batch[0] ?? '')) : [...command, ...batch];
       if (verbose) await ctx.stderr.write(argv.map(shq).join(' ') + '\n');
       const r = ctx.host.resolveProgram(argv[0]!, { path: ctx.env.PATH ?? DEFAULT_PATH, cwd: ctx.cwd, cred: ctx.proc.cred });
@@ -162,6 +198,8 @@ export const xargs: Command = {
         return fail(`${argv[0]}: Permission denied`, 126);
       }
       const s = await ctx.spawn.exec(argv, { stdin: emptyInput });
+      // Waiting for the command was not xargs' own CPU time.
+      budget.resume();
       if (s === 255) return fail(`${argv[0]}: exited with status 255; aborting`, 124);
       if (s > 128 && s !== 255) return fail(`${argv[0]}: terminated by signal ${s - 128}`, 125);
       if (s !== 0) status = 123;
