@@ -46,6 +46,11 @@ export interface CpuBudget {
   tick(): Promise<void>;
   /** The caller waited on something besides its own stdin/stdout/stderr: that was not CPU time. */
   resume(): void;
+  /**
+   * Work done for the program off the event loop (zlib on the thread pool) took `ms`: it is
+   * the program's CPU time. The next step() asks for a tick, which checks the limit.
+   */
+  charge(ms: number): void;
   /** CPU milliseconds the process used so far. */
   readonly usedMs: number;
 }
@@ -124,6 +129,11 @@ export function budgetFor(proc: ProcessInfo, signal?: AbortSignal, limitMs?: num
     },
     resume() {
       markResumed(acct);
+    },
+    charge(ms) {
+      acct.chargeCpu(Math.max(0, ms));
+      markResumed(acct);
+      count = stride;
     },
     get usedMs() {
       return acct.cpuMs;

@@ -3,7 +3,8 @@
 // bundled options (`tar xzvof etcd.tar.gz`), -C, --strip-components, -o, -p, -v, -O.
 // Messages and exit statuses are GNU tar's.
 import { dirname, isFsError, resolvePath } from '../../platform/filesystem.ts';
-import { gunzip, gzip, GzipError, isGzip } from '../archive/gzip.ts';
+import { gunzipAsync, gzipAsync, GzipError, isGzip } from '../archive/gzip.ts';
+import { chargedInput, cpuBudget, type CpuBudget } from '../cpu-budget.ts';
 import { readTar, writeTar, type TarEntry } from '../archive/tar-format.ts';
 import { readAll } from '../io.ts';
 import type { Command, CommandContext } from '../types.ts';
@@ -253,11 +254,30 @@ function stripName(name: string, n: number): string | undefined {
 class Tar {
   status = 0;
   private ugWidth = 19;
+  /** Every member read or written, and gzip's work on the thread pool, count against the CPU budget. */
+  private readonly budget: CpuBudget;
   constructor(
     readonly ctx: CommandContext,
     readonly o: Opts,
     readonly fs: SandboxFileSystem,
-  ) {}
+  ) {
+    this.budget = cpuBudget(ctx);
+  }
+
+  private async step(weight = 1): Promise<void> {
+    if (this.budget.step(weight)) await this.budget.tick();
+  }
+
+  /** zlib off the event loop, its time charged to tar. */
+  private async offLoop<T>(work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.budget.charge(performance.now() - started);
+      await this.step();
+    }
+  }
 
   async err(msg: string): Promise<void> {
     await this.ctx.stderr.write(`tar: ${msg}\n`);
@@ -277,7 +297,7 @@ class Tar {
   async readArchive(): Promise<Uint8Array | number> {
     const name = this.o.file ?? '-';
     let raw: Uint8Array;
-    if (name === '-') raw = await readAll(this.ctx.stdin);
+    if (name === '-') raw = await readAll(chargedInput(this.ctx.stdin, this.budget));
     else {
       try {
         raw = this.fs.readFile(resolvePath(this.ctx.cwd, name));
@@ -295,7 +315,7 @@ class Tar {
     };
     if (this.o.gzip || isGzip(raw)) {
       try {
-        return gunzip(raw);
+        return await this.offLoop(() => gunzipAsync(raw));
       } catch (e) {
         if (!(e instanceof GzipError)) throw e;
         return childFailed(`\ngzip: stdin: ${e.message}`, 1);
@@ -341,6 +361,7 @@ class Tar {
     const { entries, error } = readTar(data);
     const found = new Set<string>();
     for (const e of entries) {
+      await this.step();
       if (!this.selected(e, found)) continue;
       await this.ctx.stdout.write(this.o.verbose ? this.longLine(e) : `${e.name}\n`);
     }
@@ -379,6 +400,7 @@ class Tar {
     const sameOwner = (root && !this.o.noSameOwner) || this.o.sameOwner;
     const dirTimes: { path: string; mtime: number }[] = [];
     for (const e of entries) {
+      await this.step(1 + ((e.data?.length ?? 0) >> 8));
       if (!this.selected(e, found)) continue;
       const rel = stripName(e.name, this.o.strip);
       if (rel === undefined) continue;
@@ -477,6 +499,7 @@ class Tar {
     const entries: TarEntry[] = [];
     const add = async (member: string, name: string): Promise<void> => {
       const path = resolvePath(this.cwd, member);
+      await this.step();
       let st;
       try {
         st = this.fs.lstat(path);
@@ -527,7 +550,7 @@ class Tar {
       await add(m, name.replace(/^\.\//, '') || '.');
     }
     const bytes = writeTar(entries);
-    const out = this.o.gzip ? gzip(bytes, { mtime: 0, level: 6 }) : bytes;
+    const out = this.o.gzip ? await this.offLoop(() => gzipAsync(bytes, { mtime: 0, level: 6 })) : bytes;
     const file = this.o.file ?? '-';
     if (file === '-') await this.ctx.stdout.write(out);
     else {
