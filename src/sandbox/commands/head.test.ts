@@ -14,3 +14,9 @@ it('head prints the first lines or bytes, -N and all-but forms, with headers for
   assert.equal((await run(h, 'head /nope')).stderr, "head: cannot open '/nope' for reading: No such file or directory\n");
   assert.equal((await run(h, 'head -n x /tmp/f')).stderr, 'head: invalid number of lines: \u2018x\u2019\n');
 });
+
+it('head and cat read /dev/zero and /dev/urandom as endless streams, /dev/null as empty', async () => {
+  const h = testHost();
+  const r = await run(h, ['bash', '-c', 'head -c 1000000 /dev/zero | wc -c; cat /dev/zero | head -c 300000 | wc -c; head -c 200000 /dev/urandom | wc -c; head -n 2 /dev/null | wc -c; cat /dev/null | wc -c']);
+  assert.deepEqual(r, { status: 0, stdout: '1000000\n300000\n200000\n0\n0\n', stderr: '' });
+});

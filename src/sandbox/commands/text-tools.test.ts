@@ -98,6 +98,14 @@ const CASES: [string[], string][] = [
   [['base64', '-w', '0'], 'hello world\n'],
   [['base64', '-d'], 'aGVsbG8K\n'],
   [['base64', '-d'], 'aGVsbG8K!!\n'],
+  // Streaming: chunks of 48 KiB joined without padding, the wrap column carried across them.
+  [['base64', '-w', '7'], 'streamed base64 '.repeat(12_500) + 'end'],
+  [['base64'], 'z'.repeat(150_001)],
+  // Every - reads the one standard input, a line in turn.
+  [['paste', '-', '-'], '1\n2\n3\n4\n5\n'],
+  [['paste', '-d', ',', '-', '-', '-'], 'a\nb\nc\nd\n'],
+  [['paste', '-s', '-', '-'], '1\n2\n3\n'],
+  [['hexdump', '-C'], 'x'.repeat(70_000) + 'tail'],
   [['hexdump', '-C'], 'hello world, this is hexdump\n\0\0\0'],
   [['hexdump', '-C'], '\0'.repeat(64) + 'tail'],
   [['hexdump', '-C'], ''],

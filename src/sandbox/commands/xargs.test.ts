@@ -21,3 +21,10 @@ it('xargs reports a missing command (127) and failing runs (123)', async () => {
   assert.equal((await run(h, 'xargs false', { stdin: 'x\n' })).status, 123);
   assert.equal((await run(h, 'xargs echo', { stdin: "'open" })).stderr, 'xargs: unmatched single quote; by default quotes are special to xargs unless you use the -0 option\n');
 });
+
+it('xargs splits long input into command lines that fit GNU xargs\' 128 KiB buffer', async () => {
+  const h = testHost();
+  const r = await run(h, ['bash', '-c', "seq 1 200000 | xargs echo | awk '{ print NF, length($0) }'"]);
+  // What Debian's xargs 4.9 prints for the same input.
+  assert.deepEqual(r, { status: 0, stdout: '23695 131063\n21844 131063\n21844 131063\n21844 131063\n20262 131061\n18723 131060\n18723 131060\n18723 131060\n18723 131060\n15619 109332\n', stderr: '' });
+});
