@@ -105,6 +105,7 @@ async function runShell(ctx: CommandContext, name: string): Promise<number> {
   // Read when `ulimit` first looks: the starting shell sets this process's RLIMIT_CPU just after starting it.
   rt.processCpuRlimit = () => cpuRlimitOf(ctx.proc);
   const sh = new Interpreter(st, rt);
+  sh.topLevel = true;
   const io = { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr };
   const onAbort = () => {
     const sig = (ctx.signal.reason as SignalName) ?? 'SIGTERM';

@@ -89,6 +89,8 @@ export interface ForCommand {
   items?: Word[];
   body: Script;
   redirects: Redirect[];
+  /** Line of `for` (bash reports deaths inside the loop there). */
+  line?: number;
 }
 export interface ArithForCommand {
   type: 'arith-for';
@@ -97,6 +99,7 @@ export interface ArithForCommand {
   step: string;
   body: Script;
   redirects: Redirect[];
+  line?: number;
 }
 export interface WhileCommand {
   type: 'while';
@@ -157,6 +160,8 @@ export interface AndOr {
   background: boolean;
   /** Source text, for the job table ("etcd > etcd.log 2>&1 &"). */
   text: string;
+  /** The line it ends on: where bash's parser stands while it runs (the "line N" of its job reports). */
+  endLine?: number;
 }
 
 export interface Script {

@@ -33,6 +33,8 @@ export async function runCompound(sh: Interpreter, cmd: Compound, rio: IO): Prom
         return cmd.until ? c !== 0 : c === 0;
       }, () => sh.runScript(cmd.body, rio));
     case 'for': {
+      // bash sets its line to the loop's at every round: reports from inside name that line.
+      if (cmd.line !== undefined) sh.rt.reportLine = cmd.line;
       const items = cmd.items ? await expandWords(sh.expandContext(rio), cmd.items) : [...sh.state.positional];
       let i = 0;
       return loop(sh, async () => {
@@ -42,6 +44,7 @@ export async function runCompound(sh: Interpreter, cmd: Compound, rio: IO): Prom
       }, () => sh.runScript(cmd.body, rio));
     }
     case 'arith-for': {
+      if (cmd.line !== undefined) sh.rt.reportLine = cmd.line;
       if (cmd.init.trim()) arith(sh, cmd.init);
       let first = true;
       return loop(sh, async () => {

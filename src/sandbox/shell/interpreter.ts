@@ -177,10 +177,20 @@ export class Interpreter {
   /** Streams set by `exec` without a command; used by every later command. */
   ioOverride: IO | undefined;
 
+  /** Set for the shell of `bash -c` or a script: its top-level commands set the line its job reports name. */
+  topLevel = false;
+  private scriptDepth = 0;
+
   async runScript(script: Script, io: IO): Promise<number> {
     let status = this.state.lastStatus;
-    for (const item of script.items) {
-      status = await this.runAndOr(item, this.ioOverride ?? io);
+    this.scriptDepth++;
+    try {
+      for (const item of script.items) {
+        if (this.topLevel && this.scriptDepth === 1) this.rt.reportLine = item.endLine;
+        status = await this.runAndOr(item, this.ioOverride ?? io);
+      }
+    } finally {
+      this.scriptDepth--;
     }
     return status;
   }

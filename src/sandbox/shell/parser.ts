@@ -159,7 +159,7 @@ class Parser {
       rest.push({ op: (t as { v: '&&' | '||' }).v, pipeline: this.parsePipeline() });
       end = this.lastEnd;
     }
-    return { first, rest, background: false, text: this.lx.src.slice(start, end).trim() };
+    return { first, rest, background: false, text: this.lx.src.slice(start, end).trim(), endLine: this.lx.lineAt(Math.max(start, end - 1)) };
   }
 
   private lastEnd = 0;
@@ -381,7 +381,7 @@ class Parser {
   }
 
   private parseFor(): Command {
-    this.take();
+    const line = this.lx.lineAt(this.take().start);
     if (this.isOp(this.peek(), '(') && this.lx.src[this.peek().end] === '(') {
       const t = this.take();
       const src = this.lx.src;
@@ -393,7 +393,7 @@ class Parser {
       if (this.isOp(this.peek(), ';')) this.take();
       this.skipNewlines();
       const body = this.parseDoGroup();
-      return { type: 'arith-for', init, cond, step, body, redirects: this.parseRedirects() };
+      return { type: 'arith-for', init, cond, step, body, redirects: this.parseRedirects(), line };
     }
     const nameTok = this.take();
     if (nameTok.t !== 'word') throw this.unexpected(nameTok);
@@ -415,7 +415,7 @@ class Parser {
     } else if (this.isOp(this.peek(), ';')) this.take();
     this.skipNewlines();
     const body = this.parseDoGroup();
-    const cmd: Command = { type: 'for', name, body, redirects: [] };
+    const cmd: Command = { type: 'for', name, body, redirects: [], line };
     if (items) cmd.items = items;
     cmd.redirects = this.parseRedirects();
     return cmd;

@@ -34,6 +34,11 @@ export class ShellRuntime {
   scriptName: string | undefined;
   /** Line of the command running now (for script error messages). */
   line = 1;
+  /**
+   * Where bash's own line number stands for its job reports ("bash: line 4:  1234 Killed"):
+   * the last line of the top-level command being run, or the line of an enclosing `for`.
+   */
+  reportLine: number | undefined;
   /** RLIMIT_CPU of the shell's own process (ms), what `ulimit -t` starts from. */
   processCpuRlimit: (() => { soft: number; hard: number } | undefined) | undefined;
   /** The signal that killed the command `bash -c` execs last (see Interpreter.runCommandString): the shell dies of it too. */

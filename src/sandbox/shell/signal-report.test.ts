@@ -98,3 +98,20 @@ test('a limit set in a subshell stays there; raising the soft limit back up to t
   const r = await bash(`(ulimit -St 1; ulimit -t); ulimit -t; ulimit -St 1; ulimit -St unlimited; echo $?; ulimit -t`);
   assert.deepEqual(r, { status: 0, stdout: '1\nunlimited\n0\nunlimited\n', stderr: '' });
 });
+
+test('the line is where bash\'s parser stands: the end of an if/while/{ } or a continued line, the `for` line in a loop', async () => {
+  const h = host();
+  const kill = `sh -c 'echo $$ >&2; kill -9 $$' 2>>/tmp/pids`;
+  const cases: [string, number][] = [
+    [`if true; then\n:\n${kill}\nfi\n:`, 4],
+    [`while true; do\n${kill}\nbreak\ndone\n:`, 4],
+    [`{\n:\n${kill}\n}\n:`, 4],
+    [`\nx=1 \\\n  ${kill}\n:`, 3],
+    [`for i in 1; do\n:\n${kill}\ndone\n:`, 1],
+  ];
+  for (const [script, line] of cases) {
+    const r = await bash(script, h);
+    const pid = new TextDecoder().decode(h.rootFs.readFile('/tmp/pids')).trim().split('\n').pop()!;
+    assert.match(r.stderr, new RegExp(`^bash: line ${line}: {1,4}${pid} Killed {18}`), script);
+  }
+});

@@ -69,7 +69,7 @@ export function jobLine(pid: number, status: string, core: boolean, command: str
 }
 
 /** "bash: line 3: " / "script.sh: line 3: ": where a non-interactive shell says a job died. */
-export function reportPrefix(sh: Interpreter, line = sh.rt.line): string {
+export function reportPrefix(sh: Interpreter, line = sh.rt.reportLine ?? sh.rt.line): string {
   const name = sh.rt.scriptName ?? (sh.state.arg0 || sh.rt.name);
   return `${name}: line ${line === 0 ? 1 : line}: `;
 }
