@@ -115,3 +115,9 @@ test('the line is where bash\'s parser stands: the end of an if/while/{ } or a c
     assert.match(r.stderr, new RegExp(`^bash: line ${line}: {1,4}${pid} Killed {18}`), script);
   }
 });
+
+test('the output budget ends a writer as RLIMIT_FSIZE does, and bash reports SIGXFSZ (its 24-column word leaves no space)', async () => {
+  const r = await bash(`yes > /dev/null; echo $?`);
+  assert.equal(r.stdout, '153\n');
+  assert.match(r.stderr, /\nbash: line 1: {1,4}\d+ File size limit exceededyes > \/dev\/null\n$/);
+});
