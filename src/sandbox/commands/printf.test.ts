@@ -23,3 +23,21 @@ it('printf reports bad numbers and a missing format', async () => {
   assert.equal((await run(h, 'printf')).stderr, "printf: missing operand\nTry 'printf --help' for more information.\n");
   assert.deepEqual([...new TextEncoder().encode((await run(h, ['printf', '\\x41\\101\\u00e9'])).stdout)], [0x41, 0x41, 0xc3, 0xa9]);
 });
+
+it('printf and echo (builtins and /usr/bin/printf): escapes are raw bytes, the format repeats for every argument', async () => {
+  const h = testHost();
+  const bytes = async (cmd: string) => {
+    const r = await run(h, ['bash', '-c', `${cmd} | hexdump -C | head -1`]);
+    return r.stdout.slice(10, 58).trim();
+  };
+  // \303\251 is é in UTF-8, written byte by byte; a typed é is the same two bytes.
+  assert.equal(await bytes(`printf 'a\\x41\\303\\251\u00e9\\n'`), '61 41 c3 a9 c3 a9 0a');
+  assert.equal(await bytes(`/usr/bin/printf 'a\\x41\\303\\251\u00e9\\n'`), '61 41 c3 a9 c3 a9 0a');
+  assert.equal(await bytes(`echo -e '\\0303\\0251x'`), 'c3 a9 78 0a');
+  assert.equal(await bytes(`printf -v v '\\303\\251'; echo "$v"`), 'c3 a9 0a');
+  // 30 000 arguments: every one printed (the builtin stopped at 10 000; a spread overflowed the stack).
+  for (const p of ['printf', '/usr/bin/printf']) {
+    const r = await run(h, ['bash', '-c', `${p} '%s\\n' $(seq 1 30000) | tail -1`]);
+    assert.deepEqual([r.stdout, r.stderr], ['30000\n', ''], p);
+  }
+});

@@ -4,6 +4,7 @@ import type { Command } from '../types.ts';
 import { coreutilsVersion, lq } from './common.ts';
 import { expandEscapes } from './echo.ts';
 import { MAX_FLOAT_PRECISION, formatFloatC } from '../c-float-format.ts';
+import { rawByte, toOutputBytes } from '../raw-bytes.ts';
 
 const HELP = `Usage: printf FORMAT [ARGUMENT]...
   or:  printf OPTION
@@ -227,26 +228,3 @@ export const printf: Command = {
   },
 };
 
-// Bytes written with \\NNN or \\xHH are carried as private-use characters so they leave
-// as single raw bytes, while typed text (é) leaves as UTF-8.
-const RAW_BASE = 0xf700;
-const rawByte = (b: number) => String.fromCharCode(RAW_BASE + b);
-
-export function toOutputBytes(s: string): Uint8Array {
-  const enc = new TextEncoder();
-  const out: number[] = [];
-  let text = '';
-  const flush = () => {
-    if (text) out.push(...enc.encode(text));
-    text = '';
-  };
-  for (const ch of s) {
-    const c = ch.charCodeAt(0);
-    if (ch.length === 1 && c >= RAW_BASE && c < RAW_BASE + 256) {
-      flush();
-      out.push(c - RAW_BASE);
-    } else text += ch;
-  }
-  flush();
-  return Uint8Array.from(out);
-}

@@ -4,6 +4,7 @@ import { terminalInput } from '../tty.ts';
 import { ShellError } from '../state.ts';
 import { isName, out, type Builtin } from './types.ts';
 import { MAX_FLOAT_PRECISION, formatFloatC } from '../../c-float-format.ts';
+import { rawByte, toOutputBytes } from '../../raw-bytes.ts';
 
 /** Backslash escapes of `echo -e` and printf's %b. Returns the text and whether \c stopped output. */
 export function interpretEscapes(s: string, octalNeedsZero: boolean): { text: string; stop: boolean } {
@@ -21,13 +22,13 @@ export function interpretEscapes(s: string, octalNeedsZero: boolean): { text: st
     else if (n === 'x') {
       const m = /^[0-9a-fA-F]{1,2}/.exec(s.slice(i + 1));
       if (m) {
-        text += String.fromCharCode(parseInt(m[0], 16));
+        text += rawByte(parseInt(m[0], 16));
         i += m[0].length;
       } else text += '\\x';
     } else if (n === '0' || (!octalNeedsZero && /[1-7]/.test(n))) {
       const m = /^[0-7]{0,3}/.exec(s.slice(n === '0' && octalNeedsZero ? i + 1 : i))!;
       const digits = n === '0' && octalNeedsZero ? m[0] : m[0];
-      text += String.fromCharCode(parseInt(digits || '0', 8) & 0xff);
+      text += rawByte(parseInt(digits || '0', 8) & 0xff);
       i += n === '0' && octalNeedsZero ? digits.length : digits.length - 1;
     } else text += '\\' + n;
   }
@@ -52,7 +53,7 @@ export const echo: Builtin = async (_sh, argv, io) => {
     text = r.text;
     if (r.stop) newline = false;
   }
-  await out(io, newline ? text + '\n' : text);
+  await io.stdout.write(toOutputBytes(newline ? text + '\n' : text));
   return 0;
 };
 
@@ -73,7 +74,8 @@ export function formatPrintf(format: string, args: string[], errors: string[]): 
     const m = /^[-+]?\d+/.exec(t);
     return m ? Number(m[0]) : 0;
   };
-  for (let pass = 0; pass < 10000; pass++) {
+  // The format is reused while arguments remain (a pass that consumes none ends it).
+  for (;;) {
     const before = ai;
     let stop = false;
     for (let i = 0; i < format.length; i++) {
@@ -180,7 +182,7 @@ export const printf: Builtin = async (sh, argv, io) => {
   const errors: string[] = [];
   const text = formatPrintf(args[0]!, args.slice(1), errors);
   if (varName) sh.state.set(varName, text);
-  else await out(io, text);
+  else await io.stdout.write(toOutputBytes(text));
   for (const e of errors) await sh.error(io, e);
   return errors.length ? 1 : 0;
 };
