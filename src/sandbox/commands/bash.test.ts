@@ -19,7 +19,7 @@ async function run(host: Host, argv: string[], stdin = ''): Promise<{ status: nu
 test('bash -c runs a command line with $0 and positional arguments', async () => {
   const host = new FakeHost();
   assert.deepEqual(await run(host, ['bash', '-c', 'echo "$0 $1 $#"; exit 4', 'name', 'a', 'b']), { status: 4, stdout: 'name a 2\n', stderr: '' });
-  assert.deepEqual(await run(host, ['bash', '-c', 'nosuch']), { status: 127, stdout: '', stderr: 'bash: nosuch: command not found\n' });
+  assert.deepEqual(await run(host, ['bash', '-c', 'nosuch']), { status: 127, stdout: '', stderr: 'bash: line 1: nosuch: command not found\n' });
   assert.deepEqual(await run(host, ['bash', '-c', 'echo (']), { status: 2, stdout: '', stderr: "bash: -c: line 1: syntax error near unexpected token `newline'\nbash: -c: line 1: `echo ('\n" });
   assert.deepEqual(await run(host, ['bash', '-c']), { status: 2, stdout: '', stderr: 'bash: -c: option requires an argument\n' });
 });

@@ -20,11 +20,10 @@ function realBash(script: string): string {
   const dir = mkdtempSync('/tmp/shell-compat-');
   try {
     const r = spawnSync('/bin/bash', ['-c', PRELUDE + script.replaceAll('/tmp/', `${dir}/`)], { argv0: 'bash', encoding: 'utf8', input: '', env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
-    // bash names the line when stderr is not a terminal; the prelude adds one line.
+    // bash -c names the line of each error; the prelude adds one line.
     const norm = (s: string) =>
       s
         .replaceAll(dir, '/tmp')
-        .replace(/^bash: line \d+: /gm, 'bash: ')
         .replace(/line (\d+)/g, (_, n: string) => `line ${Number(n) - 1}`);
     return `${norm(r.stdout)}|stderr|${norm(r.stderr)}|status ${r.status}`;
   } finally {

@@ -43,7 +43,14 @@ export class Interpreter {
 
   /** Writes "bash: msg" to stderr (the prefix depends on how the shell runs). */
   async error(io: IO, msg: string): Promise<void> {
-    const prefix = this.rt.scriptName !== undefined ? `${this.rt.scriptName}: line ${this.rt.line}` : this.rt.name;
+    // A script names itself and the line; `bash -c` names $0 and the line; an interactive
+    // shell or one reading commands from stdin says just "bash".
+    const prefix =
+      this.rt.scriptName !== undefined
+        ? `${this.rt.scriptName}: line ${this.rt.line}`
+        : this.state.commandString && !this.state.interactive
+          ? `${this.state.arg0 || this.rt.name}: line ${this.rt.line === 0 ? 1 : this.rt.line}`
+          : this.rt.name;
     try {
       await io.stderr.write(`${prefix}: ${msg}\n`);
     } catch {

@@ -86,12 +86,12 @@ test('a learner lowers the CPU limit but cannot raise it again: bash\'s setrlimi
   assert.equal(r.stdout, 'raise 1\nsoft 1\nbelow soft 1\n3\n5\n');
   assert.equal(
     r.stderr,
-    'bash: ulimit: cpu time: cannot modify limit: Operation not permitted\n' +
-      'bash: ulimit: cpu time: cannot modify limit: Invalid argument\n' +
-      'bash: ulimit: cpu time: cannot modify limit: Invalid argument\n',
+    'bash: line 1: ulimit: cpu time: cannot modify limit: Operation not permitted\n' +
+      'bash: line 1: ulimit: cpu time: cannot modify limit: Invalid argument\n' +
+      'bash: line 1: ulimit: cpu time: cannot modify limit: Invalid argument\n',
   );
   // Lowering only the hard limit under an unlimited soft one is refused too (setrlimit's EINVAL).
-  assert.deepEqual(await bash(`ulimit -Ht 2; echo $?; ulimit -St`), { status: 0, stdout: '1\nunlimited\n', stderr: 'bash: ulimit: cpu time: cannot modify limit: Invalid argument\n' });
+  assert.deepEqual(await bash(`ulimit -Ht 2; echo $?; ulimit -St`), { status: 0, stdout: '1\nunlimited\n', stderr: 'bash: line 1: ulimit: cpu time: cannot modify limit: Invalid argument\n' });
 });
 
 test('a limit set in a subshell stays there; raising the soft limit back up to the hard one is allowed', async () => {
