@@ -82,3 +82,26 @@ export async function waitForTerminal(page: Page, re: RegExp, timeout = 15_000):
   }
   return terminalText(page);
 }
+
+/** Types one line as a learner would, presses Enter, and waits for the shell's prompt to come back. */
+export async function typeLine(page: Page, line: string, opts: { expect?: RegExp; timeout?: number } = {}): Promise<void> {
+  const before = (await terminalText(page)).split('\n').length;
+  await page.keyboard.type(line, { delay: 1 });
+  await page.keyboard.press('Enter');
+  await page
+    .waitForFunction(
+      (n) => {
+        const lines = (window.hardwayLab?.terminalText() ?? '').split('\n');
+        return lines.length > n && /(?:[$#]|^>) ?$/.test(lines[lines.length - 1]!);
+      },
+      before,
+      { timeout: opts.timeout ?? 20_000, polling: 50 },
+    )
+    .catch(async () => assert.fail(`"${line}" did not return to a prompt:\n${(await terminalText(page)).slice(-4000)}`));
+  if (opts.expect) await waitForTerminal(page, opts.expect);
+}
+
+/** Each task's status on the lesson page (data-status of .task elements). */
+export async function taskStatuses(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('.task')].map((t) => [t.dataset.taskId!, t.dataset.status!])));
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
+import { chromiumMissing, launchBrowser, startLabServer, taskStatuses, typeLine, waitForTerminal, type LabServer } from './harness.ts';
 import { missingPrograms } from '../../labs/common/lab-testing.ts';
 import lab02, { INSTALL_LINES } from '../../labs/02-install-etcd/lab.ts';
 import lab03, { TLS_LINES } from '../../labs/03-tls-and-mtls/lab.ts';
@@ -36,27 +36,6 @@ after(async () => {
  * Types one line as a learner would, presses Enter, and waits for a prompt: the shell's
  * (`$ `) or bash's continuation prompt (`> `) inside a heredoc or after a trailing `\`.
  */
-async function typeLine(page: Page, line: string, opts: { expect?: RegExp; timeout?: number } = {}): Promise<void> {
-  const before = (await terminalText(page)).split('\n').length;
-  await page.keyboard.type(line, { delay: 1 });
-  await page.keyboard.press('Enter');
-  await page
-    .waitForFunction(
-      (n) => {
-        const lines = (window.hardwayLab?.terminalText() ?? '').split('\n');
-        return lines.length > n && /(?:[$#]|^>) ?$/.test(lines[lines.length - 1]!);
-      },
-      before,
-      { timeout: opts.timeout ?? 20_000, polling: 50 },
-    )
-    .catch(async () => assert.fail(`"${line}" did not return to a prompt:\n${(await terminalText(page)).slice(-4000)}`));
-  if (opts.expect) await waitForTerminal(page, opts.expect);
-}
-
-async function taskStatuses(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('.task')].map((t) => [t.dataset.taskId!, t.dataset.status!])));
-}
-
 async function openLesson(page: Page, id: string, tasks: number): Promise<void> {
   await page.goto(`${baseUrl}/lessons/${id}`);
   await page.locator('.xterm').first().waitFor();

@@ -4,8 +4,8 @@
 // onto it — until every task card says passed.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchBrowser, startLabServer, taskStatuses, typeLine, waitForTerminal, type LabServer } from './harness.ts';
 import lab05 from '../../labs/05-backup-restore/lab.ts';
 
 const skip = chromiumMissing;
@@ -25,28 +25,6 @@ after(async () => {
   await browser?.close();
   await lab?.stop();
 });
-
-/** Types one line as a learner would, presses Enter, and waits for the shell's prompt to come back. */
-async function typeLine(page: Page, line: string, opts: { expect?: RegExp; timeout?: number } = {}): Promise<void> {
-  const before = (await terminalText(page)).split('\n').length;
-  await page.keyboard.type(line, { delay: 1 });
-  await page.keyboard.press('Enter');
-  await page
-    .waitForFunction(
-      (n) => {
-        const lines = (window.hardwayLab?.terminalText() ?? '').split('\n');
-        return lines.length > n && /(?:[$#]|^>) ?$/.test(lines[lines.length - 1]!);
-      },
-      before,
-      { timeout: opts.timeout ?? 20_000, polling: 50 },
-    )
-    .catch(async () => assert.fail(`"${line}" did not return to a prompt:\n${(await terminalText(page)).slice(-4000)}`));
-  if (opts.expect) await waitForTerminal(page, opts.expect);
-}
-
-async function taskStatuses(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('.task')].map((t) => [t.dataset.taskId!, t.dataset.status!])));
-}
 
 /** What each line shows when it works (the rest are only waited for). */
 const EXPECT: Record<string, RegExp> = {
