@@ -66,6 +66,8 @@ export function createEtcdProbe(net: Network, endpoint: string, opts: EtcdProbeO
     clock: opts.clock ?? realClock,
     ...(opts.tls ? { tls: opts.tls } : {}),
     dialTimeoutMs: Math.min(2000, timeoutMs),
+    // A stopped etcd is a finding, not something to wait out: say "connection refused" now.
+    failFast: true,
     version: '3.6.4',
   });
 
