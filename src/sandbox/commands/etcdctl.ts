@@ -3,6 +3,7 @@
 import type { Command } from '../types.ts';
 import { runEtcdctl } from '../../etcdctl/main.ts';
 import { runEtcdutl } from '../../etcdctl/etcdutl.ts';
+import { emptyInput } from '../io.ts';
 
 const DEFAULT_VERSION = '3.6.4';
 
@@ -23,7 +24,8 @@ export function makeEtcdctlCommand(defaults: { version?: string } = {}): Command
         signal: ctx.signal,
         clock: ctx.clock,
         version: (ctx.programVersion ?? defaults.version ?? DEFAULT_VERSION).replace(/^v/, ''),
-        exec: (argv, env) => ctx.spawn.exec(argv, { env, signal: ctx.signal }),
+        // Go's exec.Cmd without Stdin reads /dev/null (watch -- cmd, lock name cmd).
+        exec: (argv, env) => ctx.spawn.exec(argv, { env, signal: ctx.signal, stdin: emptyInput }),
       }),
   };
 }
