@@ -1,6 +1,7 @@
 // Recursive-descent parser for the bash grammar the lessons use (and a good deal more).
 import type { AndOr, Assignment, CaseCommand, Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.ts';
 import { Lexer, REDIRECT_OPS, ShellSyntaxError, type Token } from './lexer.ts';
+import { scanCondRegex } from './cond-regex.ts';
 
 export { ShellSyntaxError } from './lexer.ts';
 
@@ -318,33 +319,11 @@ class Parser {
     return { type: 'cond', words, redirects: this.parseRedirects() };
   }
 
-  /** The right side of =~ : raw text up to a blank outside parentheses (quotes kept literal). */
+  /** The right side of =~ (see scanCondRegex), as a word whose expansions still apply. */
   private readCondRegex(): Word {
     this.lx.skipBlanks();
-    const src = this.lx.src;
-    let depth = 0;
-    let i = this.lx.pos;
-    let text = '';
-    for (; i < src.length; i++) {
-      const c = src[i]!;
-      if (depth === 0 && (c === ' ' || c === '\t' || c === '\n')) break;
-      if (c === '\\' && i + 1 < src.length) {
-        text += c + src[++i];
-        continue;
-      }
-      if (c === "'" || c === '"') {
-        const e = src.indexOf(c, i + 1);
-        if (e < 0) break;
-        // Quoted parts of a regex match literally.
-        text += src.slice(i + 1, e).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        i = e;
-        continue;
-      }
-      if (c === '(') depth++;
-      if (c === ')') depth--;
-      text += c;
-    }
-    this.lx.pos = i;
+    const { text, end } = scanCondRegex(this.lx.src, this.lx.pos);
+    this.lx.pos = end;
     const sub = new Lexer(text, (s, p, whole) => this.parseNested(s, p, whole), false);
     return { parts: sub.readWordParts('heredoc').map((p) => (p.type === 'sq' ? { type: 'lit' as const, text: p.text } : p)) };
   }
