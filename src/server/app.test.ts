@@ -1,112 +1,18 @@
 // The lab server with real sandboxes and real shells: sessions per learner, the
 // terminal bridge, persistence across reloads and restarts, reset and limits.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
+import { test } from 'node:test';
 import netModule from 'node:net';
-import { loadCourse, type Course } from '../lab/course.ts';
-import { realSandboxProvider } from '../lab/sandbox-provider.ts';
-import { plainText } from '../lab/terminal-driver.ts';
-import { createLabServer, type LabServer, type LabServerOptions } from './app.ts';
-import type { ServerFrame } from './frames.ts';
+import { LearnerClient, labServers, type TermClient } from './test-clients.ts';
 
 const LAB = '01-first-contact';
-let course: Course;
-const dirs: string[] = [];
-const servers: LabServer[] = [];
-const quiet = () => undefined;
+const fixture = labServers();
+const startServer = fixture.start.bind(fixture);
 
-before(async () => {
-  course = await loadCourse();
-});
-
-after(async () => {
-  for (const s of servers) await s.close().catch(() => undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'hwlab-server-'));
-  dirs.push(d);
-  return d;
-}
-
-async function startServer(opts: Partial<LabServerOptions> & { dataDir?: string } = {}): Promise<{ server: LabServer; url: string; dataDir: string }> {
-  const dataDir = opts.dataDir ?? tempDir();
-  const server = createLabServer({ course, provider: realSandboxProvider, webDir: tempDir(), log: quiet, ...opts, dataDir });
-  servers.push(server);
-  const url = await server.listen(0, '127.0.0.1');
-  return { server, url, dataDir };
-}
-
-/** A browser stand-in: keeps the learner cookie like a browser would. */
-class Learner {
-  cookie = '';
-  constructor(readonly base: string) {}
-  async api(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const res = await fetch(this.base + p, {
-      method,
-      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const set = res.headers.get('set-cookie');
-    if (set) this.cookie = set.split(';')[0]!;
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
-  terminal(tab = '1'): Promise<Term> {
-    return Term.open(this.base.replace('http', 'ws') + `/api/labs/${LAB}/terminal?tab=${tab}&cols=100&rows=30`, this.cookie);
-  }
-}
-
-class Term {
-  raw = '';
-  frames: ServerFrame[] = [];
-  closed: { code: number } | undefined;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      const f = JSON.parse(String(d)) as ServerFrame;
-      this.frames.push(f);
-      if (f.type === 'output') this.raw += f.data;
-    });
-    ws.on('close', (code) => (this.closed = { code }));
-  }
-  static open(url: string, cookie: string): Promise<Term> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: { cookie } });
-      const t = new Term(ws);
-      ws.once('open', () => resolve(t));
-      ws.once('error', reject);
-    });
-  }
-  get text(): string {
-    return plainText(this.raw);
-  }
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-  type(line: string): void {
-    this.send({ type: 'input', data: `${line}\r` });
-  }
-  async waitFor(pred: (t: Term) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred(this)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; terminal shows:\n${this.text.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  waitText(re: RegExp, timeoutMs?: number): Promise<void> {
-    return this.waitFor((t) => re.test(t.text), String(re), timeoutMs);
-  }
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((r) => {
-      this.ws.once('close', () => r());
-      this.ws.close();
-    });
+/** A learner's browser on lesson 01 (src/server/test-clients.ts does the work). */
+class Learner extends LearnerClient {
+  openTerminal(tab = '1'): Promise<TermClient> {
+    return this.terminal(LAB, tab);
   }
 }
 
@@ -119,7 +25,7 @@ test('the first visit gets a learner cookie and the course with lesson 01 at 0 p
   const l = res.json.lessons.find((x: { id: string }) => x.id === LAB);
   assert.ok(l, 'lesson 01 is listed');
   assert.equal(l.passed, 0);
-  assert.equal(l.total, course.lab(LAB)!.tasks.length);
+  assert.equal(l.total, fixture.course.lab(LAB)!.tasks.length);
   const lab = await a.api('GET', `/api/labs/${LAB}`);
   assert.equal(lab.status, 200);
   assert.match(lab.json.lesson.html, /data-task-id="start-etcd"/);
@@ -135,11 +41,11 @@ test('a terminal is a shell as learner@node-1; two learners never share a host',
   await a.api('GET', `/api/labs/${LAB}`);
   await b.api('GET', `/api/labs/${LAB}`);
   assert.notEqual(a.cookie, b.cookie);
-  const ta = await a.terminal();
+  const ta = await a.openTerminal();
   await ta.waitText(/learner@node-1.*\$ $/);
   ta.type('echo secret-of-a > mine.txt; cat mine.txt');
   await ta.waitText(/\nsecret-of-a\n/);
-  const tb = await b.terminal();
+  const tb = await b.openTerminal();
   await tb.waitText(/\$ $/);
   tb.type('cat mine.txt');
   await tb.waitText(/cat: mine.txt: No such file or directory/);
@@ -152,7 +58,7 @@ test('bad frames get an error status, an oversized frame closes the socket, the 
   const { url } = await startServer({ maxFrameBytes: 4096 });
   const a = new Learner(url);
   await a.api('GET', `/api/labs/${LAB}`);
-  const t = await a.terminal();
+  const t = await a.openTerminal();
   t.send('not json');
   t.send({ type: 'resize', cols: -1, rows: 5 });
   t.send({ type: 'launch-missiles' });
@@ -160,7 +66,7 @@ test('bad frames get an error status, an oversized frame closes the socket, the 
   t.send({ type: 'input', data: 'x'.repeat(10_000) });
   await t.waitFor((x) => x.closed !== undefined, 'the socket to close');
   assert.equal(t.closed!.code, 1009);
-  const again = await a.terminal();
+  const again = await a.openTerminal();
   again.type('echo still here');
   await again.waitText(/\nstill here\n/);
   await again.close();
@@ -170,16 +76,16 @@ test('a reload re-attaches to the same shell and replays its output; a second ta
   const { url } = await startServer();
   const a = new Learner(url);
   await a.api('GET', `/api/labs/${LAB}`);
-  const t1 = await a.terminal();
+  const t1 = await a.openTerminal();
   t1.type('echo before-reload');
   await t1.waitText(/\nbefore-reload\n/);
   await t1.close();
-  const t1again = await a.terminal();
+  const t1again = await a.openTerminal();
   await t1again.waitText(/before-reload/);
   const tab = await a.api('POST', `/api/labs/${LAB}/tabs`, { host: 'node-1' });
   assert.equal(tab.status, 201);
   assert.deepEqual(tab.json.tab, { id: '2', host: 'node-1' });
-  const t2 = await a.terminal('2');
+  const t2 = await a.openTerminal('2');
   await t2.waitText(/\$ $/);
   assert.doesNotMatch(t2.text, /before-reload/);
   // Its own shell process: a different $$ from the first tab's.
@@ -199,7 +105,7 @@ test('host state and shell history survive a server restart; Reset gives a fresh
   const first = await startServer();
   const a = new Learner(first.url);
   await a.api('GET', `/api/labs/${LAB}`);
-  const t = await a.terminal();
+  const t = await a.openTerminal();
   t.type('echo kept > kept.txt');
   await t.waitText(/\$ $/);
   t.type('echo marker-line');
@@ -211,7 +117,7 @@ test('host state and shell history survive a server restart; Reset gives a fresh
   const a2 = new Learner(second.url);
   a2.cookie = a.cookie;
   await a2.api('GET', `/api/labs/${LAB}`);
-  const t2 = await a2.terminal();
+  const t2 = await a2.openTerminal();
   await t2.waitText(/\$ $/);
   t2.type('cat kept.txt');
   await t2.waitText(/\nkept\n/);
@@ -221,7 +127,7 @@ test('host state and shell history survive a server restart; Reset gives a fresh
 
   const reset = await a2.api('POST', `/api/labs/${LAB}/reset`);
   assert.equal(reset.status, 200);
-  const t3 = await a2.terminal();
+  const t3 = await a2.openTerminal();
   await t3.waitText(/\$ $/);
   t3.type('cat kept.txt');
   await t3.waitText(/No such file or directory/);
@@ -256,7 +162,7 @@ test('idle sessions are saved and dropped; a full server evicts the least recent
   const { url, server } = await startServer({ limits: { maxSandboxes: 1, idleMs: 60_000 } });
   const a = new Learner(url);
   await a.api('GET', `/api/labs/${LAB}`);
-  const ta = await a.terminal();
+  const ta = await a.openTerminal();
   ta.type('echo from-a > a.txt');
   await ta.waitText(/\$ $/);
   await new Promise((r) => setTimeout(r, 50));
@@ -274,7 +180,7 @@ test('idle sessions are saved and dropped; a full server evicts the least recent
   assert.equal(status, 200);
   assert.equal(server.sessions.count(), 1);
   // B's page is not open, so A can come back (evicting B) and finds the file.
-  const ta2 = await a.terminal();
+  const ta2 = await a.openTerminal();
   ta2.type('cat a.txt');
   await ta2.waitText(/\nfrom-a\n/);
   await ta2.close();
@@ -284,7 +190,7 @@ test('a session nobody has used for idleMs is saved and dropped, and comes back 
   const { url, server } = await startServer({ limits: { idleMs: 0 } });
   const a = new Learner(url);
   await a.api('GET', `/api/labs/${LAB}`);
-  const t = await a.terminal();
+  const t = await a.openTerminal();
   t.type('mkdir -p work && echo idle > work/f.txt');
   await t.waitText(/\$ $/);
   await t.close();
@@ -293,7 +199,7 @@ test('a session nobody has used for idleMs is saved and dropped, and comes back 
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(server.sessions.count(), 0);
-  const t2 = await a.terminal();
+  const t2 = await a.openTerminal();
   t2.type('cat work/f.txt');
   await t2.waitText(/\nidle\n/);
   await t2.close();

@@ -2,48 +2,17 @@
 // route, the table shows each learner's real check results (from memory or from the data
 // dir), Reset hits one learner only, exports parse, and the live socket pushes changes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import WebSocket from 'ws';
-import { loadCourse, type Course } from '../lab/course.ts';
-import { realSandboxProvider } from '../lab/sandbox-provider.ts';
-import { createLabServer, type LabServer, type LabServerOptions } from './app.ts';
 import { INSTRUCTOR_COOKIE } from './instructor-auth.ts';
 import type { InstructorFrame, InstructorLearner, InstructorOverview } from './instructor-types.ts';
 import { pseudonym, validateDisplayName } from './learner-name.ts';
-import { LearnerClient, parseCsv, parseXml, type TermClient } from './test-clients.ts';
+import { LearnerClient, labServers, parseCsv, parseXml, type TermClient } from './test-clients.ts';
 
 const LAB = '01-first-contact';
 const TOKEN = 'test-instructor-token-0123456789';
-let course: Course;
-const dirs: string[] = [];
-const servers: LabServer[] = [];
-const quiet = () => undefined;
-
-before(async () => {
-  course = await loadCourse();
-});
-
-after(async () => {
-  for (const s of servers) await s.close().catch(() => undefined);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'hwlab-instructor-'));
-  dirs.push(d);
-  return d;
-}
-
-async function startServer(opts: Partial<LabServerOptions> & { dataDir?: string } = {}) {
-  const dataDir = opts.dataDir ?? tempDir();
-  const server = createLabServer({ course, provider: realSandboxProvider, webDir: tempDir(), log: quiet, instructorToken: TOKEN, ...opts, dataDir });
-  servers.push(server);
-  const url = await server.listen(0, '127.0.0.1');
-  return { server, url, dataDir };
-}
+const fixture = labServers({ instructorToken: TOKEN });
+const startServer = fixture.start.bind(fixture);
 
 const asInstructor = { authorization: `Bearer ${TOKEN}` };
 

@@ -1,8 +1,52 @@
 // Test helpers for the server tests: a learner (keeps its cookie like a browser), a
 // terminal socket, and strict little parsers for the exported CSV and XML.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import WebSocket from 'ws';
+import { loadCourse, type Course } from '../lab/course.ts';
+import { realSandboxProvider } from '../lab/sandbox-provider.ts';
 import { plainText } from '../lab/terminal-driver.ts';
+import { createLabServer, type LabServer, type LabServerOptions } from './app.ts';
 import type { ServerFrame } from './frames.ts';
+
+/**
+ * Lab servers for one test file, with real sandboxes: each listens on 127.0.0.1:0 with
+ * its own data dir; after the file they are closed and their directories removed.
+ * Call at the top level of the file (it registers before/after hooks).
+ */
+export function labServers(defaults: Partial<LabServerOptions> = {}) {
+  let course: Course | undefined;
+  const dirs: string[] = [];
+  const servers: LabServer[] = [];
+  before(async () => {
+    course = await loadCourse();
+  });
+  after(async () => {
+    for (const s of servers) await s.close().catch(() => undefined);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const tempDir = (): string => {
+    const d = mkdtempSync(path.join(tmpdir(), 'hwlab-server-'));
+    dirs.push(d);
+    return d;
+  };
+  return {
+    get course(): Course {
+      if (!course) throw new Error('the course loads in before()');
+      return course;
+    },
+    tempDir,
+    async start(opts: Partial<LabServerOptions> & { dataDir?: string } = {}): Promise<{ server: LabServer; url: string; dataDir: string }> {
+      const dataDir = opts.dataDir ?? tempDir();
+      const server = createLabServer({ course: this.course, provider: realSandboxProvider, webDir: tempDir(), log: () => undefined, ...defaults, ...opts, dataDir });
+      servers.push(server);
+      const url = await server.listen(0, '127.0.0.1');
+      return { server, url, dataDir };
+    },
+  };
+}
 
 export class LearnerClient {
   cookie = '';
@@ -53,8 +97,12 @@ export class TermClient {
   get text(): string {
     return plainText(this.raw);
   }
+  /** A frame as the browser sends it (an object), or raw text to test bad frames. */
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
   type(line: string): void {
-    this.ws.send(JSON.stringify({ type: 'input', data: `${line}\r` }));
+    this.send({ type: 'input', data: `${line}\r` });
   }
   async waitFor(pred: (t: TermClient) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
