@@ -3,17 +3,11 @@
 // gives up (and is dropped), not at the server's own request timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import http2 from 'node:http2';
-import { realClock } from '../../../platform/clock.ts';
-import { realRandom } from '../../../platform/random.ts';
-import { NodeNetwork } from '../../../platform/node-network.ts';
-import { SimFileSystem } from '../../../platform/sim-fs.ts';
-import { runEtcd } from '../../cli/etcd-main.ts';
-import type { EtcdServer } from '../../server/etcd-server.ts';
 import { decodeGrpcTimeout } from './deadline.ts';
 import { Writer } from './proto.ts';
 import { connectGrpc, frameMessage, grpcCall } from './test-client.ts';
+import { initialClusterOf, newMember, startMember, type TestMember } from '../../cli/test-members.ts';
 
 test('grpc-timeout values as grpc-go reads them', () => {
   assert.equal(decodeGrpcTimeout('2S'), 2000);
@@ -29,49 +23,6 @@ test('grpc-timeout values as grpc-go reads them', () => {
   bad('-5S', 'malformed grpc-timeout: strconv.ParseUint: parsing "-5": invalid syntax');
 });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-interface Member {
-  name: string;
-  peer: number;
-  client: number;
-  ac: AbortController;
-  exited?: Promise<number>;
-  server?: EtcdServer;
-}
-
-function start(m: Member, initialCluster: string): Promise<void> {
-  let ready: () => void = () => {};
-  const readyP = new Promise<void>((r) => (ready = r));
-  m.exited = runEtcd({
-    argv: [
-      'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
-      '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
-      '--initial-cluster', initialCluster, '--heartbeat-interval', '20', '--election-timeout', '200',
-    ],
-    env: {},
-    cwd: '/',
-    fs: new SimFileSystem(),
-    net: new NodeNetwork(),
-    clock: realClock,
-    random: realRandom,
-    stdout: { write: () => {} },
-    stderr: { write: () => {} },
-    signal: m.ac.signal,
-    onReady: (s) => {
-      m.server = s;
-      ready();
-    },
-  });
-  return Promise.race([readyP, m.exited.then((c) => Promise.reject(new Error(`${m.name} exited ${c}`)))]);
-}
 
 async function until(what: string, cond: () => boolean): Promise<void> {
   for (let i = 0; i < 250 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
@@ -79,11 +30,11 @@ async function until(what: string, cond: () => boolean): Promise<void> {
 }
 
 test('without a leader, a gRPC Put ends at the client\'s deadline or cancel and leaves nothing pending', async () => {
-  const members: Member[] = [];
-  for (const name of ['m1', 'm2', 'm3']) members.push({ name, peer: await freePort(), client: await freePort(), ac: new AbortController() });
-  const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
-  await Promise.all(members.map((m) => start(m, initial)));
-  const [alone, ...others] = members as [Member, ...Member[]];
+  const members: TestMember[] = [];
+  for (const name of ['m1', 'm2', 'm3']) members.push(await newMember(name));
+  const initial = initialClusterOf(members);
+  await Promise.all(members.map((m) => startMember(m, initial)));
+  const [alone, ...others] = members as [TestMember, ...TestMember[]];
   for (const m of others) m.ac.abort('SIGTERM');
   await Promise.all(others.map((m) => m.exited));
   const srv = alone.server!;

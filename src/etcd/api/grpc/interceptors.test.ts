@@ -4,66 +4,16 @@
 // - a learner serves only Status and serializable Range (and snapshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { realClock } from '../../../platform/clock.ts';
-import { realRandom } from '../../../platform/random.ts';
-import { NodeNetwork } from '../../../platform/node-network.ts';
-import { SimFileSystem } from '../../../platform/sim-fs.ts';
-import { runEtcd } from '../../cli/etcd-main.ts';
-import type { EtcdServer } from '../../server/etcd-server.ts';
 import { Writer } from './proto.ts';
 import { connectGrpc, grpcCall } from './test-client.ts';
+import { initialClusterOf, newMember, startMember, type TestMember } from '../../cli/test-members.ts';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-interface Member {
-  name: string;
-  peer: number;
-  client: number;
-  ac: AbortController;
-  exited?: Promise<number>;
-  server?: EtcdServer;
-}
-
-function start(m: Member, initialCluster: string, state: 'new' | 'existing' = 'new'): Promise<void> {
-  let ready: () => void = () => {};
-  const readyP = new Promise<void>((r) => (ready = r));
-  const fs = new SimFileSystem();
-  m.exited = runEtcd({
-    argv: [
-      'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
-      '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
-      '--initial-cluster', initialCluster, '--initial-cluster-state', state, '--heartbeat-interval', '20', '--election-timeout', '200',
-    ],
-    env: {},
-    cwd: '/',
-    fs,
-    net: new NodeNetwork(),
-    clock: realClock,
-    random: realRandom,
-    stdout: { write: () => {} },
-    stderr: { write: () => {} },
-    signal: m.ac.signal,
-    onReady: (s) => {
-      m.server = s;
-      ready();
-    },
-  });
-  return Promise.race([readyP, m.exited.then((c) => Promise.reject(new Error(`${m.name} exited ${c}`)))]);
-}
 
 test('require-leader watch ends with "etcdserver: no leader" when quorum is lost', async () => {
-  const members: Member[] = [];
-  for (const name of ['m1', 'm2', 'm3']) members.push({ name, peer: await freePort(), client: await freePort(), ac: new AbortController() });
-  const initial = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
-  await Promise.all(members.map((m) => start(m, initial)));
+  const members: TestMember[] = [];
+  for (const name of ['m1', 'm2', 'm3']) members.push(await newMember(name));
+  const initial = initialClusterOf(members);
+  await Promise.all(members.map((m) => startMember(m, initial)));
   for (let i = 0; i < 200 && !members.every((m) => m.server!.leader !== ''); i++) await new Promise((r) => setTimeout(r, 20));
   const follower = members.find((m) => m.server!.leader !== m.server!.memberId)!;
   const others = members.filter((m) => m !== follower);
@@ -100,15 +50,15 @@ test('require-leader watch ends with "etcdserver: no leader" when quorum is lost
 });
 
 test('a learner answers only Status and serializable Range', async () => {
-  const m1: Member = { name: 'm1', peer: await freePort(), client: await freePort(), ac: new AbortController() };
-  const m2: Member = { name: 'm2', peer: await freePort(), client: await freePort(), ac: new AbortController() };
-  await start(m1, `m1=http://127.0.0.1:${m1.peer}`);
+  const m1: TestMember = await newMember('m1');
+  const m2: TestMember = await newMember('m2');
+  await startMember(m1, `m1=http://127.0.0.1:${m1.peer}`);
   const s1 = connectGrpc({ authority: `http://127.0.0.1:${m1.client}` });
   let s2: ReturnType<typeof connectGrpc> | undefined;
   try {
     const add = await grpcCall(s1, '/etcdserverpb.Cluster/MemberAdd', [new Writer().repeatedString(1, [`http://127.0.0.1:${m2.peer}`]).bool(2, true).finish()]);
     assert.equal(add.status, 0, add.message);
-    await start(m2, `m1=http://127.0.0.1:${m1.peer},m2=http://127.0.0.1:${m2.peer}`, 'existing');
+    await startMember(m2, `m1=http://127.0.0.1:${m1.peer},m2=http://127.0.0.1:${m2.peer}`, 'existing');
     s2 = connectGrpc({ authority: `http://127.0.0.1:${m2.client}` });
     const key = new TextEncoder().encode('k');
     const put = await grpcCall(s2, '/etcdserverpb.KV/Put', [new Writer().bytes(1, key).finish()]);

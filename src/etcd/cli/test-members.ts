@@ -1,0 +1,67 @@
+// For tests: etcd members run in this process on real loopback TCP (each with its own
+// in-memory disk that survives its restarts), with fast raft timers.
+import net from 'node:net';
+import { realClock } from '../../platform/clock.ts';
+import { realRandom } from '../../platform/random.ts';
+import { NodeNetwork } from '../../platform/node-network.ts';
+import { SimFileSystem } from '../../platform/sim-fs.ts';
+import type { EtcdServer } from '../server/etcd-server.ts';
+import { runEtcd } from './etcd-main.ts';
+
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export interface TestMember {
+  name: string;
+  peer: number;
+  client: number;
+  fs: SimFileSystem;
+  /** Aborting it stops the member (the reason is the signal, e.g. 'SIGTERM'); renewed on each start. */
+  ac: AbortController;
+  exited?: Promise<number>;
+  server?: EtcdServer;
+  /** Its log lines (stderr), across restarts. */
+  logs: string[];
+}
+
+export async function newMember(name: string): Promise<TestMember> {
+  return { name, peer: await freePort(), client: await freePort(), fs: new SimFileSystem(), ac: new AbortController(), logs: [] };
+}
+
+/** `--initial-cluster` for these members. */
+export const initialClusterOf = (members: TestMember[]): string => members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
+
+/** Starts (or restarts) a member; resolves once it serves, rejects if it exits first. */
+export function startMember(m: TestMember, initialCluster: string, state: 'new' | 'existing' = 'new'): Promise<void> {
+  m.ac = new AbortController();
+  let ready: () => void = () => {};
+  const readyP = new Promise<void>((r) => (ready = r));
+  m.exited = runEtcd({
+    argv: [
+      'etcd', '--name', m.name, '--data-dir', `/var/lib/etcd/${m.name}`,
+      '--listen-peer-urls', `http://127.0.0.1:${m.peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peer}`,
+      '--listen-client-urls', `http://127.0.0.1:${m.client}`, '--advertise-client-urls', `http://127.0.0.1:${m.client}`,
+      '--initial-cluster', initialCluster, '--initial-cluster-state', state,
+      '--heartbeat-interval', '20', '--election-timeout', '200',
+    ],
+    env: {},
+    cwd: '/',
+    fs: m.fs,
+    net: new NodeNetwork(),
+    clock: realClock,
+    random: realRandom,
+    stdout: { write: () => {} },
+    stderr: { write: (c) => void m.logs.push(String(c)) },
+    signal: m.ac.signal,
+    onReady: (s) => {
+      m.server = s;
+      ready();
+    },
+  });
+  return Promise.race([readyP, m.exited.then((c) => Promise.reject(new Error(`${m.name} exited ${c}: ${m.logs.join('')}`)))]);
+}
