@@ -258,16 +258,21 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
   });
 
   it('watch prints the same events', async () => {
+    // Both watchers start from the next revision, so an event made before a watcher is
+    // established is replayed, not missed: no guessing how long the start takes.
+    const next = (JSON.parse((await real([...g, 'get', 'wk', '-w', 'json'])).stdout) as { header: { revision: number } }).header.revision + 1;
+    const args = [...g, 'watch', 'wk', '--prefix', '-w', 'json', `--rev=${next}`];
     const ac = new AbortController();
     const stdout = new CollectingOutput();
-    const w = runEtcdctl({ argv: [...g, 'watch', 'wk', '--prefix', '-w', 'json'], env: {}, stdin: inputFrom(''), stdout, stderr: new CollectingOutput(), net: new NodeNetwork(), fs: nodeFs, signal: ac.signal, clock: realClock });
-    const realW = spawn(ETCDCTL, [...g, 'watch', 'wk', '--prefix', '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' } });
+    const w = runEtcdctl({ argv: args, env: {}, stdin: inputFrom(''), stdout, stderr: new CollectingOutput(), net: new NodeNetwork(), fs: nodeFs, signal: ac.signal, clock: realClock });
+    const realW = spawn(ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
     let realOut = '';
     realW.stdout.on('data', (d) => (realOut += d));
-    await new Promise((r) => setTimeout(r, 700));
     await real([...g, 'put', 'wk1', 'a']);
     await real([...g, 'del', 'wk1']);
-    await new Promise((r) => setTimeout(r, 500));
+    // -w json prints a line per watch response: one for the put, one for the delete.
+    const lines = (s: string) => s.split('\n').length - 1;
+    for (let i = 0; i < 200 && (lines(stdout.text()) < 2 || lines(realOut) < 2); i++) await new Promise((r) => setTimeout(r, 50));
     ac.abort('SIGINT');
     realW.kill('SIGINT');
     assert.equal(await w, 130);
