@@ -2,7 +2,9 @@
 // errors with cobra's words and exit codes, so `etcdctl gett` or `etcdctl get --foo`
 // answer exactly as the real binary does.
 import { FlagSet, FlagError, parseArgs, type FlagSpec, type ParsedArgs } from './flags.ts';
-import { renderUsage } from './help.ts';
+import { renderUsage, type CliInfo } from './help.ts';
+
+export type { CliInfo };
 
 export interface RunContext {
   cmd: CommandNode;
@@ -101,11 +103,6 @@ export class CommandNode {
 export interface Terminal {
   out(text: string): void | Promise<void>;
   err(text: string): void | Promise<void>;
-}
-
-export interface CliInfo {
-  version: string;
-  apiVersion: string;
 }
 
 /** Removes flags (and the values they take) to find the command words, as cobra's stripFlags. */

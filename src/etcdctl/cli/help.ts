@@ -1,9 +1,32 @@
 // etcd's usage template (pkg/cobrautl in etcd 3.6): NAME, USAGE, VERSION, API VERSION,
 // COMMANDS, DESCRIPTION, OPTIONS, GLOBAL OPTIONS, aligned by tabwriter.
-import type { CliInfo, CommandNode } from './command.ts';
 import { goQuoteString } from '../format/go-fmt.ts';
 import type { FlagSpec } from './flags.ts';
 import { tabAlign } from './tabwriter.ts';
+
+/** The program's version lines shown in the usage text. */
+export interface CliInfo {
+  version: string;
+  apiVersion: string;
+}
+
+/**
+ * What the usage text reads of a command. Declared here rather than importing
+ * CommandNode, because command.ts calls renderUsage: help.ts stays below
+ * command.ts and the two never import each other. CommandNode fits it as is.
+ */
+export interface UsageCommand {
+  readonly name: string;
+  readonly path: string;
+  readonly parent: UsageCommand | undefined;
+  readonly children: readonly UsageCommand[];
+  readonly spec: { readonly short: string; readonly long?: string; readonly example?: string };
+  readonly runnable: boolean;
+  useLine(): string;
+  descendants(): UsageCommand[];
+  localFlags(): FlagSpec[];
+  inheritedFlags(): FlagSpec[];
+}
 
 const indent = (s: string) => '  ' + s.replace(/\n/g, '\n  ');
 
@@ -20,7 +43,7 @@ function flagUsages(flags: FlagSpec[]): string {
   return out;
 }
 
-export function renderUsage(cmd: CommandNode, info: CliInfo): string {
+export function renderUsage(cmd: UsageCommand, info: CliInfo): string {
   let s = 'NAME:\n';
   const cmdName = cmd.path.split(' ').slice(1).join(' ') || cmd.name;
   s += indent(`${cmd.parent ? cmdName : cmd.name} - ${cmd.spec.short}`) + '\n';
