@@ -1,13 +1,38 @@
 // awk's built-in functions (length, substr, split, sub/gsub, match, sprintf, math …).
 import type { Expr, LValue } from './ast.ts';
-import { matchAll, splitByRegex } from '../regex/index.ts';
-import type { AwkInterpreter } from './interpreter.ts';
+import { matchAll, splitByRegex, type Regex } from '../regex/index.ts';
 import { AwkRuntimeError, StrNum, toNumber, type Val } from './values.ts';
-import { capped, MAX_STRING_CHARS, outOfMemory } from './memory.ts';
+import { capped, MAX_STRING_CHARS, outOfMemory, type AwkArray } from './memory.ts';
+
+/**
+ * What the built-in functions use of the running program. Declared here rather than
+ * importing AwkInterpreter, because the interpreter calls callBuiltin: builtins.ts stays
+ * below interpreter.ts and the two never import each other. AwkInterpreter implements it.
+ */
+export interface AwkBuiltinRuntime {
+  readonly globals: Map<string, Val>;
+  readonly arrays: Map<string, AwkArray>;
+  /** The current record ($0). */
+  readonly record: string;
+  /** rand()'s state and srand()'s last seed. */
+  randSeed: number;
+  randState: number;
+  eval(e: Expr): Promise<Val>;
+  str(v: Val): string;
+  frame(): Map<string, Val | AwkArray> | undefined;
+  getArray(name: string): AwkArray;
+  regex(src: string): Regex;
+  toRegex(e: Expr): Promise<Regex>;
+  splitFields(rec: string, fs: string): string[];
+  getL(t: LValue): Promise<Val>;
+  setL(t: LValue, v: Val): Promise<void>;
+  sprintf(fmt: string, vals: Val[]): string;
+  flush(): Promise<void>;
+}
 
 const MATH: Record<string, (x: number) => number> = { int: Math.trunc, sqrt: Math.sqrt, exp: Math.exp, log: Math.log, sin: Math.sin, cos: Math.cos };
 
-export async function callBuiltin(rt: AwkInterpreter, name: string, args: Expr[]): Promise<Val> {
+export async function callBuiltin(rt: AwkBuiltinRuntime, name: string, args: Expr[]): Promise<Val> {
   const ev = async (i: number): Promise<Val> => (args[i] ? rt.eval(args[i]!) : '');
   switch (name) {
     case 'length': {

@@ -2,7 +2,7 @@
 import type { Expr, FunctionDef, LValue, Program, Stmt } from './ast.ts';
 import { formatPrintf, numberToString, type FormatArg } from './format.ts';
 import { unescapeChar } from './lexer.ts';
-import { callBuiltin } from './builtins.ts';
+import { callBuiltin, type AwkBuiltinRuntime } from './builtins.ts';
 import { splitByRegex, type Regex } from '../regex/index.ts';
 import { AwkRuntimeError, compareVals, RegexCache, StrNum, toNumber, truthy, type Val } from './values.ts';
 import { ArrayMeter, AwkArray, capped, MAX_FIELDS, MAX_STRING_CHARS, outOfMemory } from './memory.ts';
@@ -34,7 +34,7 @@ export interface AwkIO {
   tick(): Promise<void> | void;
 }
 
-export class AwkInterpreter {
+export class AwkInterpreter implements AwkBuiltinRuntime {
   readonly globals = new Map<string, Val>();
   /** The current record ($0). */
   readonly arrays = new Map<string, AwkArray>();
