@@ -4,7 +4,7 @@
 // extra calls through sandboxFs(ctx.fs), which also adapts a plain FileSystem.
 import { FsError, type FileStat, type FileSystem } from '../platform/filesystem.ts';
 import type { Credentials } from './types.ts';
-import type { DiskUsage, Vfs, VfsStat } from './vfs.ts';
+import type { DiskUsage, VfsKernel, VfsStat } from './vfs-kernel.ts';
 
 export interface SandboxFileSystem extends FileSystem {
   /** Whose permissions apply (null: none, the kernel's view). */
@@ -26,7 +26,7 @@ export interface SandboxFileSystem extends FileSystem {
 
 export class VfsView implements SandboxFileSystem {
   constructor(
-    readonly vfs: Vfs,
+    readonly vfs: VfsKernel,
     readonly cred: Credentials | null,
   ) {}
 
@@ -104,7 +104,7 @@ export class VfsView implements SandboxFileSystem {
   }
 }
 
-// Same rule as vfs.ts's mayAccess, repeated here so this module needs only types from vfs.ts (no import cycle at load time).
+// Same rule as vfs.ts's mayAccess, repeated here because vfs.ts imports this module: importing it back would be a cycle.
 function mayAccessBits(node: { type: string; mode: number; uid: number; gid: number }, cred: Credentials | null, want: number): boolean {
   if (cred === null) return true;
   if (cred.uid === 0) return !(want & 1) || node.type === 'dir' || (node.mode & 0o111) !== 0;

@@ -3,12 +3,14 @@
 // (every operation takes the caller's credentials, null = the kernel, no checks);
 // a VfsView binds one set of credentials and is what a process gets as ctx.fs.
 import type { Clock } from '../platform/clock.ts';
-import { FsError, resolvePath, toBytes, type FileStat } from '../platform/filesystem.ts';
+import { FsError, resolvePath, toBytes } from '../platform/filesystem.ts';
 import { DEFAULT_HOST_LIMITS } from './limits.ts';
 import type { Credentials } from './types.ts';
+import type { DeviceKind, DiskUsage, VfsKernel, VfsStat } from './vfs-kernel.ts';
 import { VfsView } from './vfs-view.ts';
 
 export { VfsView };
+export type { DeviceKind, DiskUsage, VfsStat };
 
 interface InodeBase {
   ino: number;
@@ -28,7 +30,6 @@ export interface FileInode extends InodeBase {
   device?: DeviceKind;
 }
 
-export type DeviceKind = 'null' | 'zero' | 'random';
 /** What one read of /dev/zero or /dev/urandom returns (a real read is as long as asked; ours is bounded). */
 const DEVICE_READ_BYTES = 64 * 1024;
 export interface DirInode extends InodeBase {
@@ -41,29 +42,10 @@ export interface SymlinkInode extends InodeBase {
 }
 export type Inode = FileInode | DirInode | SymlinkInode;
 
-/** stat(2) as `ls -l` and `stat` need it. */
-export interface VfsStat extends FileStat {
-  ino: number;
-  nlink: number;
-  atimeMs: number;
-  ctimeMs: number;
-  /** 512-byte blocks, as du counts them (4 KiB allocation units). */
-  blocks: number;
-  /** Set for character devices: major and minor numbers (ls -l shows "1, 3"). */
-  device?: { major: number; minor: number };
-}
-
 export interface VfsLimits {
   diskBytes: number;
   inodes: number;
   fileBytes: number;
-}
-
-export interface DiskUsage {
-  usedBytes: number;
-  usedInodes: number;
-  diskBytes: number;
-  inodes: number;
 }
 
 export const R_OK = 4;
@@ -93,7 +75,7 @@ export function mayAccess(node: Inode, cred: Credentials | null, want: number): 
   return (bits & want) === want;
 }
 
-export class Vfs {
+export class Vfs implements VfsKernel {
   root: DirInode;
   private nextIno = 2;
   private usedBytes = 0;
