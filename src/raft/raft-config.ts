@@ -5,14 +5,14 @@
 
 import type { ConfChange, ConfState, NodeId, Snapshot } from './types.ts';
 import { NONE } from './types.ts';
-import type { Raft } from './raft.ts';
+import type { RaftState } from './raft-state.ts';
 import { Progress } from './progress.ts';
 import { ProgressTracker } from './tracker.ts';
 import { RaftError } from './storage.ts';
 import { describeConfState } from './conf-change.ts';
 import { abortLeaderTransfer, bcastAppend, maybeCommit, maybeSendAppend } from './raft-leader.ts';
 
-function newProgress(r: Raft, isLearner: boolean): Progress {
+function newProgress(r: RaftState, isLearner: boolean): Progress {
   // Probe from our last index: the new member most likely has nothing and will be
   // walked back (or sent a snapshot) by the rejection.
   const pr = new Progress(Math.max(r.raftLog.lastIndex(), 1), r.prs.maxInflight, isLearner);
@@ -21,7 +21,7 @@ function newProgress(r: Raft, isLearner: boolean): Progress {
   return pr;
 }
 
-function addMember(r: Raft, id: NodeId, isLearner: boolean): void {
+function addMember(r: RaftState, id: NodeId, isLearner: boolean): void {
   const prs = r.prs;
   const pr = prs.progress.get(id);
   if (!pr) {
@@ -39,7 +39,7 @@ function addMember(r: Raft, id: NodeId, isLearner: boolean): void {
 }
 
 /** Sets the configuration a node starts with (from storage's ConfState). */
-export function restoreConfig(r: Raft, cs: ConfState): void {
+export function restoreConfig(r: RaftState, cs: ConfState): void {
   for (const id of cs.voters) addMember(r, id, false);
   for (const id of cs.learners) addMember(r, id, true);
   if (cs.voters.length > 0 || cs.learners.length > 0) {
@@ -50,7 +50,7 @@ export function restoreConfig(r: Raft, cs: ConfState): void {
 }
 
 /** Applies one committed configuration change; returns the new configuration. */
-export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
+export function applyConfChange(r: RaftState, cc: ConfChange): ConfState {
   const prs = r.prs;
   const id = cc.nodeId;
   switch (cc.type) {
@@ -77,7 +77,7 @@ export function applyConfChange(r: Raft, cc: ConfChange): ConfState {
 }
 
 /** Reacts to a new configuration: commit may move (quorum changed), transfers may end. */
-function switchToConfig(r: Raft): ConfState {
+function switchToConfig(r: RaftState): ConfState {
   const cs = r.prs.confState();
   r.logger.info(`${r.id} switched to configuration ${describeConfState(cs)}`);
   const self = r.prs.progress.get(r.id);
@@ -101,7 +101,7 @@ function switchToConfig(r: Raft): ConfState {
 }
 
 /** A follower installs a leader's snapshot; returns false if it was not needed. */
-export function restoreSnapshot(r: Raft, s: Snapshot): boolean {
+export function restoreSnapshot(r: RaftState, s: Snapshot): boolean {
   const { index, term, confState } = s.metadata;
   if (index <= r.raftLog.committed) return false;
   if (r.state !== 'StateFollower') {

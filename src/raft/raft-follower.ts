@@ -3,12 +3,12 @@
 
 import type { Message, MessageType } from './types.ts';
 import { NONE } from './types.ts';
-import type { Raft } from './raft.ts';
+import type { RaftState } from './raft-state.ts';
 import { ErrProposalDropped } from './errors.ts';
 import { bcastAppend } from './raft-leader.ts';
 import { restoreSnapshot } from './raft-config.ts';
 
-export function stepCandidate(r: Raft, m: Message): void {
+export function stepCandidate(r: RaftState, m: Message): void {
   const myVoteResp: MessageType = r.state === 'StatePreCandidate' ? 'MsgPreVoteResp' : 'MsgVoteResp';
   switch (m.type) {
     case 'MsgProp':
@@ -49,7 +49,7 @@ export function stepCandidate(r: Raft, m: Message): void {
   }
 }
 
-export function stepFollower(r: Raft, m: Message): void {
+export function stepFollower(r: RaftState, m: Message): void {
   switch (m.type) {
     case 'MsgProp':
       if (r.lead === NONE) {
@@ -106,7 +106,7 @@ export function stepFollower(r: Raft, m: Message): void {
   }
 }
 
-function handleAppendEntries(r: Raft, m: Message): void {
+function handleAppendEntries(r: RaftState, m: Message): void {
   if (m.index < r.raftLog.committed) {
     // Old news: we already have (and committed) more than that.
     r.send({ type: 'MsgAppResp', to: m.from, index: r.raftLog.committed });
@@ -127,12 +127,12 @@ function handleAppendEntries(r: Raft, m: Message): void {
   r.send({ type: 'MsgAppResp', to: m.from, index: m.index, reject: true, rejectHint: idx, logTerm: term });
 }
 
-function handleHeartbeat(r: Raft, m: Message): void {
+function handleHeartbeat(r: RaftState, m: Message): void {
   r.raftLog.commitTo(m.commit);
   r.send({ type: 'MsgHeartbeatResp', to: m.from, ...(m.context ? { context: m.context } : {}) });
 }
 
-function handleSnapshot(r: Raft, m: Message): void {
+function handleSnapshot(r: RaftState, m: Message): void {
   const s = m.snapshot;
   if (!s) return;
   const { index, term } = s.metadata;

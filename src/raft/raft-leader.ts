@@ -3,21 +3,21 @@
 
 import type { Message, NodeId } from './types.ts';
 import { NONE } from './types.ts';
-import type { Raft } from './raft.ts';
+import type { RaftState } from './raft-state.ts';
 import { ErrProposalDropped } from './errors.ts';
 import { ErrCompacted, ErrSnapshotTemporarilyUnavailable, ErrUnavailable, RaftError, isEmptySnapshot } from './storage.ts';
 import { voteResult } from './quorum.ts';
 
-export function abortLeaderTransfer(r: Raft): void {
+export function abortLeaderTransfer(r: RaftState): void {
   r.leadTransferee = NONE;
 }
 
 /** Commits whatever a quorum has acknowledged (only entries of our term count, §5.4.2). */
-export function maybeCommit(r: Raft): boolean {
+export function maybeCommit(r: RaftState): boolean {
   return r.raftLog.maybeCommit(r.prs.committed(), r.term);
 }
 
-export function sendAppend(r: Raft, to: NodeId): void {
+export function sendAppend(r: RaftState, to: NodeId): void {
   maybeSendAppend(r, to, true);
 }
 
@@ -26,7 +26,7 @@ export function sendAppend(r: Raft, to: NodeId): void {
  * sendIfEmpty false, sends nothing when there are no new entries. Returns whether a
  * message was sent.
  */
-export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): boolean {
+export function maybeSendAppend(r: RaftState, to: NodeId, sendIfEmpty: boolean): boolean {
   const pr = r.prs.progress.get(to);
   if (!pr || pr.isPaused()) return false;
   const prevIndex = pr.next - 1;
@@ -85,7 +85,7 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
   return true;
 }
 
-export function sendHeartbeat(r: Raft, to: NodeId, ctx: Uint8Array | undefined): void {
+export function sendHeartbeat(r: RaftState, to: NodeId, ctx: Uint8Array | undefined): void {
   // Never tell a follower to commit beyond what it is known to have: it might not have
   // those entries yet, and then commitTo would have to panic.
   const pr = r.prs.progress.get(to);
@@ -93,33 +93,33 @@ export function sendHeartbeat(r: Raft, to: NodeId, ctx: Uint8Array | undefined):
   r.send({ type: 'MsgHeartbeat', to, commit, ...(ctx && ctx.length > 0 ? { context: ctx } : {}) });
 }
 
-export function bcastAppend(r: Raft): void {
+export function bcastAppend(r: RaftState): void {
   r.prs.visit((id) => {
     if (id !== r.id) sendAppend(r, id);
   });
 }
 
-export function bcastHeartbeat(r: Raft): void {
+export function bcastHeartbeat(r: RaftState): void {
   bcastHeartbeatWithCtx(r, r.readOnly.lastPendingRequestCtx());
 }
 
-function bcastHeartbeatWithCtx(r: Raft, ctx: Uint8Array | undefined): void {
+function bcastHeartbeatWithCtx(r: RaftState, ctx: Uint8Array | undefined): void {
   r.prs.visit((id) => {
     if (id !== r.id) sendHeartbeat(r, id, ctx);
   });
 }
 
-export function sendTimeoutNow(r: Raft, to: NodeId): void {
+export function sendTimeoutNow(r: RaftState, to: NodeId): void {
   r.send({ type: 'MsgTimeoutNow', to });
 }
 
 /** Whether this leader has committed an entry of its own term (its empty entry at least). */
-function committedEntryInCurrentTerm(r: Raft): boolean {
+function committedEntryInCurrentTerm(r: RaftState): boolean {
   return r.raftLog.termOrZero(r.raftLog.committed) === r.term;
 }
 
 /** A read is answered locally (readStates) or back to the follower that forwarded it. */
-function responseToReadIndexReq(r: Raft, req: Message, readIndex: number): void {
+function responseToReadIndexReq(r: RaftState, req: Message, readIndex: number): void {
   const ctx = req.entries[0]?.data ?? new Uint8Array(0);
   if (req.from === NONE || req.from === r.id) {
     r.readStates.push({ index: readIndex, requestCtx: ctx });
@@ -128,7 +128,7 @@ function responseToReadIndexReq(r: Raft, req: Message, readIndex: number): void 
   r.send({ type: 'MsgReadIndexResp', to: req.from, index: readIndex, entries: req.entries });
 }
 
-function sendMsgReadIndexResponse(r: Raft, m: Message): void {
+function sendMsgReadIndexResponse(r: RaftState, m: Message): void {
   if (r.readOnly.option === 'ReadOnlySafe') {
     // Remember the commit index now; answer once a quorum acks a heartbeat carrying ctx.
     const ctx = m.entries[0]?.data;
@@ -140,7 +140,7 @@ function sendMsgReadIndexResponse(r: Raft, m: Message): void {
   }
 }
 
-function releasePendingReadIndexMessages(r: Raft): void {
+function releasePendingReadIndexMessages(r: RaftState): void {
   if (r.pendingReadIndexMessages.length === 0) return;
   if (!committedEntryInCurrentTerm(r)) {
     r.logger.error('pending MsgReadIndex should be released only after first commit in current term');
@@ -151,7 +151,7 @@ function releasePendingReadIndexMessages(r: Raft): void {
   for (const m of msgs) sendMsgReadIndexResponse(r, m);
 }
 
-export function stepLeader(r: Raft, m: Message): void {
+export function stepLeader(r: RaftState, m: Message): void {
   switch (m.type) {
     case 'MsgBeat':
       bcastHeartbeat(r);

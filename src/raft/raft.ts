@@ -18,6 +18,9 @@ import { fmtId, voteRespMsgType } from './util.ts';
 import { stepLeader, bcastAppend, maybeCommit, abortLeaderTransfer } from './raft-leader.ts';
 import { restoreConfig } from './raft-config.ts';
 import { stepCandidate, stepFollower } from './raft-follower.ts';
+import type { CampaignType, Outgoing, RaftState } from './raft-state.ts';
+
+export type { CampaignType, Outgoing };
 
 export { ErrProposalDropped } from './errors.ts';
 
@@ -45,7 +48,6 @@ export interface RaftConfig {
   logger?: RaftLogger;
 }
 
-export type CampaignType = 'CampaignPreElection' | 'CampaignElection' | 'CampaignTransfer';
 const campaignTransferCtx = new TextEncoder().encode('CampaignTransfer');
 
 function isCampaignTransfer(ctx: Uint8Array | undefined): boolean {
@@ -53,10 +55,7 @@ function isCampaignTransfer(ctx: Uint8Array | undefined): boolean {
   return ctx.every((b, i) => b === campaignTransferCtx[i]);
 }
 
-/** Fields of a message to send; missing ones take emptyMessage's defaults. */
-export type Outgoing = Partial<Message> & { type: MessageType; to: NodeId };
-
-export class Raft {
+export class Raft implements RaftState {
   readonly id: NodeId;
   term = 0;
   vote: NodeId = NONE;
