@@ -2,13 +2,13 @@
 import type { Command, Script, Word } from './ast.ts';
 import { INTERNAL_BUILTINS } from './builtins/index.ts';
 import { arith, expandPattern, expandString, expandWords } from './expand.ts';
-import type { IO, Interpreter } from './interpreter.ts';
+import type { IO, ShellContext } from './shell-context.ts';
 import { patternMatches } from './pattern.ts';
 import { ExitSignal, LoopSignal } from './state.ts';
 
 type Compound = Exclude<Command, { type: 'simple' } | { type: 'function' }>;
 
-export async function runCompound(sh: Interpreter, cmd: Compound, rio: IO): Promise<number> {
+export async function runCompound(sh: ShellContext, cmd: Compound, rio: IO): Promise<number> {
   switch (cmd.type) {
     case 'subshell': {
       const sub = sh.subshell();
@@ -87,7 +87,7 @@ export async function runCompound(sh: Interpreter, cmd: Compound, rio: IO): Prom
   }
 }
 
-async function expandCondWords(sh: Interpreter, words: Word[], io: IO): Promise<string[]> {
+async function expandCondWords(sh: ShellContext, words: Word[], io: IO): Promise<string[]> {
   const ctx = sh.expandContext(io);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -99,7 +99,7 @@ async function expandCondWords(sh: Interpreter, words: Word[], io: IO): Promise<
   return out;
 }
 
-async function runCondition(sh: Interpreter, cond: Script, io: IO): Promise<number> {
+async function runCondition(sh: ShellContext, cond: Script, io: IO): Promise<number> {
   sh.condDepth++;
   try {
     return await sh.runScript(cond, io);
@@ -108,7 +108,7 @@ async function runCondition(sh: Interpreter, cond: Script, io: IO): Promise<numb
   }
 }
 
-async function loop(sh: Interpreter, next: () => Promise<boolean>, body: () => Promise<number>): Promise<number> {
+async function loop(sh: ShellContext, next: () => Promise<boolean>, body: () => Promise<number>): Promise<number> {
   let status = 0;
   sh.state.loopDepth++;
   try {

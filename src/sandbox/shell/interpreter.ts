@@ -13,18 +13,13 @@ import { runBackground, runProgram } from './run-program.ts';
 import type { ShellRuntime } from './runtime.ts';
 import { ExitSignal, InterruptSignal, LoopSignal, ReturnSignal, ShellError, ShellState } from './state.ts';
 import type { ScriptRunner } from './spawner.ts';
+import type { IO, ShellContext } from './shell-context.ts';
 
-export interface IO {
-  stdin: InputStream;
-  stdout: OutputStream;
-  stderr: OutputStream;
-  /** Descriptors above 2 opened by redirections (exec 3>file; cmd >&3). */
-  extra?: ReadonlyMap<number, InputStream | OutputStream>;
-}
+export type { IO };
 
 const enc = new TextEncoder();
 
-export class Interpreter {
+export class Interpreter implements ShellContext {
   /** Nesting of if/while conditions and && || operands, where set -e does not apply. */
   condDepth = 0;
   /** A pipeline stage before the last: its programs' deaths by signals are not reported. */

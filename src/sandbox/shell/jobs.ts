@@ -1,7 +1,7 @@
 // The job table: background jobs started with `&`, their state, and bash's notices
 // ("[1]+  Done                    etcd > etcd.log 2>&1 &").
 import type { RunningProcess } from '../types.ts';
-import { SIGNAL_DESCRIPTIONS, deathSignal } from './signal-report.ts';
+import { SIGNAL_DESCRIPTIONS, deathSignal } from './death-signal.ts';
 
 export interface Job {
   id: number;

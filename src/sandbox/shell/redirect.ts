@@ -3,7 +3,7 @@ import { isFsError, resolvePath, strerror, type FileSystem } from '../../platfor
 import { emptyInput, inputFrom, type InputStream, type OutputStream } from '../io.ts';
 import type { Redirect } from './ast.ts';
 import { expandRedirectTarget, expandString } from './expand.ts';
-import type { IO, Interpreter } from './interpreter.ts';
+import type { IO, ShellContext } from './shell-context.ts';
 import { ShellError } from './state.ts';
 
 export interface Fds {
@@ -94,7 +94,7 @@ export function withLeftover(input: InputStream): InputStream {
 }
 
 /** Applies redirections to a set of streams (left to right, as bash does). */
-export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io: IO): Promise<IO> {
+export async function applyRedirects(sh: ShellContext, redirects: Redirect[], io: IO): Promise<IO> {
   const fds: (InputStream | OutputStream | undefined)[] = [io.stdin, io.stdout, io.stderr];
   for (const [n, st] of io.extra ?? []) fds[n] = st;
   const ctx = sh.expandContext(io);
@@ -154,7 +154,7 @@ export async function applyRedirects(sh: Interpreter, redirects: Redirect[], io:
   };
 }
 
-function openOutput(sh: Interpreter, name: string, append: boolean, clobberCheck: boolean, io: IO): OutputStream {
+function openOutput(sh: ShellContext, name: string, append: boolean, clobberCheck: boolean, io: IO): OutputStream {
   if (name === '/dev/stdout') return io.stdout;
   if (name === '/dev/stderr') return io.stderr;
   if (name === '/dev/tty') return io.stderr.isTTY ? io.stderr : io.stdout;

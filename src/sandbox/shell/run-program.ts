@@ -5,7 +5,7 @@ import { SIGNAL_NUMBERS, type RunningProcess, type SignalName } from '../types.t
 import type { AndOr, SimpleCommand } from './ast.ts';
 import { BUILTINS } from './builtins/index.ts';
 import { expandString, expandWords } from './expand.ts';
-import type { IO, Interpreter } from './interpreter.ts';
+import type { IO, ShellContext } from './shell-context.ts';
 import { plainText } from './parser.ts';
 import { applyRedirects, withLeftover } from './redirect.ts';
 import { ExitSignal, InterruptSignal, ShellError } from './state.ts';
@@ -17,7 +17,7 @@ import { setCpuRlimit } from '../processes.ts';
  * it came from and `reportTo` the shell's streams before its redirections (bash's report of
  * a death by a signal goes there).
  */
-export async function runProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean; source?: SimpleCommand; reportTo?: IO } = {}): Promise<number> {
+export async function runProgram(sh: ShellContext, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean; source?: SimpleCommand; reportTo?: IO } = {}): Promise<number> {
   const started = startProgram(sh, argv, env, io, opts);
   if (typeof started === 'number') return started;
   const rp = await started;
@@ -41,7 +41,7 @@ export async function runProgram(sh: Interpreter, argv: string[], env: Record<st
 }
 
 /** Resolves argv[0] and starts it; a number is an exit status (not found, not executable). */
-export function startProgram(sh: Interpreter, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<RunningProcess | number> | number {
+export function startProgram(sh: ShellContext, argv: string[], env: Record<string, string>, io: IO, opts: { detached?: boolean } = {}): Promise<RunningProcess | number> | number {
   const name = argv[0]!;
   const host = sh.rt.host;
   const res = host.resolveProgram(name, { path: sh.state.get('PATH') ?? '', cwd: sh.state.cwd, cred: sh.state.cred });
@@ -92,7 +92,7 @@ export function startProgram(sh: Interpreter, argv: string[], env: Record<string
  * and exec: the soft limit ends them with SIGXCPU, the hard one with SIGKILL. The host's
  * own limit (HostLimits.cpuMsPerProcess) stays the ceiling whatever the shell says.
  */
-function applyCpuLimit(sh: Interpreter, rp: RunningProcess): void {
+function applyCpuLimit(sh: ShellContext, rp: RunningProcess): void {
   const t = sh.state.limits?.find((l) => l.flag === 't');
   if (!t) return;
   const ms = (v: number | 'unlimited') => (v === 'unlimited' ? Infinity : v * 1000);
@@ -100,7 +100,7 @@ function applyCpuLimit(sh: Interpreter, rp: RunningProcess): void {
 }
 
 /** `cmd &`: starts the job and returns at once with status 0. */
-export async function runBackground(sh: Interpreter, ao: AndOr, io: IO): Promise<number> {
+export async function runBackground(sh: ShellContext, ao: AndOr, io: IO): Promise<number> {
   await sh.rt.step();
   const bgIO: IO = { stdin: sh.rt.interactive ? { isTTY: false, read: async () => null } : io.stdin, stdout: io.stdout, stderr: io.stderr };
   const single = ao.rest.length === 0 && ao.first.commands.length === 1 && !ao.first.negated ? ao.first.commands[0]! : undefined;
@@ -170,7 +170,7 @@ export async function runBackground(sh: Interpreter, ao: AndOr, io: IO): Promise
 }
 
 /** argv and env when a simple command runs a program (not a builtin or function). */
-async function externalArgv(sh: Interpreter, cmd: SimpleCommand, io: IO): Promise<{ argv: string[]; env: Record<string, string> } | undefined> {
+async function externalArgv(sh: ShellContext, cmd: SimpleCommand, io: IO): Promise<{ argv: string[]; env: Record<string, string> } | undefined> {
   const first = plainText(cmd.words[0]!);
   if (first === undefined || BUILTINS.has(first) || sh.state.functions.has(first) || sh.state.aliases.has(first)) return undefined;
   const ctx = sh.expandContext(io);

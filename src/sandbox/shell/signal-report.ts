@@ -5,34 +5,12 @@
 //   bash: line 2:  1234 Killed                  sleep 100
 // Debian's bash is built with DONT_REPORT_SIGPIPE and DONT_REPORT_SIGTERM: SIGPIPE is
 // never reported, SIGTERM only as the bare "Terminated" of a foreground job, SIGINT never.
-import { processRecordOf, terminatingSignal } from '../processes.ts';
 import type { RunningProcess } from '../types.ts';
 import type { Redirect, SimpleCommand } from './ast.ts';
-import type { IO, Interpreter } from './interpreter.ts';
+import { SIGNAL_DESCRIPTIONS, deathSignal } from './death-signal.ts';
+import type { IO, ShellContext } from './shell-context.ts';
 
-/** strsignal(3) as glibc words it, for the signals a program here can die of. */
-export const SIGNAL_DESCRIPTIONS: Record<number, string> = {
-  1: 'Hangup',
-  2: 'Interrupt',
-  3: 'Quit',
-  4: 'Illegal instruction',
-  5: 'Trace/breakpoint trap',
-  6: 'Aborted',
-  7: 'Bus error',
-  8: 'Floating point exception',
-  9: 'Killed',
-  10: 'User defined signal 1',
-  11: 'Segmentation fault',
-  12: 'User defined signal 2',
-  13: 'Broken pipe',
-  14: 'Alarm clock',
-  15: 'Terminated',
-  24: 'CPU time limit exceeded',
-  25: 'File size limit exceeded',
-  26: 'Virtual timer expired',
-  27: 'Profiling timer expired',
-  31: 'Bad system call',
-};
+export { SIGNAL_DESCRIPTIONS, deathSignal };
 
 const SIGINT = 2;
 const SIGPIPE = 13;
@@ -42,22 +20,15 @@ const CORE_SIGNALS = new Set([3, 4, 5, 6, 7, 8, 11, 24, 25, 31]);
 /** bash pads the status column to its longest signal description. */
 const STATUS_WIDTH = 24;
 
-/** The signal that ended a process with `status`, when a signal did. */
-export function deathSignal(rp: RunningProcess, status: number): number | undefined {
-  // A process of another Host implementation (tests' fakes) has no record to ask: 128+N it is.
-  if (!processRecordOf(rp.info)) return status > 128 && SIGNAL_DESCRIPTIONS[status - 128] ? status - 128 : undefined;
-  return terminatingSignal(rp.info, status);
-}
-
 /** "(core dumped)" follows a core-dumping signal only when `ulimit -c` allows a core file. */
-export function coreDumped(sh: Interpreter, sig: number): boolean {
+export function coreDumped(sh: ShellContext, sig: number): boolean {
   if (!CORE_SIGNALS.has(sig)) return false;
   const core = sh.state.limits?.find((l) => l.flag === 'c');
   return core !== undefined && core.soft !== 0;
 }
 
 /** What an interactive shell prints for a foreground job killed by `sig` (nothing for SIGINT, SIGPIPE). */
-export function interactiveDeathText(sh: Interpreter, sig: number): string | undefined {
+export function interactiveDeathText(sh: ShellContext, sig: number): string | undefined {
   if (sig === SIGINT || sig === SIGPIPE) return undefined;
   const text = SIGNAL_DESCRIPTIONS[sig] ?? `Unknown signal ${sig}`;
   return coreDumped(sh, sig) ? `${text} (core dumped)` : text;
@@ -69,7 +40,7 @@ export function jobLine(pid: number, status: string, core: boolean, command: str
 }
 
 /** "bash: line 3: " / "script.sh: line 3: ": where a non-interactive shell says a job died. */
-export function reportPrefix(sh: Interpreter, line = sh.rt.reportLine ?? sh.rt.line): string {
+export function reportPrefix(sh: ShellContext, line = sh.rt.reportLine ?? sh.rt.line): string {
   const name = sh.rt.scriptName ?? (sh.state.arg0 || sh.rt.name);
   return `${name}: line ${line === 0 ? 1 : line}: `;
 }
@@ -78,7 +49,7 @@ export function reportPrefix(sh: Interpreter, line = sh.rt.reportLine ?? sh.rt.l
  * After a foreground program ended: bash's report of its death by a signal, if it died of
  * one bash reports. `command` is the command as bash prints it (see simpleCommandText).
  */
-export async function reportForegroundDeath(sh: Interpreter, io: IO, rp: RunningProcess, status: number, command: string): Promise<void> {
+export async function reportForegroundDeath(sh: ShellContext, io: IO, rp: RunningProcess, status: number, command: string): Promise<void> {
   const sig = deathSignal(rp, status);
   if (sig === undefined) return;
   let text: string | undefined;
@@ -97,7 +68,7 @@ export async function reportForegroundDeath(sh: Interpreter, io: IO, rp: Running
 }
 
 /** A background job's death as a non-interactive shell reports it (undefined: not reported). */
-export function backgroundDeathText(sh: Interpreter, procs: readonly RunningProcess[], pids: readonly number[], status: number, command: string): string | undefined {
+export function backgroundDeathText(sh: ShellContext, procs: readonly RunningProcess[], pids: readonly number[], status: number, command: string): string | undefined {
   const last = procs[procs.length - 1];
   const sig = last ? deathSignal(last, status) : undefined;
   if (sig === undefined || sig === SIGINT || sig === SIGPIPE || sig === SIGTERM) return undefined;
@@ -132,7 +103,7 @@ function redirectText(r: Redirect, target: string): string {
 }
 
 /** A non-interactive shell reports background jobs that died of a signal when a foreground command ends (and in `wait`). */
-export async function reportFinishedJobs(sh: Interpreter, io: IO): Promise<void> {
+export async function reportFinishedJobs(sh: ShellContext, io: IO): Promise<void> {
   for (const job of sh.rt.jobs.list()) {
     if (job.running || job.reported) continue;
     job.reported = true;

@@ -1,7 +1,7 @@
-import type { IO, Interpreter } from '../interpreter.ts';
+import type { IO, ShellContext } from '../shell-context.ts';
 
 /** A shell builtin: runs inside the shell, with its state. Returns the exit status. */
-export type Builtin = (sh: Interpreter, argv: string[], io: IO) => Promise<number>;
+export type Builtin = (sh: ShellContext, argv: string[], io: IO) => Promise<number>;
 
 export async function out(io: IO, text: string): Promise<void> {
   await io.stdout.write(text);
