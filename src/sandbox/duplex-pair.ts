@@ -75,6 +75,13 @@ export class VirtualSocket extends Duplex {
     return this;
   }
 
+  /** Bytes written but held back by a partition: ss's Send-Q (what TCP would still retransmit). */
+  get unsentBytes(): number {
+    let n = 0;
+    for (const h of this.held) n += h.chunk?.length ?? 0;
+    return n;
+  }
+
   /** Delivers what a partition held back. */
   flush(): void {
     if (!this.linkUp()) return;

@@ -20,11 +20,57 @@ export interface Flow {
 }
 export type Firewall = (flow: Flow) => FirewallVerdict;
 
+/** TCP states the sandbox's sockets go through, in ss's words. */
+export type SocketState = 'LISTEN' | 'ESTAB' | 'SYN-SENT';
+
+/** One TCP socket of a host as the kernel's socket table would list it (ss, checks). */
+export interface SocketInfo {
+  state: SocketState;
+  /** Bound address and port; for LISTEN a wildcard when bound to every address. */
+  local: Address;
+  /** The peer; { host: '0.0.0.0' or '::', port: 0 } for a listener. */
+  remote: Address;
+  /**
+   * AF_INET6 socket: a Go program listening on a wildcard address opens one dual-stack
+   * socket (ss shows `*:2379`), and connections it accepts from IPv4 peers are
+   * v4-mapped (`[::ffff:10.0.0.12]:2379`).
+   */
+  ipv6: boolean;
+  /** The owning process and its descriptor, when a process opened it (an accepted socket belongs to the listener's process). */
+  pid?: number;
+  fd?: number;
+  /** LISTEN: pending connections; otherwise bytes received but not yet read by the program. */
+  recvQ: number;
+  /** LISTEN: the backlog; otherwise bytes sent but not yet delivered (held by a partition). */
+  sendQ: number;
+}
+
+interface ConnectionEntry {
+  state: SocketState;
+  local: Address;
+  remote: Address;
+  ipv6: boolean;
+  pid?: number;
+  fd?: number;
+  socket?: VirtualSocket;
+}
+
+/** What Go asks listen(2) for (it passes somaxconn, 4096 on Debian 12's kernel). */
+const GO_LISTEN_BACKLOG = 4096;
+/** node's default backlog (the virtual internet's servers are node http servers). */
+const NODE_LISTEN_BACKLOG = 511;
+/** The first descriptor a process's sockets get: 0-2 are its standard streams. */
+const FIRST_SOCKET_FD = 3;
+
 interface ListenerEntry {
   bind: string;
   port: number;
   /** The process that listens, when opened through a ProcessNetwork. */
   pid?: number;
+  /** Its file descriptor in that process (see HostNetwork.sockets). */
+  fd?: number;
+  /** listen(2)'s backlog: what ss shows as Recv-Q/Send-Q of a LISTEN socket. */
+  backlog: number;
   onConnection: (socket: Duplex, remote: Address) => void;
   sockets: Set<VirtualSocket>;
 }
@@ -113,6 +159,10 @@ export class VirtualNetwork {
 /** One host's view of the network: implements Network for whatever runs on it. */
 export class HostNetwork implements Network {
   private readonly listeners = new Map<string, ListenerEntry>();
+  /** Connected and connecting sockets whose local end is on this host. */
+  private readonly connections = new Set<ConnectionEntry>();
+  /** Descriptors each process holds for its sockets here. */
+  private readonly fdsByPid = new Map<number, Set<number>>();
 
   constructor(
     readonly network: VirtualNetwork,
@@ -143,7 +193,8 @@ export class HostNetwork implements Network {
     for (const l of this.listeners.values()) {
       if (l.port === port && (l.bind === bind || isWildcard(l.bind) || isWildcard(bind))) throw new NetError('EADDRINUSE', 'listen', { host: addr.host, port });
     }
-    const entry: ListenerEntry = { bind, port, onConnection, sockets: new Set(), ...(owner ? { pid: owner.pid } : {}) };
+    const backlog = this.internet ? NODE_LISTEN_BACKLOG : GO_LISTEN_BACKLOG;
+    const entry: ListenerEntry = { bind, port, onConnection, sockets: new Set(), backlog, ...(owner ? { pid: owner.pid, fd: this.openFd(owner.pid) } : {}) };
     const key = `${bind}:${port}`;
     this.listeners.set(key, entry);
     let closed = false;
@@ -153,22 +204,23 @@ export class HostNetwork implements Network {
         if (closed) return;
         closed = true;
         if (this.listeners.get(key) === entry) this.listeners.delete(key);
+        this.closeFd(entry.pid, entry.fd);
         for (const s of entry.sockets) s.destroy();
       },
     };
   }
 
-  async connect(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Duplex> {
+  async connect(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number } = {}, owner?: { pid: number }): Promise<Duplex> {
     const ip = this.resolve(addr.host);
     if (ip === undefined) throw new NetError('ENOTFOUND', 'lookup', addr);
     const target = isLoopback(ip) || ip === this.ip ? this : this.network.byAddress(ip);
     if (!target) throw new NetError(ip.startsWith('10.') ? 'EHOSTUNREACH' : 'ENETUNREACH', 'connect', addr);
     const verdict = this.network.verdict(this, target, addr.port);
     if (verdict === 'reject') throw new NetError('ECONNREFUSED', 'connect', addr);
-    if (verdict === 'drop') return this.waitForTimeout(addr, opts);
+    const localIp = isLoopback(ip) ? ip : this.ip;
+    if (verdict === 'drop') return this.waitForTimeout(addr, opts, { state: 'SYN-SENT', local: { host: localIp, port: this.freePort(localIp) }, remote: { host: ip, port: addr.port }, ipv6: ip.includes(':'), ...this.ownedBy(owner) });
     const listener = target.listenerFor(ip, addr.port);
     if (!listener) throw new NetError('ECONNREFUSED', 'connect', addr);
-    const localIp = isLoopback(ip) ? ip : this.ip;
     const clientEnd = { host: localIp, port: this.freePort(localIp) };
     const [client, server] = socketPair(clientEnd, { host: ip, port: addr.port }, this.network.clock);
     const link = () => this.network.verdict(this, target, addr.port) === 'accept';
@@ -178,6 +230,17 @@ export class HostNetwork implements Network {
     this.network.track(server);
     listener.sockets.add(server);
     server.once('close', () => listener.sockets.delete(server));
+    // Both ends enter their host's socket table: the accepted one belongs to the listener's process.
+    const mapped = isWildcard(listener.bind) && !target.internet && !ip.includes(':');
+    this.enter({ state: 'ESTAB', local: clientEnd, remote: { host: ip, port: addr.port }, ipv6: ip.includes(':'), socket: client, ...this.ownedBy(owner) });
+    target.enter({
+      state: 'ESTAB',
+      local: { host: mapped ? `::ffff:${ip}` : ip, port: addr.port },
+      remote: { host: mapped ? `::ffff:${clientEnd.host}` : clientEnd.host, port: clientEnd.port },
+      ipv6: mapped || ip.includes(':'),
+      socket: server,
+      ...target.ownedBy(listener.pid !== undefined ? { pid: listener.pid } : undefined),
+    });
     queueMicrotask(() => listener.onConnection(server, clientEnd));
     return client;
   }
@@ -185,6 +248,74 @@ export class HostNetwork implements Network {
   /** Ports in use here, for ss-like views and checks ("is etcd listening on 2379?"); pid when a process owns it. */
   listening(): { host: string; port: number; pid?: number }[] {
     return [...this.listeners.values()].map((l) => ({ host: l.bind, port: l.port, ...(l.pid !== undefined ? { pid: l.pid } : {}) }));
+  }
+
+  /**
+   * Every TCP socket of this host, as ss lists them: listeners first (in the order they
+   * were opened), then connections. Wildcard listeners of lab programs are dual-stack
+   * IPv6 sockets, as Go opens them.
+   */
+  sockets(): SocketInfo[] {
+    const out: SocketInfo[] = [];
+    for (const l of this.listeners.values()) {
+      const dual = isWildcard(l.bind) && !this.internet;
+      out.push({
+        state: 'LISTEN',
+        local: { host: dual ? '::' : l.bind, port: l.port },
+        remote: { host: dual ? '::' : '0.0.0.0', port: 0 },
+        ipv6: dual || l.bind.includes(':'),
+        ...(l.pid !== undefined ? { pid: l.pid } : {}),
+        ...(l.fd !== undefined ? { fd: l.fd } : {}),
+        recvQ: 0,
+        sendQ: l.backlog,
+      });
+    }
+    for (const c of this.connections) {
+      out.push({
+        state: c.state,
+        local: { ...c.local },
+        remote: { ...c.remote },
+        ipv6: c.ipv6,
+        ...(c.pid !== undefined ? { pid: c.pid } : {}),
+        ...(c.fd !== undefined ? { fd: c.fd } : {}),
+        recvQ: c.socket?.readableLength ?? 0,
+        sendQ: c.socket?.unsentBytes ?? 0,
+      });
+    }
+    return out;
+  }
+
+  /** The pid and a fresh descriptor for a socket a process opens (nothing when no process owns it). */
+  private ownedBy(owner: { pid: number } | undefined): { pid?: number; fd?: number } {
+    return owner ? { pid: owner.pid, fd: this.openFd(owner.pid) } : {};
+  }
+
+  /** Lists a connection until its socket closes (a SYN-SENT entry is removed by its caller). */
+  private enter(c: ConnectionEntry): void {
+    this.connections.add(c);
+    c.socket?.once('close', () => this.leave(c));
+  }
+
+  private leave(c: ConnectionEntry): void {
+    if (!this.connections.delete(c)) return;
+    this.closeFd(c.pid, c.fd);
+  }
+
+  /** The lowest descriptor the process has free, as open(2) and accept(2) give. */
+  private openFd(pid: number): number {
+    let fds = this.fdsByPid.get(pid);
+    if (!fds) this.fdsByPid.set(pid, (fds = new Set()));
+    let fd = FIRST_SOCKET_FD;
+    while (fds.has(fd)) fd++;
+    fds.add(fd);
+    return fd;
+  }
+
+  private closeFd(pid: number | undefined, fd: number | undefined): void {
+    if (pid === undefined || fd === undefined) return;
+    const fds = this.fdsByPid.get(pid);
+    fds?.delete(fd);
+    if (fds?.size === 0) this.fdsByPid.delete(pid);
   }
 
   /** A Network for one process: it may not bind ports below 1024 unless root, and all it opened closes with close(). */
@@ -213,11 +344,13 @@ export class HostNetwork implements Network {
   }
   private portCursor = 0;
 
-  /** A SYN into a drop rule: nothing comes back until the caller gives up. */
-  private waitForTimeout(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number }): Promise<Duplex> {
+  /** A SYN into a drop rule: nothing comes back until the caller gives up (ss shows SYN-SENT meanwhile). */
+  private waitForTimeout(addr: Address, opts: { signal?: AbortSignal; timeoutMs?: number }, pending: ConnectionEntry): Promise<Duplex> {
+    this.enter(pending);
     return new Promise((_resolve, reject) => {
       const fail = () => {
         cancel();
+        this.leave(pending);
         opts.signal?.removeEventListener('abort', fail);
         reject(new NetError('ETIMEDOUT', 'connect', addr));
       };
@@ -263,7 +396,7 @@ export class ProcessNetwork implements Network {
   }
 
   async connect(addr: Address, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Duplex> {
-    const s = await this.host.connect(addr, opts);
+    const s = await this.host.connect(addr, opts, this.pid !== undefined ? { pid: this.pid } : undefined);
     if (this.closed) {
       s.destroy();
       throw new NetError('ECONNRESET', 'connect', addr);

@@ -82,3 +82,4 @@ export { tac } from './tac.ts';
 export { etcd } from './etcd.ts';
 export { etcdctl, etcdutl } from './etcdctl.ts';
 export { curl } from './curl.ts';
+export { ss } from './ss.ts';
