@@ -11,6 +11,7 @@ import { tombstoneKv } from '../mvcc/kv-store.ts';
 import type { KeyValue } from '../mvcc/types.ts';
 import { BoltError, bucketOf, checkBolt, writeBolt, type BoltBucket, type BoltFile } from './bbolt/index.ts';
 import { ProtoReader, protoFields, uvarintBytes } from './proto.ts';
+import { compareNames, decodeRole, decodeUser, encodeRole, encodeUser, initialAuthState, type AuthState } from '../auth/authpb.ts';
 
 export interface DbMember {
   /** Hex member id. */
@@ -37,6 +38,8 @@ export interface EtcdDbState {
   clusterVersion?: string;
   /** etcd 3.6's storageVersion ("3.6.0"); absent in files of older etcds. */
   storageVersion?: string;
+  /** The "auth", "authUsers" and "authRoles" buckets; absent = a fresh etcd's (off, revision 1). */
+  auth?: AuthState;
 }
 
 export class EtcdDbError extends Error {}
@@ -104,13 +107,22 @@ export function encodeEtcdDb(s: EtcdDbState): Uint8Array {
   const members = s.members.map((m) => ({ key: b(m.id), value: b(memberJson(m)) }));
   const removed = s.removedMembers.map((id) => ({ key: b(id), value: b('removed') }));
   const cluster = s.clusterVersion ? [{ key: b('clusterVersion'), value: b(s.clusterVersion) }] : [];
+  const auth = s.auth ?? initialAuthState();
+  // etcd writes authEnabled once auth was enabled ([1], [0] after a disable); absent reads as off.
+  const authMeta = [
+    ...(auth.enabled ? [{ key: b('authEnabled'), value: Uint8Array.of(1) }] : []),
+    { key: b('authRevision'), value: u64(auth.revision) },
+  ];
+  const sortedByName = <T extends { name: string }>(list: T[]) => [...list].sort((x, y) => compareNames(x.name, y.name));
+  const users = sortedByName(auth.users).map((u) => ({ key: b(u.name), value: encodeUser(u) }));
+  const roles = sortedByName(auth.roles).map((r) => ({ key: b(r.name), value: encodeRole(r) }));
   const root: BoltBucket = {
     sequence: 0n,
     entries: [
       { key: b('alarm'), bucket: bucket([]) },
-      { key: b('auth'), bucket: bucket([{ key: b('authRevision'), value: u64(1) }]) },
-      { key: b('authRoles'), bucket: bucket([]) },
-      { key: b('authUsers'), bucket: bucket([]) },
+      { key: b('auth'), bucket: bucket(authMeta) },
+      { key: b('authRoles'), bucket: bucket(roles) },
+      { key: b('authUsers'), bucket: bucket(users) },
       { key: b('cluster'), bucket: bucket(cluster) },
       { key: b('key'), bucket: bucket(keys) },
       { key: b('lease'), bucket: bucket(leases) },
@@ -200,6 +212,7 @@ export function decodeEtcdBolt(db: BoltFile): EtcdDbState {
   const cv = bucketOf(db, 'cluster')?.entries.find((e) => dec.decode(e.key) === 'clusterVersion')?.value;
   const sv = metaGet('storageVersion');
   return {
+    auth: decodeAuthBuckets(db),
     currentRevision: Math.max(newest, compactRevision),
     compactRevision,
     consistentIndex: Number(readU64(metaGet('consistent_index')) ?? 0n),
@@ -214,3 +227,17 @@ export function decodeEtcdBolt(db: BoltFile): EtcdDbState {
 }
 
 export { BoltError };
+
+/** The auth buckets of an etcd backend (a db without them reads as a fresh etcd's). */
+function decodeAuthBuckets(db: BoltFile): AuthState {
+  const s = initialAuthState();
+  for (const e of bucketOf(db, 'auth')?.entries ?? []) {
+    if (!e.value) continue;
+    const k = dec.decode(e.key);
+    if (k === 'authEnabled') s.enabled = e.value.length === 1 && e.value[0] === 1;
+    else if (k === 'authRevision') s.revision = Number(readU64(e.value) ?? 1n);
+  }
+  for (const e of bucketOf(db, 'authUsers')?.entries ?? []) if (e.value) s.users.push(decodeUser(e.value));
+  for (const e of bucketOf(db, 'authRoles')?.entries ?? []) if (e.value) s.roles.push(decodeRole(e.value));
+  return s;
+}

@@ -6,6 +6,7 @@
 //     uvarint main, sub, flags (1 = tombstone), keyLen, key bytes
 //     if not a tombstone: uvarint createRevision, version, valueLen, value, leaseLen, lease (hex ascii)
 //   uvarint nLeases, then per lease: uvarint idLen, id (hex ascii), uvarint ttl
+//   optional: uvarint authLen, auth bytes (the auth store's state, ../auth/authpb.ts; only when not empty)
 //   4 bytes CRC-32C (big-endian) of everything before it
 import type { BinKey } from './bytes.ts';
 import { toBin } from './bytes.ts';
@@ -21,6 +22,8 @@ export interface SnapshotData {
   consistentIndex: number;
   changes: readonly Change[];
   leases: { id: string; ttl: number }[];
+  /** The auth store's state blob (opaque here); absent or empty when auth was never used. */
+  auth?: Uint8Array;
 }
 
 export class SnapshotError extends Error {}
@@ -117,6 +120,7 @@ export function encodeSnapshot(s: SnapshotData): Uint8Array {
     w.ascii(l.id);
     w.uvarint(l.ttl);
   }
+  if (s.auth && s.auth.length > 0) w.bytes(s.auth);
   return w.finish();
 }
 
@@ -157,6 +161,7 @@ export function decodeSnapshot(data: Uint8Array): SnapshotData {
   const leases: { id: string; ttl: number }[] = [];
   const nl = r.uvarint();
   for (let i = 0; i < nl; i++) leases.push({ id: r.ascii(), ttl: r.uvarint() });
+  const auth = r.pos < body.length ? r.bytes() : undefined;
   if (r.pos !== body.length) throw new SnapshotError('snapshot: trailing bytes');
-  return { currentRevision, compactRevision, consistentIndex, changes, leases };
+  return { currentRevision, compactRevision, consistentIndex, changes, leases, ...(auth ? { auth } : {}) };
 }

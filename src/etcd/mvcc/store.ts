@@ -71,6 +71,11 @@ export class MvccStore {
   readonly quotaBackendBytes: number;
   /** Index of the last raft entry applied, kept with the data like etcd's consistent index. */
   consistentIndex = 0;
+  /**
+   * The auth store's state (src/etcd/auth), opaque here: it lives with the data as etcd keeps
+   * its auth buckets in the same backend, so snapshots and restores carry it. Empty = never used.
+   */
+  authState: Uint8Array = new Uint8Array();
   /** Highest size the "file" ever reached; only defragment() shrinks it (bbolt never does). */
   private fileSize = EMPTY_DB_BYTES;
 
@@ -259,6 +264,7 @@ export class MvccStore {
         .list()
         .map((l) => ({ id: l.id, ttl: l.ttl }))
         .sort((a, b) => (a.id.length - b.id.length) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      auth: this.authState,
     });
   }
 
@@ -290,6 +296,7 @@ export class MvccStore {
     this.kv = kv;
     this.lessor = lessor;
     this.consistentIndex = snap.consistentIndex;
+    this.authState = snap.auth ?? new Uint8Array();
     this.fileSize = this.dbSizeInUse;
     this.watches.rebind(kv);
   }

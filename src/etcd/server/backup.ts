@@ -8,6 +8,7 @@ import { BoltError } from '../backend/bbolt/index.ts';
 import { decodeEtcdDb, encodeEtcdDb, EtcdDbError, type DbMember, type EtcdDbState } from '../backend/etcd-db.ts';
 import { ProtoError } from '../backend/proto.ts';
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from '../mvcc/snapshot.ts';
+import { decodeAuthState, encodeAuthState } from '../auth/authpb.ts';
 
 /** What the db file holds besides the store: membership and raft position, as etcd keeps them. */
 export interface DbExtras {
@@ -41,12 +42,20 @@ export function dbStateOf(store: Uint8Array, extras: DbExtras = {}): EtcdDbState
     confStateVoters: extras.voters,
     clusterVersion: v,
     storageVersion: v,
+    auth: decodeAuthState(s.auth),
   };
 }
 
 /** The store snapshot (MvccStore.restore bytes) of a db state. */
 export function storeBytesOf(s: EtcdDbState): Uint8Array {
-  return encodeSnapshot({ currentRevision: s.currentRevision, compactRevision: s.compactRevision, consistentIndex: s.consistentIndex, changes: s.changes, leases: s.leases });
+  return encodeSnapshot({
+    currentRevision: s.currentRevision,
+    compactRevision: s.compactRevision,
+    consistentIndex: s.consistentIndex,
+    changes: s.changes,
+    leases: s.leases,
+    auth: s.auth ? encodeAuthState(s.auth) : undefined,
+  });
 }
 
 /** The db file (a bbolt file, without hash) for a store snapshot. */
@@ -98,7 +107,7 @@ export function decodeDbFile(db: Uint8Array): EtcdDbState {
     const len = Number(new DataView(db.buffer, db.byteOffset, db.byteLength).getBigUint64(8, true));
     if (16 + len > db.length) throw new BackupError('invalid database');
     const s = decodeSnapshot(db.slice(16, 16 + len));
-    return { ...s, changes: [...s.changes], term: 0, members: [], removedMembers: [] };
+    return { ...s, changes: [...s.changes], term: 0, members: [], removedMembers: [], auth: decodeAuthState(s.auth) };
   }
   try {
     return decodeEtcdDb(db);

@@ -30,6 +30,7 @@ import { Errors, toStatus } from './errors.ts';
 import type { AlarmMember, Member } from './membership.ts';
 import { encodeSnapshotFile } from './backup.ts';
 import type { AlarmType } from './request.ts';
+import { AuthService } from '../auth/auth-service.ts';
 
 export type { EtcdServerOptions, ServerHeader } from './server-core.ts';
 export type { Member } from './membership.ts';
@@ -75,6 +76,9 @@ const RAFT_ENTRY_OVERHEAD_BYTES = 64;
 const WATCHER_OVERHEAD_BYTES = 512;
 
 export class EtcdServer extends EtcdServerMembership {
+  /** etcd's Auth service: users, roles, enable/disable, Authenticate (../auth/auth-service.ts). */
+  readonly auth: AuthService = new AuthService(this);
+
   /** Bootstraps or recovers the member from its data dir and starts it. */
   static async start(opts: EtcdServerOptions): Promise<EtcdServer> {
     const b = await EtcdServerCore.prepare(opts);

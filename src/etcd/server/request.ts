@@ -3,6 +3,7 @@
 // JSON with byte fields as {"$b": base64}. Plus etcd's id generator for requests and leases.
 import type { ApplyRequest } from '../mvcc/types.ts';
 import { idToHex, hexToId } from '../types/id.ts';
+import type { AuthInfo, AuthRequest } from '../auth/auth-store.ts';
 
 /** Requests only the server understands (everything else goes to the store). */
 export type ServerOnlyRequest =
@@ -10,7 +11,9 @@ export type ServerOnlyRequest =
   /** A member announces its name and client URLs once started (etcd's "publish"). */
   | { memberAttr: { id: string; name: string; clientUrls: string[] } }
   /** etcd's AlarmRequest (ACTIVATE / DEACTIVATE); memberId '' and alarm NONE match all. */
-  | { alarm: { action: 'ACTIVATE' | 'DEACTIVATE'; memberId: string; alarm: AlarmType } };
+  | { alarm: { action: 'ACTIVATE' | 'DEACTIVATE'; memberId: string; alarm: AlarmType } }
+  /** The Auth service's calls (../auth/auth-store.ts), applied by the auth store. */
+  | { auth: AuthRequest };
 
 export type AlarmType = 'NONE' | 'NOSPACE' | 'CORRUPT';
 
@@ -21,6 +24,8 @@ export interface Envelope {
   id: string;
   nowMs: number;
   req: ServerRequest;
+  /** Who proposed it, when auth is on (etcd's RequestHeader username and auth_revision). */
+  user?: AuthInfo;
 }
 
 const enc = new TextEncoder();

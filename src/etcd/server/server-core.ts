@@ -27,6 +27,7 @@ import type { DbExtras } from './backup.ts';
 import { ProposalWaiters } from './proposal-waiters.ts';
 import { applyAlarm, applyConfChangeToCluster, checkConfChange } from './membership-apply.ts';
 import { bootstrapFromOptions, type ApplyResult, type EtcdServerOptions } from './server-options.ts';
+import { AuthStore } from '../auth/auth-store.ts';
 
 export type { EtcdServerOptions, ServerHeader, ApplyResult } from './server-options.ts';
 
@@ -37,6 +38,8 @@ export abstract class EtcdServerCore {
   readonly name: string;
   cluster: RaftCluster;
   store: MvccStore;
+  /** Users, roles and the enabled flag; its state is kept in store.authState (see applyNormal). */
+  readonly authStore: AuthStore;
   readonly metrics = new ServerMetrics();
   protected node: RawNode;
   private readonly storage: Bootstrapped['storage'];
@@ -83,6 +86,7 @@ export abstract class EtcdServerCore {
     this.memberId = b.memberId;
     this.cluster = b.cluster;
     this.store = b.store;
+    this.authStore = AuthStore.fromBlob(b.store.authState, () => opts.clock.monotonic(), opts.logger);
     this.storage = b.storage;
     this.wal = b.wal;
     this.snapshots = new MemberSnapshots({
@@ -391,6 +395,9 @@ export abstract class EtcdServerCore {
         result = { memberAttr: true };
       } else if ('alarm' in req) {
         result = { alarms: applyAlarm(this.cluster, req.alarm, this.log) };
+      } else if ('auth' in req) {
+        result = { auth: this.authStore.apply(req.auth, env.user, e.index) };
+        this.store.authState = this.authStore.encode();
       } else {
         result = this.store.apply(req, env.nowMs, e.index);
       }
@@ -492,6 +499,7 @@ export abstract class EtcdServerCore {
     const sm = decodeStateMachine(snap.data, this.leaseNow(), this.store.options);
     this.log.info(`${CALLER}:1300`, 'applying snapshot', { 'current-snapshot-index': this.snapshotIndex, 'incoming-leader-snapshot-index': snap.metadata.index });
     this.store = sm.store;
+    this.authStore.recover(sm.store.authState);
     this.cluster = sm.cluster;
     for (const f of [...this.storeListeners]) f(sm.store);
     for (const m of this.cluster.list()) if (m.id !== this.memberId) this.transport.addPeer(m.id, m.peerUrls);

@@ -11,6 +11,7 @@ import type { CompactionPolicy } from './compactor.ts';
 import type { AlarmMember, Member } from './membership.ts';
 import { minLeaseTtlSeconds, type MvccOptions } from '../mvcc/index.ts';
 import { bootstrapMember, type Bootstrapped } from './bootstrap.ts';
+import type { AuthResult } from '../auth/auth-store.ts';
 
 export interface EtcdServerOptions {
   name: string;
@@ -47,6 +48,9 @@ export interface EtcdServerOptions {
   /** Host name resolution for URL checks at bootstrap. */
   resolve?: (host: string) => string | undefined;
   walSegmentBytes?: number;
+  /** --wal-dir, absolute (empty: <data-dir>/member/wal), and as typed for messages. */
+  walDir?: string;
+  walDirShown?: string;
   /**
    * How often member/snap/db is rewritten while writes arrive (0: only at bootstrap, raft
    * snapshots and stop). etcd's bbolt backend commits every 100 ms; ours is a whole-file
@@ -64,7 +68,7 @@ export interface ServerHeader {
 }
 
 /** What applying one proposal produced, handed to the caller that proposed it. */
-export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] } | { alarms: AlarmMember[] };
+export type ApplyResult = ApplyResponse | { leaseRenew: { ttl: number } } | { memberAttr: true } | { confChange: Member[] } | { alarms: AlarmMember[] } | { auth: AuthResult };
 
 /** Reads or creates the member's data dir with the server's options (the first half of starting). */
 export function bootstrapFromOptions(opts: EtcdServerOptions): Promise<Bootstrapped> {
@@ -87,6 +91,8 @@ export function bootstrapFromOptions(opts: EtcdServerOptions): Promise<Bootstrap
       fetchCluster: opts.fetchCluster,
       walSegmentBytes: opts.walSegmentBytes,
       resolve: opts.resolve,
+      walDir: opts.walDir,
+      walDirShown: opts.walDirShown,
     },
     opts.fs,
     opts.logger,

@@ -11,6 +11,7 @@ import { encodeEnvelope } from './request.ts';
 import { EtcdServerCore } from './server-core.ts';
 import type { ApplyResult, EtcdServerOptions, ServerHeader } from './server-options.ts';
 import { formatMs, humanQuota, takesSpace } from './server-util.ts';
+import { credentialsOf } from '../auth/credentials.ts';
 
 const CALLER = 'etcdserver/server.go';
 
@@ -26,9 +27,12 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
   propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult> {
     if (this.stopped) return Promise.reject(Errors.stopped());
     const id = this.ids.next();
-    const data = encodeEnvelope({ id, nowMs: this.leaseNow(), req });
+    let data: Uint8Array;
     try {
-      if (!('leaseRenew' in req) && !('memberAttr' in req) && !('alarm' in req)) {
+      // The caller rides along (etcd's RequestHeader) so every member checks it when applying.
+      const user = 'auth' in req && req.auth.op === 'authenticate' ? undefined : this.authStore.authInfoFrom(credentialsOf(signal));
+      data = encodeEnvelope({ id, nowMs: this.leaseNow(), req, ...(user ? { user } : {}) });
+      if (!('leaseRenew' in req) && !('memberAttr' in req) && !('alarm' in req) && !('auth' in req)) {
         this.store.checkRequestSize(req);
         // With NOSPACE raised, only requests that free space get through (etcd's capped applier).
         if (this.cluster.alarms.some((a) => a.alarm === 'NOSPACE') && takesSpace(req)) throw new ErrNoSpace();
