@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { formatPrintf } from './printf.ts';
+import { COREUTILS_PRINTF, formatPrintf as formatWith } from '../printf-format.ts';
+
+const formatPrintf = (format: string, args: string[]) => formatWith(format, args, COREUTILS_PRINTF);
 import { run, testHost } from './testing.ts';
 
 it('printf formats like C printf and reuses the format', () => {
-  assert.equal(formatPrintf('%5.2f|%-4s|%03d|%x|%q\\n', ['3.14159', 'ab', '7', '255', 'a b']).out, ' 3.14|ab  |007|ff|a\\ b\n');
+  assert.equal(formatPrintf('%5.2f|%-4s|%03d|%x|%q\\n', ['3.14159', 'ab', '7', '255', 'a b']).out, " 3.14|ab  |007|ff|'a b'\n");
   assert.equal(formatPrintf('%s %s\\n', ['a', 'b', 'c']).out, 'a b\nc \n');
   assert.equal(formatPrintf('%e %g %G\\n', ['1234.5', '0.0001', '1e20']).out, '1.234500e+03 0.0001 1E+20\n');
   assert.equal(formatPrintf('%i %o %X %u\\n', ['42', '8', '255', '-1']).out, '42 10 FF 18446744073709551615\n');

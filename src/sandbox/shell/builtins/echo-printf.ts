@@ -3,8 +3,9 @@ import { readLine } from '../redirect.ts';
 import { terminalInput } from '../tty.ts';
 import { ShellError } from '../state.ts';
 import { isName, out, type Builtin } from './types.ts';
-import { MAX_FLOAT_PRECISION, formatFloatC } from '../../c-float-format.ts';
 import { rawByte, toOutputBytes } from '../../raw-bytes.ts';
+import { BASH_PRINTF, formatPrintf, type PrintfDialect } from '../../printf-format.ts';
+import { formatDate } from '../../commands/date.ts';
 
 /** Backslash escapes of `echo -e` and printf's %b. Returns the text and whether \c stopped output. */
 export function interpretEscapes(s: string, octalNeedsZero: boolean): { text: string; stop: boolean } {
@@ -57,134 +58,83 @@ export const echo: Builtin = async (_sh, argv, io) => {
   return 0;
 };
 
-/** Formats like printf(1); the format is reused while arguments remain. */
-export function formatPrintf(format: string, args: string[], errors: string[]): string {
-  let result = '';
-  let ai = 0;
-  const next = () => args[ai++];
-  const num = (spec: string, a: string | undefined): number => {
-    if (a === undefined || a === '') return 0;
-    if (/^['"]/.test(a)) return a.codePointAt(1) ?? 0;
-    const t = a.trim();
-    if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(t)) return Number.parseInt(t, 16);
-    if (/^[-+]?0[0-7]+$/.test(t)) return Number.parseInt(t, 8);
-    if (/^[-+]?\d+$/.test(t)) return Number(t);
-    if ('feEgG'.includes(spec) && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return Number(t);
-    errors.push(`printf: ${a}: invalid number`);
-    const m = /^[-+]?\d+/.exec(t);
-    return m ? Number(m[0]) : 0;
-  };
-  // The format is reused while arguments remain (a pass that consumes none ends it).
-  for (;;) {
-    const before = ai;
-    let stop = false;
-    for (let i = 0; i < format.length; i++) {
-      const c = format[i]!;
-      if (c === '\\') {
-        const m = /^\\([0-7]{1,3}|x[0-9a-fA-F]{1,2}|.)/s.exec(format.slice(i))!;
-        const r = interpretEscapes(/^\\[0-7]/.test(m[0]) ? '\\0' + m[1] : m[0], true);
-        result += r.text;
-        i += m[0].length - 1;
-        continue;
-      }
-      if (c !== '%') {
-        result += c;
-        continue;
-      }
-      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+)?)?([diouxXfeEgGcsbq%])/.exec(format.slice(i));
-      if (!m) {
-        result += c;
-        continue;
-      }
-      i += m[0].length - 1;
-      const flags = m[1]!;
-      const width = m[2] === '*' ? num('d', next()) : m[2] ? Number(m[2]) : 0;
-      const precision = m[3] === '*' ? num('d', next()) : m[3] !== undefined ? Number(m[3]) : m[0].includes('.') ? 0 : undefined;
-      const spec = m[4]!;
-      if (spec === '%') {
-        result += '%';
-        continue;
-      }
-      const arg = next();
-      let s: string;
-      switch (spec) {
-        case 's':
-          s = arg ?? '';
-          if (precision !== undefined) s = s.slice(0, precision);
-          break;
-        case 'b': {
-          const r = interpretEscapes(arg ?? '', false);
-          s = r.text;
-          if (r.stop) stop = true;
-          break;
-        }
-        case 'q':
-          s = arg === undefined || arg === '' ? "''" : /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : arg.replace(/[^A-Za-z0-9_@%+=:,./-]/g, '\\$&');
-          break;
-        case 'c':
-          s = (arg ?? '').charAt(0);
-          break;
-        case 'd':
-        case 'i': {
-          const v = Math.trunc(num(spec, arg));
-          s = Math.abs(v).toString();
-          if (precision !== undefined) s = s.padStart(precision, '0');
-          s = (v < 0 ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
-          break;
-        }
-        case 'u':
-        case 'o':
-        case 'x':
-        case 'X': {
-          let v = Math.trunc(num(spec, arg));
-          if (v < 0) v = Number(BigInt.asUintN(64, BigInt(v)));
-          s = v.toString(spec === 'o' ? 8 : spec === 'u' ? 10 : 16);
-          if (spec === 'X') s = s.toUpperCase();
-          if (flags.includes('#') && v !== 0) s = (spec === 'o' ? '0' : spec === 'x' ? '0x' : spec === 'X' ? '0X' : '') + s;
-          if (precision !== undefined) s = s.padStart(precision, '0');
-          break;
-        }
-        default: {
-          const v = num(spec, arg);
-          const p = precision ?? 6;
-          s = formatFloatC(v, spec, Math.min(p, MAX_FLOAT_PRECISION), flags.includes('#'));
-          if (v >= 0 && flags.includes('+')) s = '+' + s;
-        }
-      }
-      if (s.length < width) {
-        if (flags.includes('-')) s = s.padEnd(width);
-        else if (flags.includes('0') && ('feEgG'.includes(spec) || ('diouxX'.includes(spec) && precision === undefined))) {
-          const sign = /^[-+ ]/.test(s) ? s[0]! : '';
-          s = sign + s.slice(sign.length).padStart(width - sign.length, '0');
-        } else s = s.padStart(width);
-      }
-      result += s;
-      if (stop) return result;
-    }
-    if (ai >= args.length || ai === before) break;
-  }
-  return result;
-}
+const PRINTF_USAGE = 'printf: usage: printf [-v var] format [arguments]\n';
+/** `printf --help` (bash 5.2 prints it and returns 2, as for a usage error). */
+const PRINTF_HELP = `printf: printf [-v var] format [arguments]
+    Formats and prints ARGUMENTS under control of the FORMAT.
+    
+    Options:
+      -v var	assign the output to shell variable VAR rather than
+    		display it on the standard output
+    
+    FORMAT is a character string which contains three types of objects: plain
+    characters, which are simply copied to standard output; character escape
+    sequences, which are converted and copied to the standard output; and
+    format specifications, each of which causes printing of the next successive
+    argument.
+    
+    In addition to the standard format specifications described in printf(1),
+    printf interprets:
+    
+      %b	expand backslash escape sequences in the corresponding argument
+      %q	quote the argument in a way that can be reused as shell input
+      %Q	like %q, but apply any precision to the unquoted argument before
+    		quoting
+      %(fmt)T	output the date-time string resulting from using FMT as a format
+    	        string for strftime(3)
+    
+    The format is re-used as necessary to consume all of the arguments.  If
+    there are fewer arguments than the format requires,  extra format
+    specifications behave as if a zero value or null string, as appropriate,
+    had been supplied.
+    
+    Exit Status:
+    Returns success unless an invalid option is given or a write or assignment
+    error occurs.
+`;
 
 export const printf: Builtin = async (sh, argv, io) => {
-  let args = argv.slice(1);
+  const args = argv.slice(1);
   let varName: string | undefined;
-  if (args[0] === '-v') {
-    varName = args[1];
-    args = args.slice(2);
-    if (varName === undefined || !isName(varName)) throw new ShellError(`printf: \`${varName ?? ''}': not a valid identifier`);
+  // bash's getopt: words that start with - are options up to --, and only -v exists.
+  while (args[0] !== undefined && args[0].startsWith('-') && args[0] !== '-') {
+    const a = args.shift()!;
+    if (a === '--') break;
+    if (a === '--help') {
+      await io.stdout.write(PRINTF_HELP);
+      return 2;
+    }
+    if (a[1] !== 'v') {
+      await sh.error(io, `printf: -${a[1]}: invalid option`);
+      await io.stderr.write(PRINTF_USAGE);
+      return 2;
+    }
+    varName = a.length > 2 ? a.slice(2) : args.shift();
+    if (varName === undefined) {
+      await sh.error(io, 'printf: -v: option requires an argument');
+      await io.stderr.write(PRINTF_USAGE);
+      return 2;
+    }
+    if (!isName(varName)) throw new ShellError(`printf: \`${varName}': not a valid identifier`);
   }
-  if (args[0] === '--') args = args.slice(1);
   if (args.length === 0) {
-    await io.stderr.write('printf: usage: printf [-v var] format [arguments]\n');
+    await io.stderr.write(PRINTF_USAGE);
     return 2;
   }
-  const errors: string[] = [];
-  const text = formatPrintf(args[0]!, args.slice(1), errors);
-  if (varName) sh.state.set(varName, text);
-  else await io.stdout.write(toOutputBytes(text));
-  for (const e of errors) await sh.error(io, e);
-  return errors.length ? 1 : 0;
+  const clock = sh.state.host.clock;
+  const dialect: PrintfDialect = {
+    ...BASH_PRINTF,
+    time: {
+      now: () => Math.floor(clock.now() / 1000),
+      shellStart: () => Math.floor(sh.state.startedAt / 1000),
+      strftime: (seconds, fmt) => formatDate(seconds * 1000, fmt),
+    },
+  };
+  const r = formatPrintf(args[0]!, args.slice(1), dialect);
+  if (varName) sh.state.set(varName, r.out);
+  else await io.stdout.write(toOutputBytes(r.out));
+  for (const m of r.messages) await sh.error(io, `printf: ${m}`);
+  return r.status;
 };
 
 export const read: Builtin = async (sh, argv, io) => {
