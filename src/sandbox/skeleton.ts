@@ -3,6 +3,7 @@
 // program. etcd and friends are NOT installed: a lesson installs them (or a lab does).
 import type { FileSystem } from '../platform/filesystem.ts';
 import { installProgram, type ProgramRegistry } from './programs.ts';
+import { ETC_SERVICES } from './etc-services.ts';
 import { sandboxFs, VfsView } from './vfs-view.ts';
 
 export interface SkeletonOptions {
@@ -190,6 +191,7 @@ export function buildSkeleton(disk: FileSystem, opts: SkeletonOptions): void {
   file('/etc/bash.bashrc', BASH_BASHRC);
   file('/etc/environment', '');
   file('/etc/resolv.conf', 'nameserver 10.0.0.1\n');
+  file('/etc/services', ETC_SERVICES);
   file('/etc/machine-id', machineId(opts.hostname) + '\n');
   file('/etc/sudoers', SUDOERS, 0o440);
   file('/etc/sudoers.d/90-learner', 'learner ALL=(ALL) NOPASSWD:ALL\n', 0o440);

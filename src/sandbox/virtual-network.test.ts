@@ -160,3 +160,70 @@ describe('VirtualNetwork', () => {
     assert.equal(body, 'release /etcd.tar.gz');
   });
 });
+
+describe('HostNetwork.sockets (what ss lists)', () => {
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  it('lists a connection between two hosts on both; the accepted end belongs to the listener process; fds are the lowest free', async () => {
+    const { n1, n2 } = lab();
+    const server = n1.forProcess({ uid: 0, gid: 0, groups: [0], user: 'root' }, 1000);
+    const client = n2.forProcess({ uid: 1000, gid: 1000, groups: [1000], user: 'learner' }, 1001);
+    const accepted: Duplex[] = [];
+    await server.listen({ host: '10.0.0.11', port: 2380 }, (s) => accepted.push(s));
+    await server.listen({ host: '0.0.0.0', port: 2379 }, (s) => accepted.push(s));
+    const a = await client.connect({ host: 'node-1', port: 2380 });
+    const b = await client.connect({ host: 'node-1', port: 2379 });
+    await settle();
+    assert.deepEqual(n1.sockets(), [
+      { state: 'LISTEN', local: { host: '10.0.0.11', port: 2380 }, remote: { host: '0.0.0.0', port: 0 }, ipv6: false, pid: 1000, fd: 3, recvQ: 0, sendQ: 4096 },
+      { state: 'LISTEN', local: { host: '::', port: 2379 }, remote: { host: '::', port: 0 }, ipv6: true, pid: 1000, fd: 4, recvQ: 0, sendQ: 4096 },
+      { state: 'ESTAB', local: { host: '10.0.0.11', port: 2380 }, remote: { host: '10.0.0.12', port: 32768 }, ipv6: false, pid: 1000, fd: 5, recvQ: 0, sendQ: 0 },
+      { state: 'ESTAB', local: { host: '::ffff:10.0.0.11', port: 2379 }, remote: { host: '::ffff:10.0.0.12', port: 32769 }, ipv6: true, pid: 1000, fd: 6, recvQ: 0, sendQ: 0 },
+    ]);
+    assert.deepEqual(n2.sockets(), [
+      { state: 'ESTAB', local: { host: '10.0.0.12', port: 32768 }, remote: { host: '10.0.0.11', port: 2380 }, ipv6: false, pid: 1001, fd: 3, recvQ: 0, sendQ: 0 },
+      { state: 'ESTAB', local: { host: '10.0.0.12', port: 32769 }, remote: { host: '10.0.0.11', port: 2379 }, ipv6: false, pid: 1001, fd: 4, recvQ: 0, sendQ: 0 },
+    ]);
+    // Closing frees the descriptor; the next socket takes the lowest free one again.
+    a.destroy();
+    for (let i = 0; i < 10 && n2.sockets().length > 1; i++) await settle();
+    assert.deepEqual(n2.sockets().map((s) => [s.remote.port, s.fd]), [[2379, 4]]);
+    const c = await client.connect({ host: 'node-1', port: 2380 });
+    assert.deepEqual(n2.sockets().map((s) => [s.remote.port, s.fd]), [[2379, 4], [2380, 3]]);
+    // Unread bytes are the receiver's Recv-Q.
+    b.write('hello');
+    for (let i = 0; i < 10 && !n1.sockets().some((s) => s.recvQ); i++) await settle();
+    assert.equal(n1.sockets().find((s) => s.local.port === 2379 && s.state === 'ESTAB')!.recvQ, 5);
+    // The process ends: every socket and listener it had goes, on both hosts.
+    server.close();
+    client.close();
+    for (let i = 0; i < 10 && (n1.sockets().length || n2.sockets().length); i++) await settle();
+    assert.deepEqual([n1.sockets(), n2.sockets()], [[], []]);
+    c.destroy();
+  });
+
+  it('a partition: held bytes are Send-Q, and a new connect waits in SYN-SENT until it gives up', async () => {
+    const { net, n1, n2 } = lab();
+    const l = await n1.listen({ host: '10.0.0.11', port: 2380 }, () => {});
+    const c = await n2.connect({ host: 'node-1', port: 2380 });
+    net.partition(['node-1'], ['node-2']);
+    c.write('raft heartbeat');
+    assert.equal(n2.sockets()[0]!.sendQ, 14);
+    const ac = new AbortController();
+    const pending = n2.forProcess({ uid: 0, gid: 0, groups: [0], user: 'root' }, 1200).connect({ host: 'node-1', port: 2380 }, { signal: ac.signal });
+    assert.deepEqual(
+      n2.sockets().map((s) => [s.state, `${s.local.host}:${s.local.port}`, `${s.remote.host}:${s.remote.port}`, s.pid, s.fd]),
+      [
+        ['ESTAB', '10.0.0.12:32768', '10.0.0.11:2380', undefined, undefined],
+        ['SYN-SENT', '10.0.0.12:32769', '10.0.0.11:2380', 1200, 3],
+      ],
+    );
+    ac.abort();
+    await assert.rejects(pending, code('ETIMEDOUT'));
+    assert.deepEqual(n2.sockets().map((s) => s.state), ['ESTAB']);
+    net.heal();
+    assert.equal(n2.sockets()[0]!.sendQ, 0);
+    c.destroy();
+    await l.close();
+  });
+});
