@@ -30,6 +30,8 @@ import {
   bytes,
 } from './json-codec.ts';
 import { CONCURRENCY_ROUTES, OBSERVE_PATH, serveObserve } from './gateway-concurrency.ts';
+import { AUTH_ROUTES } from './gateway-auth.ts';
+import { attachCredentials, tokenFromHeaders } from '../auth/credentials.ts';
 
 type Json = Record<string, unknown>;
 
@@ -159,7 +161,7 @@ const UNARY: Record<string, Unary> = {
 UNARY['/v3/kv/lease/revoke'] = UNARY['/v3/lease/revoke']!;
 UNARY['/v3/kv/lease/timetolive'] = UNARY['/v3/lease/timetolive']!;
 UNARY['/v3/kv/lease/leases'] = UNARY['/v3/lease/leases']!;
-Object.assign(UNARY, CONCURRENCY_ROUTES);
+Object.assign(UNARY, CONCURRENCY_ROUTES, AUTH_ROUTES);
 
 /** An enum field: absent = the zero value, a name, or its number. */
 function enumOf<T extends string>(v: unknown, names: readonly T[], field: string): T {
@@ -233,6 +235,7 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
     return true;
   }
   const ctx = requestContext(srv.options.clock, timeout);
+  attachCredentials(ctx.signal, { token: tokenFromHeaders(req.headers) });
   res.once('close', () => ctx.cancel());
   try {
     const body = parseBody(await readBody(req, maxBytes));

@@ -1,4 +1,4 @@
-// etcdserverpb Lease, Cluster, Maintenance and Auth messages on the wire (field numbers from
+// etcdserverpb Lease, Cluster and Maintenance messages on the wire (field numbers from
 // etcd's api/etcdserverpb/rpc.proto). Ids are lowercase hex inside the house, uint64 here.
 import type { AlarmMember, Member } from '../../server/membership.ts';
 import type { StatusResponse } from '../../server/etcd-server.ts';
@@ -158,11 +158,4 @@ export function encodeAlarmResponse(res: { header: ServerHeader; alarms: AlarmMe
   const w = new Writer().message(1, encodeHeader(res.header));
   for (const a of res.alarms) w.message(2, new Writer().idHex(1, a.memberId).enumValue(2, ALARM_TYPES.indexOf(a.alarm)).finish());
   return w.finish();
-}
-
-// ------------------------------------------------------------------ auth
-
-/** AuthStatusResponse: header 1, enabled 2, authRevision 3 (auth is never enabled here). */
-export function encodeAuthStatusResponse(header: ServerHeader): Uint8Array {
-  return new Writer().message(1, encodeHeader(header)).finish();
 }

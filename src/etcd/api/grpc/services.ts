@@ -1,6 +1,6 @@
 // The etcdserverpb services this member serves over gRPC, method by method, on top of
-// EtcdServer: KV, Watch, Lease, Cluster, Maintenance, and the slice of Auth a client needs
-// when auth is off; and etcd's v3lockpb.Lock and v3electionpb.Election. Anything else is
+// EtcdServer: KV, Watch, Lease, Cluster, Maintenance, Auth (services-auth.ts); and etcd's
+// v3lockpb.Lock and v3electionpb.Election. Anything else is
 // Unimplemented, in grpc-go's words.
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { EtcdServer } from '../../server/etcd-server.ts';
@@ -28,7 +28,6 @@ import {
   decodeMemberListRequest,
   decodeMoveLeaderRequest,
   encodeAlarmResponse,
-  encodeAuthStatusResponse,
   encodeHashResponse,
   encodeLeaseGrantResponse,
   encodeLeaseKeepAliveResponse,
@@ -53,6 +52,8 @@ import { lock, unlock } from '../../server/concurrency/lock.ts';
 import { campaign, leader, missingLeaderKey, observe, proclaim, resign } from '../../server/concurrency/election.ts';
 import { GrpcError, type MethodHandler, type StreamCall } from './transport.ts';
 import { serveWatchStream } from './watch-stream.ts';
+import { AUTH_METHODS } from './services-auth.ts';
+import { attachCredentials, tokenFromHeaders } from '../../auth/credentials.ts';
 
 /** signal is the call's context: the client's deadline, or the call ending (see request-context.ts). */
 type Unary = (srv: EtcdServer, req: Uint8Array, md: IncomingHttpHeaders, signal: AbortSignal) => Promise<Uint8Array> | Uint8Array;
@@ -60,8 +61,6 @@ type Stream = (srv: EtcdServer, call: StreamCall) => void;
 
 /** etcd sends snapshots in 32 KiB pieces. */
 const SNAPSHOT_CHUNK = 32 * 1024;
-
-const authNotEnabled = () => new ServerError('FailedPrecondition', 'etcdserver: authentication is not enabled');
 
 const UNARY: Record<string, Record<string, Unary>> = {
   KV: {
@@ -120,12 +119,7 @@ const UNARY: Record<string, Record<string, Unary>> = {
       return encodeHeaderOnly(s.header());
     },
   },
-  Auth: {
-    AuthStatus: (s) => encodeAuthStatusResponse(s.header()),
-    Authenticate: () => {
-      throw authNotEnabled();
-    },
-  },
+  Auth: AUTH_METHODS,
   'v3lockpb.Lock': {
     Lock: async (s, b, _md, signal) => {
       const q = decodeLockRequest(b);
@@ -244,6 +238,7 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
       handle: (req, md, signal) => {
         const s = srv();
         if (isLearner(s) && !learnerAllows(service!, method, req)) throw notForLearner();
+        attachCredentials(signal, { token: tokenFromHeaders(md) });
         return u(s, req, md, signal);
       },
     };
@@ -255,7 +250,10 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
       handle: (call) => {
         const s = srv();
         if (isLearner(s) && !(service === 'Maintenance' && method === 'Snapshot')) call.finish(notForLearner());
-        else st(s, call);
+        else {
+          attachCredentials(call.signal, { token: tokenFromHeaders(call.metadata) });
+          st(s, call);
+        }
       },
     };
   }
