@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { CollectingOutput, emptyInput } from './io.ts';
 import type { VirtualHost } from './host.ts';
 import { LEARNER_ENV, testHost } from './commands/testing.ts';
-import { BASH_PRINTF, COREUTILS_PRINTF, bashQuote, byteLength, coreutilsQuote, formatHexFloat, formatPrintf, parseCInteger, sliceBytes } from './printf-format.ts';
+import { BASH_PRINTF, COREUTILS_PRINTF, formatPrintf } from './printf-format.ts';
+import { formatLongDouble, longDouble, parseCFloat, parseCInteger } from './printf-number.ts';
+import { bashQuote, byteLength, coreutilsQuote, sliceBytes } from './printf-text.ts';
 import { rawByte } from './raw-bytes.ts';
 
 /** printf's arguments (format first); each runs in both dialects. */
@@ -65,6 +67,12 @@ const CASES: string[][] = [
   ['%g\\n', '-0'],
   ['%a %A %a\\n', '1', '-3.5', '0'],
   ['%.2a\\n', '1.999'],
+  ['%.20f|%.25g|%a\\n', '0.1', '0.1', '0.1'],
+  ['%e|%g|%.3e\\n', '1e400', '-1.5e4000', '1e-4000'],
+  ['%.0f|%.0f|%.1f|%.2f\\n', '2.5000000000000001', '0.5000000000000000001', '0.25', '2.675'],
+  ['%f\\n', '123456789012345678901234567890'],
+  ['%g|%e\\n', '1e-4940', '3e-4951'],
+  ['%.3a|%A|%a|%.0a\\n', '1.99999', '255', '-0', '15.5'],
   ['%lf %Lf %ld %hd %lld %zu %jd %td\\n', '1', '2', '3', '4', '5', '6', '7', '8'],
   // flags, width, precision, stars
   ['%5s|%-5s|%.2s|%.5s|\\n', 'ab', 'cd', 'abcdef', 'abc'],
@@ -161,6 +169,22 @@ const CASES: string[][] = [
   ['%(%c|%x|%X|%D)T\\n', '0'],
 ];
 
+/** Whole bash scripts around the builtin: -v, statuses, command substitution. */
+const SCRIPTS: string[] = [
+  `printf -v x '%s-%d' a 5; echo "[$x] $?"`,
+  `printf -vx '%q' 'a b'; echo "$x"`,
+  `printf -v x '%d' abc; echo "[$x] $?"`,
+  `printf -v; echo $?`,
+  `printf; echo $?`,
+  `printf -v x; echo $?`,
+  `x=$(printf '%b' 'a\\cb'); echo "$x"`,
+  `echo "$(printf '%05.1f|%-4s|' 3.14159 ab)"`,
+  `printf '%(%Y-%m-%d %H:%M)T\\n' 1700000000`,
+  `printf '%d\\n' 99999999999999999999 2>/dev/null; echo $?`,
+  `printf -- '-%s\\n' x; printf - ; echo`,
+  `printf '%s\\n' a b | while read l; do echo "<$l>"; done`,
+];
+
 interface Outcome {
   stdout: string;
   stderr: string;
@@ -218,14 +242,24 @@ async function ours(host: VirtualHost, argv: string[]): Promise<Outcome> {
   return { stdout: showBytes(stdout.bytes()), stderr: stderr.text(), status };
 }
 
+function realBashScript(script: string): Outcome {
+  const r = spawnSync('/bin/bash', ['-c', script], { argv0: 'bash', env: REAL_ENV, cwd: '/tmp', input: '' });
+  return { stdout: showBytes(r.stdout), stderr: r.stderr.toString('utf8'), status: r.status ?? -1 };
+}
+
 const key = (args: string[]) => JSON.stringify(args);
-const recorded: Record<string, { bash: Outcome; coreutils: Outcome }> = existsSync(RECORD) ? JSON.parse(readFileSync(RECORD, 'utf8')) : {};
+interface Recording {
+  cases: Record<string, { bash: Outcome; coreutils: Outcome }>;
+  scripts: Record<string, Outcome>;
+}
+const { cases: recorded, scripts: recordedScripts }: Recording = existsSync(RECORD) ? JSON.parse(readFileSync(RECORD, 'utf8')) : { cases: {}, scripts: {} };
 const haveReal = existsSync('/bin/bash') && existsSync('/usr/bin/printf');
 
 if (process.env.PRINTF_REWRITE) {
   test('re-record the real tools', { skip: !haveReal && 'needs /bin/bash and /usr/bin/printf' }, () => {
-    const out: typeof recorded = {};
-    for (const c of CASES) out[key(c)] = { bash: realBash(c), coreutils: realCoreutils(c) };
+    const out: Recording = { cases: {}, scripts: {} };
+    for (const c of CASES) out.cases[key(c)] = { bash: realBash(c), coreutils: realCoreutils(c) };
+    for (const sc of SCRIPTS) out.scripts[sc] = realBashScript(sc);
     writeFileSync(RECORD, JSON.stringify(out, null, 1) + '\n');
   });
 }
@@ -244,6 +278,14 @@ test(`${CASES.length} printf cases: ours match the recorded bash builtin and /us
   assert.deepEqual(failures, []);
 });
 
+test(`${SCRIPTS.length} bash scripts around the builtin match the recorded bash`, async () => {
+  const host = testHost();
+  for (const sc of SCRIPTS) {
+    assert.ok(recordedScripts[sc], `no recording for ${sc}: run with PRINTF_REWRITE=1`);
+    assert.deepEqual(await ours(host, ['bash', '-c', sc]), recordedScripts[sc], sc);
+  }
+});
+
 test('the recording is what the real bash 5.2 and coreutils 9.1 print', { skip: !haveReal && 'no /bin/bash or /usr/bin/printf here' }, (t) => {
   const version = spawnSync('/usr/bin/printf', ['--version']).stdout.toString();
   const bashVersion = spawnSync('/bin/bash', ['-c', 'echo $BASH_VERSION']).stdout.toString();
@@ -256,6 +298,7 @@ test('the recording is what the real bash 5.2 and coreutils 9.1 print', { skip: 
     assert.deepEqual(realBash(c), want?.bash, `bash printf ${key(c)}`);
     assert.deepEqual(realCoreutils(c), want?.coreutils, `/usr/bin/printf ${key(c)}`);
   }
+  for (const sc of SCRIPTS) assert.deepEqual(realBashScript(sc), recordedScripts[sc], sc);
 });
 
 test('the dialects differ where bash and coreutils do', () => {
@@ -281,9 +324,21 @@ test('numbers parse as strtoimax does', () => {
   assert.deepEqual(parseCInteger('  -0x1fz'), { negative: true, magnitude: 31n, end: 7 });
   assert.deepEqual(parseCInteger('0x'), { negative: false, magnitude: 0n, end: 1 });
   assert.deepEqual(parseCInteger('x'), { negative: false, magnitude: 0n, end: 0 });
-  assert.equal(formatHexFloat(1, undefined, false, false), '0x8p-3');
-  assert.equal(formatHexFloat(0.5, 0, false, false), '0x8p-4');
-  assert.equal(formatHexFloat(15.5, 0, false, false), '0x1p+4', 'rounding carries into a leading 1');
+  const hex = (v: number, p?: number) => formatLongDouble(longDouble(v), 'a', p, false);
+  assert.equal(hex(1), '0x8p-3');
+  assert.equal(hex(0.5, 0), '0x8p-4');
+  assert.equal(hex(15.5, 0), '0x1p+4', 'rounding carries into a leading 1');
+});
+
+test('floats are long doubles, as strtold reads them', () => {
+  const ld = (s: string, conv: string, p?: number) => formatLongDouble(parseCFloat(s).value, conv, p, false);
+  assert.equal(ld('0.1', 'f', 20), '0.10000000000000000000');
+  assert.equal(ld('0.1', 'a'), '0xc.ccccccccccccccdp-7');
+  assert.equal(ld('1e400', 'e'), '1.000000e+400');
+  assert.equal(ld('2.5000000000000001', 'f', 0), '3', 'a double would round the input to 2.5, then to 2');
+  assert.deepEqual([parseCFloat('1e5000').range, parseCFloat('1e-5000').range, parseCFloat('1e-400').range], [true, true, false]);
+  assert.equal(ld('-0', 'g'), '-0');
+  assert.equal(ld('0x1.8p1', 'g'), '3');
 });
 
 test('quoting: bash backslashes, coreutils single-quotes', () => {

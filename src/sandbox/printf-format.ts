@@ -5,7 +5,9 @@
 //
 // Widths and precisions count bytes, as C's do: a UTF-8 character is several, and a
 // precision may cut one in half (the halves leave as raw bytes, see raw-bytes.ts).
-import { MAX_FLOAT_PRECISION, formatFloatC } from './c-float-format.ts';
+import { MAX_FLOAT_PRECISION } from './c-float-format.ts';
+import { formatLongDouble, longDouble, parseCFloat, parseCInteger, type LongDouble } from './printf-number.ts';
+import { RAW_BASE, bashQuote, byteLength, coreutilsQuote, isRawByte, sliceBytes, utf8Bytes } from './printf-text.ts';
 import { rawByte } from './raw-bytes.ts';
 
 export interface EscapeRules {
@@ -312,13 +314,8 @@ class Formatter {
         break;
       }
       default: {
-        const [v, negative] = this.float(arg ?? '');
-        const p = precision ?? 6;
-        if (p > MAX_FLOAT_PRECISION) this.fatal('memory exhausted');
-        s = conv === 'a' || conv === 'A' ? formatHexFloat(v, precision, conv === 'A', flags.includes('#')) : formatFloatC(v, conv, p, flags.includes('#'));
-        // The # flag keeps the point of %.0f and %.0e too ("1." and "1.e+00").
-        if (flags.includes('#') && p === 0 && 'fFeE'.includes(conv) && Number.isFinite(v)) s = s.replace(/^(-?\d+)/, '$1.');
-        if (Number.isNaN(v) && negative) s = '-' + s;
+        if ((precision ?? 0) > MAX_FLOAT_PRECISION) this.fatal('memory exhausted');
+        s = formatLongDouble(this.float(arg ?? ''), conv, precision, flags.includes('#'));
         if (!s.startsWith('-')) s = (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
       }
     }
@@ -350,13 +347,13 @@ class Formatter {
     return v;
   }
 
-  /** strtold of an argument, and whether it was negative (which a NaN cannot say itself). */
-  private float(arg: string): [number, boolean] {
+  /** strtold of an argument. */
+  private float(arg: string): LongDouble {
     const c = this.charConstant(arg);
-    if (c !== undefined) return [c, false];
+    if (c !== undefined) return longDouble(c);
     const r = parseCFloat(arg);
     this.complain(arg, r.end, r.range);
-    return [r.value, r.negative];
+    return r.value;
   }
 
   /** The number's complaint: bash names trailing junk before a range error, coreutils the range first. */
@@ -470,163 +467,6 @@ const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
 const I64_MIN = -(1n << 63n);
 
-/** C's isspace in the C locale. */
-const isCSpace = (c: string | undefined) => c !== undefined && ' \t\n\v\f\r'.includes(c);
-
-/** strtoumax(s, &end, 0) without the range check: sign, magnitude, and where the number ended (0: no number). */
-export function parseCInteger(s: string): { negative: boolean; magnitude: bigint; end: number } {
-  let i = 0;
-  while (isCSpace(s[i])) i++;
-  let negative = false;
-  if (s[i] === '+' || s[i] === '-') negative = s[i++] === '-';
-  let base = 10;
-  let digits = /^[0-9]*/;
-  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9a-fA-F]/.test(s[i + 2] ?? '')) {
-    base = 16;
-    digits = /^[0-9a-fA-F]*/;
-    i += 2;
-  } else if (s[i] === '0') {
-    base = 8;
-    digits = /^[0-7]*/;
-  }
-  const d = digits.exec(s.slice(i))![0];
-  if (!d) return { negative: false, magnitude: 0n, end: 0 };
-  const magnitude = base === 16 ? BigInt('0x' + d) : base === 8 ? BigInt('0o' + d) : BigInt(d);
-  return { negative, magnitude, end: i + d.length };
-}
-
-/** strtold(s, &end) as far as a double carries it: value, where the number ended (0: none), and ERANGE. */
-export function parseCFloat(s: string): { value: number; end: number; range: boolean; negative: boolean } {
-  let i = 0;
-  while (isCSpace(s[i])) i++;
-  const rest = s.slice(i);
-  const sign = rest[0] === '-' ? -1 : 1;
-  const body = rest.replace(/^[-+]/, '');
-  const at = i + rest.length - body.length;
-  let m = /^(inf(inity)?|nan(\([0-9A-Za-z_]*\))?)/i.exec(body);
-  if (m) return { value: sign * (m[0][0]!.toLowerCase() === 'i' ? Infinity : NaN), end: at + m[0].length, range: false, negative: sign < 0 };
-  m = /^0[xX](?:([0-9a-fA-F]+)\.?([0-9a-fA-F]*)|\.([0-9a-fA-F]+))(?:[pP]([-+]?\d+))?/.exec(body);
-  if (m) {
-    const int = m[1] ?? '';
-    const frac = m[2] ?? m[3] ?? '';
-    const exp = Number(m[4] ?? 0) - 4 * frac.length;
-    const mant = BigInt('0x' + (int + frac || '0'));
-    return rangeChecked(sign * Number(mant) * 2 ** exp, mant !== 0n, at + m[0].length, sign);
-  }
-  m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(body);
-  if (!m) return { value: 0, end: 0, range: false, negative: false };
-  // A dangling exponent ("1e", "1e+") is not part of the number.
-  const num = m[0];
-  return rangeChecked(sign * Number(num), /[1-9]/.test(num.replace(/[eE].*/, '')), at + num.length, sign, num);
-}
-
-/** long double's range, not double's: 1e400 is a number to strtold, 1e5000 is not. */
-function rangeChecked(value: number, nonZero: boolean, end: number, sign: number, decimal?: string): { value: number; end: number; range: boolean; negative: boolean } {
-  const exp10 = decimal ? decimalExponent(decimal) : Number.isFinite(value) ? (value === 0 ? 0 : Math.log10(Math.abs(value))) : 400;
-  const negative = sign < 0;
-  if (nonZero && exp10 >= 4932.07) return { value: sign * Infinity, end, range: true, negative };
-  if (nonZero && exp10 < -4950.5) return { value: sign * 0, end, range: true, negative };
-  return { value, end, range: false, negative };
-}
-
-/** log10 of a decimal literal's value, roughly, without overflowing. */
-function decimalExponent(num: string): number {
-  const [mant, e] = num.split(/[eE]/) as [string, string | undefined];
-  const digits = mant.replace('.', '');
-  const lead = digits.search(/[1-9]/);
-  if (lead < 0) return -Infinity;
-  const point = mant.includes('.') ? mant.indexOf('.') : mant.length;
-  return Number(e ?? 0) + (point - lead - 1) + Math.log10(Number(`${digits[lead]}.${digits.slice(lead + 1, lead + 16) || '0'}`));
-}
-
-/**
- * %a of a double as glibc prints a long double: the 64-bit mantissa's top four bits
- * before the point (1 is 0x8p-3), trailing zeros dropped unless a precision is given.
- */
-export function formatHexFloat(v: number, precision: number | undefined, upper: boolean, alt: boolean): string {
-  let s: string;
-  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
-  if (!Number.isFinite(v)) s = Number.isNaN(v) ? 'nan' : `${sign}inf`;
-  else if (v === 0) s = `${sign}0x0${precision ? '.' + '0'.repeat(precision) : alt ? '.' : ''}p+0`;
-  else {
-    let e = Math.floor(Math.log2(Math.abs(v)));
-    if (2 ** e > Math.abs(v)) e--;
-    if (2 ** (e + 1) <= Math.abs(v)) e++;
-    // |v| = mant × 2^(e-63), mant with its top bit (bit 63) set; exact, as a double has 53 bits.
-    let mant = BigInt(Math.abs(v) / 2 ** (e - 52)) << 11n;
-    let exp = e - 3;
-    let digits = 15;
-    if (precision !== undefined && precision < 15) {
-      const drop = BigInt(4 * (15 - precision));
-      const half = 1n << (drop - 1n);
-      const low = mant & ((1n << drop) - 1n);
-      mant >>= drop;
-      if (low > half || (low === half && (mant & 1n) === 1n)) mant += 1n;
-      digits = precision;
-      if (mant >> BigInt(4 * digits + 4) !== 0n) {
-        // Rounding carried into a fifth bit: 0xf.f → 0x10 is printed as 0x1.0 with exponent + 4.
-        mant >>= 4n;
-        exp += 4;
-      }
-    }
-    const hex = mant.toString(16).padStart(digits + 1, '0');
-    let frac = hex.slice(1);
-    if (precision === undefined) frac = frac.replace(/0+$/, '');
-    else frac = frac.padEnd(precision, '0');
-    s = `${sign}0x${hex[0]}${frac || alt ? '.' : ''}${frac}p${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
-  }
-  return upper ? s.toUpperCase() : s;
-}
-
-const RAW_BASE = 0xf700;
-const isRawByte = (cp: number) => cp >= RAW_BASE && cp < RAW_BASE + 256;
-
-/** The UTF-8 encoding of any value below 2^31, as the old six-byte UTF-8 allowed. */
-function utf8Bytes(v: number): number[] {
-  if (v < 0x80) return [v];
-  const bytes: number[] = [];
-  let lead = 0x3f;
-  let mark = 0x80;
-  while (v > lead) {
-    bytes.unshift(0x80 | (v & 0x3f));
-    v >>>= 6;
-    lead >>= 1;
-    mark = (mark >> 1) | 0x80;
-  }
-  bytes.unshift(mark | v);
-  return bytes;
-}
-
-/** Bytes of s on output: a raw byte is one, other characters their UTF-8 length. */
-export function byteLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80 || isRawByte(c)) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-/** The first n bytes of s; a character cut in half leaves as its first bytes, raw. */
-export function sliceBytes(s: string, n: number): string {
-  let used = 0;
-  for (let i = 0; i < s.length; ) {
-    const cp = s.codePointAt(i)!;
-    const units = cp > 0xffff ? 2 : 1;
-    const bytes = isRawByte(cp) ? [cp - RAW_BASE] : [...new TextEncoder().encode(String.fromCodePoint(cp))];
-    if (used + bytes.length > n) return s.slice(0, i) + bytes.slice(0, n - used).map(rawByte).join('');
-    used += bytes.length;
-    i += units;
-    if (used === n) return s.slice(0, i);
-  }
-  return s;
-}
-
 /** Pads to width bytes: spaces on the left or right, or zeros after the sign and any 0x. */
 function pad(s: string, width: number, left: boolean, zero: boolean): string {
   const missing = width - byteLength(s);
@@ -637,76 +477,3 @@ function pad(s: string, width: number, left: boolean, zero: boolean): string {
   return prefix + '0'.repeat(missing) + s.slice(prefix.length);
 }
 
-/** A character C's isprint/iswprint refuses: controls, DEL, C1 controls, raw bytes. */
-const unprintable = (cp: number) => cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || isRawByte(cp) || (cp >= 0xd800 && cp <= 0xdfff);
-
-const octalBytes = (cp: number) => (isRawByte(cp) ? [cp - RAW_BASE] : utf8Bytes(cp)).map((b) => '\\' + b.toString(8).padStart(3, '0')).join('');
-
-const C_ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-
-/**
- * bash's %q: a backslash before each character the shell would read specially, or $'…'
- * when the string holds a character that cannot be shown (a control, an invalid byte).
- */
-export function bashQuote(s: string): string {
-  if (s === '') return "''";
-  const cps = [...s].map((c) => c.codePointAt(0)!);
-  if (cps.some(unprintable)) {
-    let q = "$'";
-    for (const cp of cps) {
-      if (cp === 0x1b) q += '\\E';
-      else if (C_ESCAPES[cp]) q += C_ESCAPES[cp];
-      else if (cp === 0x5c || cp === 0x27) q += '\\' + String.fromCharCode(cp);
-      else q += unprintable(cp) ? octalBytes(cp) : String.fromCodePoint(cp);
-    }
-    return q + "'";
-  }
-  let q = '';
-  const chars = [...s];
-  chars.forEach((c, i) => {
-    const prev = chars[i - 1];
-    if (` !"$&'()*,;<>?[\\]^\`{|}`.includes(c) || (c === '#' && i === 0) || (c === '~' && (i === 0 || prev === ':' || prev === '='))) q += '\\';
-    q += c;
-  });
-  return q;
-}
-
-/** Characters that never need quoting in coreutils' shell-escape style (and read alike in "…"). */
-const GNU_PLAIN = /^[A-Za-z0-9%+,\-./:\]_@]$/;
-const GNU_SPECIAL = ` !"$&()*;<=>[^\`|?\\`;
-
-/**
- * coreutils' %q (gnulib's shell-escape quoting): bare when nothing is special, else '…',
- * with controls as $'\n' pieces, and "…" for a string whose only trouble is an apostrophe.
- */
-export function coreutilsQuote(s: string): string {
-  if (s === '') return "''";
-  const chars = [...s];
-  const special = (c: string, i: number) => {
-    const cp = c.codePointAt(0)!;
-    if (unprintable(cp) || GNU_SPECIAL.includes(c) || c === "'") return true;
-    if ((c === '#' || c === '~') && i === 0) return true;
-    return (c === '{' || c === '}') && chars.length === 1;
-  };
-  if (!chars.some(special)) return s;
-  // Characters that mean the same inside "…" as outside: then "it's" needs no '\''.
-  const sameInDoubleQuotes = chars.every((c, i) => GNU_PLAIN.test(c) || c === ' ' || c === "'" || ((c === '#' || c === '~') && i === 0) || ((c === '{' || c === '}') && chars.length === 1) || (c.codePointAt(0)! >= 0x80 && !unprintable(c.codePointAt(0)!)));
-  if (chars.includes("'") && sameInDoubleQuotes) return `"${s}"`;
-  let q = "'";
-  // gnulib writes a string with an apostrophe twice and its second pass starts in the state
-  // the first ended in: after a final $'…' piece it opens with '' (output '''it'\''s'$'\001').
-  let inDollar = chars.includes("'") && unprintable(chars[chars.length - 1]!.codePointAt(0)!);
-  for (const c of chars) {
-    const cp = c.codePointAt(0)!;
-    if (unprintable(cp)) {
-      if (!inDollar) q += "'$'";
-      inDollar = true;
-      q += C_ESCAPES[cp] ?? octalBytes(cp);
-      continue;
-    }
-    if (inDollar) q += "''";
-    inDollar = false;
-    q += c === "'" ? "'\\''" : c;
-  }
-  return q + "'";
-}
