@@ -115,6 +115,12 @@ export interface PrintfResult {
 /** Past this many bytes a single field is refused (a C printf would try to allocate it). */
 export const MAX_FIELD_BYTES = 16 * 1024 * 1024;
 
+/** Past this much text in all, printf gives up as it would when malloc fails (a JS string cannot grow past ~512 MiB). */
+export const MAX_OUTPUT = 128 * 1024 * 1024;
+
+/** Where the literal text of a format ends: the next directive or escape. */
+const SPECIAL = /[%\\]/g;
+
 class Stop extends Error {}
 
 /** Formats `args` by `format` the way `dialect`'s printf does; the format is reused while arguments remain. */
@@ -180,14 +186,14 @@ class Formatter {
         continue;
       }
       if (c !== '%') {
-        const j = fmt.indexOf('%', i);
-        const k = fmt.indexOf('\\', i);
-        const end = Math.min(j < 0 ? fmt.length : j, k < 0 ? fmt.length : k);
+        SPECIAL.lastIndex = i;
+        const end = SPECIAL.exec(fmt)?.index ?? fmt.length;
         this.out += fmt.slice(i, end);
         i = end;
         continue;
       }
       i = this.conversion(fmt, i);
+      if (this.out.length > MAX_OUTPUT) this.fatal('memory exhausted');
     }
   }
 

@@ -10,6 +10,8 @@ import { USAGE_LINE, helpText } from '../config/help.ts';
 import { formatGoDuration } from '../config/go-flags.ts';
 import { Logger } from '../log.ts';
 import { EtcdServer } from '../server/etcd-server.ts';
+import { BootstrapPanic, walDirOf } from '../server/bootstrap.ts';
+import { walExists } from '../wal/wal.ts';
 import { NetworkPeerTransport, fetchClusterInfo, type PeerTlsMaterial } from '../transport/network-transport.ts';
 import { listenClients, bindAddress, fmtAddr, goTlsError, type ClientEndpoints, type ClientTlsMaterial } from '../api/client-server.ts';
 import { selfSignedCert } from './auto-tls.ts';
@@ -124,9 +126,12 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
   if (o.signal.aborted) return exitForSignal(o.signal);
 
   const dataDirAbs = resolvePath(o.cwd, cfg.dataDir);
-  // etcd's identifyDataDirOrDie: a data dir it cannot list is fatal; a missing one is empty.
+  // etcd's identifyDataDirOrDie: a data dir it cannot list is fatal; a missing one is empty;
+  // anything but member/ in it (a --wal-dir inside the data dir, auto-TLS fixtures) is named.
   try {
-    o.fs.readdir(dataDirAbs);
+    for (const name of o.fs.readdir(dataDirAbs)) {
+      if (name !== 'member' && name !== 'proxy') log.warn('etcdmain/etcd.go:239', 'found invalid file under data directory', { filename: name, 'data-dir': cfg.dataDir });
+    }
   } catch (e) {
     if (isFsError(e) && e.code !== 'ENOENT') {
       log.fatal('etcdmain/etcd.go:227', 'failed to list data directory', { dir: cfg.dataDir, error: `open ${cfg.dataDir}: ${e.goMessage().replace(/^.*: /, '')}` });
@@ -134,6 +139,10 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     }
   }
   const initialized = o.fs.exists(`${dataDirAbs}/member`);
+  // --wal-dir (etcd's DedicatedWALDir): the WAL lives there instead of member/wal, and a
+  // member counts as initialized when that dir holds a WAL (embed's isMemberInitialized).
+  const walDirAbs = cfg.walDir ? resolvePath(o.cwd, cfg.walDir) : '';
+  const memberInitialized = walExists(o.fs, walDirOf(dataDirAbs, walDirAbs));
   if (initialized) log.info('etcdmain/etcd.go:104', 'server has already been initialized', { 'data-dir': cfg.dataDir, 'dir-type': 'member' });
   else log.info('etcdmain/etcd.go:122', 'Initialize and start etcd server', { 'data-dir': cfg.dataDir, 'dir-type': 'empty' });
 
@@ -168,7 +177,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
     return fail('discovery failed', e);
   }
 
-  logServerStart(log, cfg, version, o.gitSha, initialized, o.argv);
+  logServerStart(log, cfg, version, o.gitSha, memberInitialized, o.argv);
   const transport = peers;
   try {
     touchDataDir(o.fs, dataDirAbs, cfg.dataDir, log);
@@ -204,8 +213,17 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       },
       fetchCluster: (urls) => fetchClusterInfo(o.net, urls, (h) => o.net.resolve(h), peerTls && peerTlsLayer(peerTls, log)),
       resolve: (h) => o.net.resolve(h),
+      walDir: walDirAbs,
+      walDirShown: cfg.walDir,
     });
   } catch (e) {
+    if (e instanceof BootstrapPanic) {
+      // zap's Panic: the line at panic level, then Go's panic on stderr; exit status 2.
+      log.log('panic', e.caller, e.message, { error: e.detail });
+      await o.stderr.write(`panic: ${e.message}\n\ngoroutine 1 [running]:\n`);
+      await shutdownQuietly(server, peers, clients);
+      return 2;
+    }
     // etcdmain's special case for bootstrap errors that mention both words; all else is fatal.
     const text = goError(e);
     if (text.includes('include') && text.includes('--initial-cluster')) {
@@ -412,6 +430,7 @@ function checkKeyPair(m: ClientTlsMaterial): void {
   }
 }
 
+/** `initialized`: the member has a WAL (in --wal-dir when given). */
 function logServerStart(log: Logger, cfg: EtcdConfig, version: string, gitSha: string | undefined, initialized: boolean, argv: string[]): void {
   void argv;
   log.info('embed/etcd.go:310', 'starting an etcd server', {
@@ -426,7 +445,7 @@ function logServerStart(log: Logger, cfg: EtcdConfig, version: string, gitSha: s
     name: cfg.name,
     'data-dir': cfg.dataDir,
     'wal-dir': cfg.walDir,
-    'wal-dir-dedicated': '',
+    'wal-dir-dedicated': cfg.walDir,
     'member-dir': `${cfg.dataDir}/member`,
     'force-new-cluster': cfg.forceNewCluster,
     'heartbeat-interval': formatGoDuration(cfg.heartbeatMs),
@@ -444,6 +463,7 @@ function logServerStart(log: Logger, cfg: EtcdConfig, version: string, gitSha: s
     'experimental-local-address': '',
     'cors': ['*'],
     'host-whitelist': ['*'],
+    // Both are only read for a member without a WAL (embed.StartEtcd's PeerURLsMapAndToken).
     'initial-cluster': initialized ? '' : cfg.initialClusterString,
     'initial-cluster-state': cfg.initialClusterState,
     'initial-cluster-token': initialized ? '' : cfg.initialClusterToken,

@@ -1,13 +1,14 @@
 // Turning a data dir and the bootstrap flags into a member ready to run, the way etcd's
 // bootstrap does: restart from WAL + snapshot when the dir holds a member, else create a new
 // member of a new cluster (--initial-cluster-state new) or join a running one (existing).
-import type { FileSystem } from '../../platform/filesystem.ts';
+import { isFsError, type FileSystem } from '../../platform/filesystem.ts';
 import type { ConfState, HardState, Snapshot } from '../../raft/types.ts';
 import { MemoryStorage } from '../../raft/storage.ts';
 import { MvccStore, type MvccOptions } from '../mvcc/index.ts';
 import { ByteReader, ByteWriter } from '../wal/codec.ts';
 import { Snapshotter } from '../wal/snap.ts';
-import { Wal, walExists } from '../wal/wal.ts';
+import { Wal, walExists, walSnapshotMarkers } from '../wal/wal.ts';
+import { decodeDbFile, storeBytesOf } from './backup.ts';
 import type { Logger } from '../log.ts';
 import { RaftCluster, type Member } from './membership.ts';
 import type { ParsedUrl } from '../types/urls.ts';
@@ -26,6 +27,10 @@ export interface BootstrapOptions {
   walSegmentBytes?: number;
   /** Resolves host names in URLs (etcd compares advertised and --initial-cluster URLs resolved). */
   resolve?: (host: string) => string | undefined;
+  /** --wal-dir, absolute (etcd's DedicatedWALDir); empty or absent: <data-dir>/member/wal. */
+  walDir?: string;
+  /** --wal-dir as typed, for errors and logs (etcd shows the flag's value). */
+  walDirShown?: string;
 }
 
 export interface Bootstrapped {
@@ -47,6 +52,22 @@ export interface Bootstrapped {
 }
 
 export class BootstrapError extends Error {}
+
+/** A failure etcd meets with zap's Panic (the process dies with a Go panic, exit 2). */
+export class BootstrapPanic extends Error {
+  constructor(
+    readonly caller: string,
+    message: string,
+    readonly detail: string,
+  ) {
+    super(message);
+  }
+}
+
+/** etcd's ServerConfig.WALDir(): the dedicated dir when given, else <data-dir>/member/wal. */
+export function walDirOf(dataDir: string, dedicated?: string): string {
+  return dedicated ? dedicated : `${dataDir}/member/wal`;
+}
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -79,12 +100,15 @@ export function parseMemberContext(b: Uint8Array): Member | undefined {
 
 export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, log: Logger, nowMs: number): Promise<Bootstrapped> {
   const memberDir = `${opts.dataDir}/member`;
-  const walDir = `${memberDir}/wal`;
+  const walDir = walDirOf(opts.dataDir, opts.walDir);
   const snapshotter = new Snapshotter(fs, `${memberDir}/snap`, log);
   const storage = new MemoryStorage();
 
   if (walExists(fs, walDir)) {
-    const snap = snapshotter.loadNewest();
+    checkDirWriteable(fs, walDir, 'cannot write to WAL directory');
+    // Only a snapshot the WAL has a marker for: one written by a member that ran on another
+    // --wal-dir (or just before a crash) does not fit the entries in this log.
+    const snap = snapshotter.loadNewestAvailable(walSnapshotMarkers(fs, walDir));
     let cluster = new RaftCluster();
     let store = new MvccStore(opts.mvcc);
     if (snap) {
@@ -94,6 +118,7 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
       storage.applySnapshot(snap);
       log.info('etcdserver/bootstrap.go:222', 'recovered v3 backend from snapshot', { 'backend-size-bytes': store.dbSize, 'backend-size': humanBytes(store.dbSize) });
     }
+    checkDirWriteable(fs, memberDir, 'cannot write to member directory');
     const marker = snap ? { index: snap.metadata.index, term: snap.metadata.term } : { index: 0, term: 0 };
     const { wal, contents } = Wal.open(fs, walDir, marker, log, opts.walSegmentBytes);
     cluster.clusterId = contents.metadata.clusterId;
@@ -168,7 +193,16 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     }
     bootstrapPeers = local.list().map((m) => ({ id: m.id, context: memberContext(m) }));
   }
-  const wal = Wal.create(fs, walDir, { nodeId: memberId, clusterId: cluster.clusterId }, log, opts.walSegmentBytes);
+  // etcd opens the backend (member/snap/db) whether or not a WAL exists: a member started
+  // without its WAL (a restore made with --wal-dir, then etcd started without it; or
+  // --wal-dir changed between starts) serves the keys the db holds as a brand-new member.
+  const store = storeFromDb(fs, `${memberDir}/snap/db`, nowMs, opts.mvcc, log);
+  let wal: Wal;
+  try {
+    wal = Wal.create(fs, walDir, { nodeId: memberId, clusterId: cluster.clusterId }, log, opts.walSegmentBytes, opts.walDirShown || walDir);
+  } catch (e) {
+    throw new BootstrapPanic('etcdserver/bootstrap.go:663', 'failed to create WAL', (e as Error).message);
+  }
   log.info('etcdserver/raft.go:536', 'starting local member', { 'local-member-id': memberId, 'cluster-id': cluster.clusterId });
   return {
     memberId,
@@ -177,7 +211,7 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     storage,
     wal,
     snapshotter,
-    store: new MvccStore(opts.mvcc),
+    store,
     applied: 0,
     bootstrapPeers,
     haveWal: false,
@@ -185,6 +219,30 @@ export async function bootstrapMember(opts: BootstrapOptions, fs: FileSystem, lo
     confState: { voters: [], learners: [] },
     hardState: { term: 0, vote: '', commit: 0 },
   };
+}
+
+/** etcd's fileutil.IsDirWriteable: create and remove <dir>/.touch (Go names the absolute path). */
+function checkDirWriteable(fs: FileSystem, dir: string, what: string): void {
+  try {
+    fs.writeFile(`${dir}/.touch`, '', { mode: 0o600 });
+    fs.unlink(`${dir}/.touch`);
+  } catch (e) {
+    if (isFsError(e)) throw new BootstrapError(`${what}: open ${dir}/.touch: ${e.reason().replace(/^./, (c) => c.toLowerCase())}`);
+    throw e;
+  }
+}
+
+/** The KV store in member/snap/db when there is one (a new member's own db, or a restored one). */
+function storeFromDb(fs: FileSystem, path: string, nowMs: number, mvcc: MvccOptions, log: Logger): MvccStore {
+  if (!fs.exists(path)) return new MvccStore(mvcc);
+  let store: MvccStore;
+  try {
+    store = MvccStore.restore(storeBytesOf(decodeDbFile(fs.readFile(path))), nowMs, mvcc);
+  } catch (e) {
+    throw new BootstrapPanic('backend/backend.go:192', 'failed to open database', isFsError(e) ? e.goMessage() : (e as Error).message);
+  }
+  log.info('etcdserver/bootstrap.go:233', 'recovered v3 backend', { 'backend-size-bytes': store.dbSize, 'backend-size': humanBytes(store.dbSize) });
+  return store;
 }
 
 /** etcd's VerifyBootstrap: my --initial-cluster URLs are the ones I advertise; no URL twice. */

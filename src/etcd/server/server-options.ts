@@ -48,6 +48,9 @@ export interface EtcdServerOptions {
   /** Host name resolution for URL checks at bootstrap. */
   resolve?: (host: string) => string | undefined;
   walSegmentBytes?: number;
+  /** --wal-dir, absolute (empty: <data-dir>/member/wal), and as typed for messages. */
+  walDir?: string;
+  walDirShown?: string;
   /**
    * How often member/snap/db is rewritten while writes arrive (0: only at bootstrap, raft
    * snapshots and stop). etcd's bbolt backend commits every 100 ms; ours is a whole-file
@@ -88,6 +91,8 @@ export function bootstrapFromOptions(opts: EtcdServerOptions): Promise<Bootstrap
       fetchCluster: opts.fetchCluster,
       walSegmentBytes: opts.walSegmentBytes,
       resolve: opts.resolve,
+      walDir: opts.walDir,
+      walDirShown: opts.walDirShown,
     },
     opts.fs,
     opts.logger,

@@ -43,10 +43,24 @@ export class Snapshotter {
 
   /** The newest readable snapshot, or undefined when there is none. */
   loadNewest(): Snapshot | undefined {
+    return this.loadMatching(() => true);
+  }
+
+  /**
+   * etcd's LoadNewestAvailable: the newest readable snapshot the WAL has a marker for. A
+   * snapshot file the log does not know (written just before a crash, or by a member that
+   * ran on another --wal-dir) would not match the entries that follow it.
+   */
+  loadNewestAvailable(markers: { index: number; term: number }[]): Snapshot | undefined {
+    return this.loadMatching((s) => markers.some((m) => m.index === s.metadata.index && m.term === s.metadata.term));
+  }
+
+  private loadMatching(wanted: (s: Snapshot) => boolean): Snapshot | undefined {
     for (const n of this.names()) {
       const path = `${this.dir}/${n}`;
       try {
-        return decodeSnap(this.fs.readFile(path));
+        const snap = decodeSnap(this.fs.readFile(path));
+        if (wanted(snap)) return snap;
       } catch (e) {
         this.log.warn('snap/snapshotter.go:165', 'failed to read a snap file', { path, error: (e as Error).message });
         try {

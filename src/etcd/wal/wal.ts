@@ -3,7 +3,7 @@
 // appended through FileSystem and fsynced before raft may send what depends on them.
 // Segment files are named <seq>-<first index>.wal in 16 hex digits, like etcd's.
 import type { Entry, HardState } from '../../raft/types.ts';
-import type { FileSystem } from '../../platform/filesystem.ts';
+import { FsError, type FileSystem } from '../../platform/filesystem.ts';
 import type { Logger } from '../log.ts';
 import { crc32c } from './crc32c.ts';
 import { ByteReader, ByteWriter, readEntry, readHardState, writeEntry, writeHardState } from './codec.ts';
@@ -73,6 +73,98 @@ export function mkdirDurable(fs: FileSystem, dir: string): void {
   }
 }
 
+/** os.RemoveAll: a file or a whole tree; nothing there is fine. */
+function removeAll(fs: FileSystem, path: string): void {
+  if (!fs.exists(path)) return;
+  if (fs.stat(path).type === 'dir') fs.rmdir(path, { recursive: true });
+  else fs.unlink(path);
+}
+
+function removeQuietly(fs: FileSystem, path: string): void {
+  try {
+    removeAll(fs, path);
+  } catch {
+    /* best effort, like etcd's deferred os.RemoveAll */
+  }
+}
+
+function parentOf(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  return p.slice(0, p.lastIndexOf('/')) || '/';
+}
+
+/** A data dir (member/) or a member dir (snap/) at or below this dir. */
+function holdsMemberData(fs: FileSystem, dir: string): boolean {
+  const names = fs.readdir(dir);
+  if (names.includes('member') || names.includes('snap')) return true;
+  return names.some((n) => {
+    try {
+      return fs.stat(`${dir}/${n}`).type === 'dir' && fs.exists(`${dir}/${n}/member`);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Go's os.MkdirAll error: it names the component that failed (a file in the way, a dir it
+ * may not create in), shown the way the path was typed.
+ */
+function mkdirAllError(fs: FileSystem, e: FsError, abs: string, shown: string): string {
+  const parts = abs.split('/').filter(Boolean);
+  let failed = e.path;
+  if (e.code === 'ENOTDIR') {
+    for (let i = 1; i <= parts.length; i++) {
+      const p = '/' + parts.slice(0, i).join('/');
+      if (fs.exists(p) && fs.stat(p).type !== 'dir') {
+        failed = p;
+        break;
+      }
+    }
+  }
+  const up = parts.length - failed.split('/').filter(Boolean).length;
+  const shownParts = shown.split('/');
+  const shownFailed = up >= 0 && up < shownParts.filter(Boolean).length ? shownParts.slice(0, shownParts.length - up).join('/') : failed;
+  return `mkdir ${shownFailed}: ${e.reason().replace(/^./, (c) => c.toLowerCase())}`;
+}
+
+/** Go's %q of a []string: ["a" "b"]. */
+function goStrings(list: string[]): string {
+  return `[${list.map((x) => JSON.stringify(x)).join(' ')}]`;
+}
+
+/**
+ * etcd's wal.ValidSnapshotEntries: the snapshot markers in the log that a snapshot file may
+ * be loaded for (not after the last committed index). A torn tail ends the scan quietly.
+ */
+export function walSnapshotMarkers(fs: FileSystem, dir: string): WalSnapshotMarker[] {
+  const names = fs
+    .readdir(dir)
+    .map((n) => ({ n, p: parseWalName(n) }))
+    .filter((x): x is { n: string; p: { seq: number; index: number } } => x.p !== undefined)
+    .sort((a, b) => a.p.seq - b.p.seq);
+  const markers: WalSnapshotMarker[] = [];
+  let commit = 0;
+  let running = 0;
+  scan: for (const { n } of names) {
+    const data = fs.readFile(`${dir}/${n}`);
+    let off = 0;
+    while (off < data.length) {
+      const rec = readFrame(data, off);
+      if (!rec) break scan;
+      const payload = rec.payload;
+      const seed = payload[0] === REC_CRC ? new ByteReader(payload.subarray(1)).u32() : running;
+      if (crc32c(payload, seed) !== rec.crc) break scan;
+      running = rec.crc;
+      off += 8 + payload.length;
+      const r = new ByteReader(payload.subarray(1));
+      if (payload[0] === REC_SNAPSHOT) markers.push({ index: r.f64(), term: r.f64() });
+      else if (payload[0] === REC_STATE) commit = readHardState(r).commit;
+    }
+  }
+  return markers.filter((m) => m.index <= commit);
+}
+
 export class Wal {
   private running: number;
   private seq: number;
@@ -95,21 +187,70 @@ export class Wal {
     this.lastIndex = state.lastIndex;
   }
 
-  /** A new log holding the member's identity and the empty snapshot marker, made durable. */
-  static create(fs: FileSystem, dir: string, meta: WalMetadata, log: Logger, segmentBytes = DEFAULT_SEGMENT_BYTES): Wal {
-    if (walExists(fs, dir)) throw new WalError('wal: file already exists');
-    mkdirDurable(fs, dir);
-    const path = `${dir}/${walName(0, 0)}`;
-    let running = 0;
+  /**
+   * A new log holding the member's identity and the empty snapshot marker, made durable.
+   * Like etcd's wal.Create it is written in `<dir>.tmp` and renamed into place, so a crash
+   * never leaves a half-made log; the tmp dir is made beside `dir`, so the parent must be
+   * writable (etcd issue 10098). `shownDir` is the path as the user typed it, for errors.
+   */
+  static create(fs: FileSystem, dir: string, meta: WalMetadata, log: Logger, segmentBytes = DEFAULT_SEGMENT_BYTES, shownDir = dir): Wal {
+    if (walExists(fs, dir)) throw new WalError('file already exists');
+    const tmp = `${dir.replace(/\/+$/, '')}.tmp`;
+    const shownTmp = `${shownDir.replace(/\/+$/, '')}.tmp`;
+    const fail = (e: unknown, syscall: string, shown: string): never => {
+      if (e instanceof FsError) throw new WalError(`${syscall} ${shown}: ${e.reason().replace(/^./, (c) => c.toLowerCase())}`);
+      throw e;
+    };
+    try {
+      if (fs.exists(tmp)) removeAll(fs, tmp);
+      mkdirDurable(fs, tmp);
+      const left = fs.readdir(tmp);
+      if (left.length > 0) throw new WalError(`expected ${JSON.stringify(shownTmp)} to be empty, got ${goStrings(left)}`);
+    } catch (e) {
+      const err = e instanceof WalError ? e : new WalError(e instanceof FsError ? mkdirAllError(fs, e, tmp, shownTmp) : String(e));
+      log.warn('wal/wal.go:120', 'failed to create a temporary WAL directory', { 'tmp-dir-path': shownTmp, 'dir-path': shownDir, error: err.message });
+      throw err;
+    }
     const w = new ByteWriter();
-    running = frame(w, REC_CRC, new ByteWriter().u32(0).finish(), 0);
+    let running = frame(w, REC_CRC, new ByteWriter().u32(0).finish(), 0);
     running = frame(w, REC_METADATA, new ByteWriter().str(JSON.stringify(meta)).finish(), running);
     running = frame(w, REC_SNAPSHOT, new ByteWriter().f64(0).f64(0).finish(), running);
     const bytes = w.finish();
-    fs.writeFile(path, bytes, { mode: 0o600 });
-    fs.fsync(path);
-    fs.fsync(dir);
-    return new Wal(fs, dir, log, segmentBytes, meta, { running, seq: 0, path, size: bytes.length, lastIndex: 0 });
+    const name = walName(0, 0);
+    try {
+      fs.writeFile(`${tmp}/${name}`, bytes, { mode: 0o600 });
+      fs.fsync(`${tmp}/${name}`);
+      fs.fsync(tmp);
+    } catch (e) {
+      removeQuietly(fs, tmp);
+      fail(e, 'open', `${shownTmp}/${name}`);
+    }
+    try {
+      // etcd's renameWAL: whatever is at `dir` (an empty dir, a dir without .wal files, a
+      // file) is replaced. One exception: a dir holding this member's own data (--wal-dir
+      // set to the data dir or its parent), which etcd would wipe from under itself.
+      if (fs.exists(dir)) {
+        if (fs.stat(dir).type === 'dir' && fs.readdir(dir).length > 0 && holdsMemberData(fs, dir)) {
+          fs.writeFile(`${dir}/${name}`, bytes, { mode: 0o600 });
+          fs.fsync(`${dir}/${name}`);
+          fs.fsync(dir);
+          removeQuietly(fs, tmp);
+        } else {
+          removeAll(fs, dir);
+          fs.rename(tmp, dir);
+        }
+      } else fs.rename(tmp, dir);
+      // The rename made durable in the parent; the dir fsynced again under its new name
+      // (a no-op on a real disk; the simulated one keeps durable entries by path).
+      fs.fsync(parentOf(dir));
+      fs.fsync(dir);
+    } catch (e) {
+      removeQuietly(fs, tmp);
+      const err = e instanceof FsError ? new WalError(`rename ${shownTmp} ${shownDir}: ${e.reason().replace(/^./, (c) => c.toLowerCase())}`) : e;
+      log.warn('wal/wal.go:179', 'failed to rename the temporary WAL directory', { 'tmp-dir-path': shownTmp, 'dir-path': shownDir, error: (err as Error).message });
+      throw err;
+    }
+    return new Wal(fs, dir, log, segmentBytes, meta, { running, seq: 0, path: `${dir}/${name}`, size: bytes.length, lastIndex: 0 });
   }
 
   /**
