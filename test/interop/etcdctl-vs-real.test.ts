@@ -85,6 +85,8 @@ async function real(args: string[], stdin = ''): Promise<Out> {
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
+    p.stdin.on('error', () => undefined);
     p.stdin.end(stdin);
   });
 }

@@ -37,6 +37,8 @@ function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; until
       clearTimeout(bound);
       resolve({ status: code ?? -1, stdout, stderr });
     });
+    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
+    p.stdin.on('error', () => undefined);
     p.stdin.end(opts.stdin ?? '');
   });
 }
