@@ -162,6 +162,7 @@ export async function runEtcdutl(opts: EtcdutlOptions): Promise<number> {
           snapshotPath: typedSnap,
           dataDir: resolvePath(cwd, dataDir),
           walDir: walTyped ? resolvePath(cwd, walTyped) : undefined,
+          walDirShown: walTyped || undefined,
           name,
           initialCluster: f.string('initial-cluster'),
           initialClusterToken: f.string('initial-cluster-token'),

@@ -110,3 +110,14 @@ test('restore --wal-dir, then etcd without it: a new member on the restored db, 
   assert.deepEqual(fs.readdir('/var/lib/etcd-restored/member/wal'), ['0000000000000000-0000000000000000.wal']);
   assert.deepEqual(fs.readFile('/var/lib/etcd-wal/0000000000000000-0000000000000000.wal'), restoredWal);
 });
+
+test('restore into a --wal-dir that exists: refused, named as typed (etcdutl 3.4 printed: Error: wal-dir "rw3" exists)', async () => {
+  const fs = new SimFileSystem();
+  fs.mkdir('/root/w', { recursive: true });
+  fs.writeFile('/root/backup.db', snapshotFile());
+  const stdout = new CollectingOutput();
+  const stderr = new CollectingOutput();
+  const code = await runEtcdutl({ argv: ['snapshot', 'restore', 'backup.db', '--data-dir', 'd', '--wal-dir', 'w'], stdout, stderr, fs, cwd: '/root' });
+  assert.deepEqual([code, stdout.text(), stderr.text()], [1, '', 'Error: wal-dir "w" exists\n']);
+  assert.equal(fs.exists('/root/d'), false);
+});

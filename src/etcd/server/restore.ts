@@ -23,6 +23,8 @@ export interface RestoreOptions {
   dataDir: string;
   /** Absolute WAL dir (default dataDir/member/wal); must not exist when given. */
   walDir?: string;
+  /** --wal-dir as typed (etcdutl's error names it so). */
+  walDirShown?: string;
   name: string;
   initialCluster: string;
   initialClusterToken: string;
@@ -68,7 +70,7 @@ export function restoreSnapshot(o: RestoreOptions): { memberId: string; clusterI
   const memberDir = `${o.dataDir}/member`;
   const snapDir = `${memberDir}/snap`;
   const walDir = o.walDir ?? `${memberDir}/wal`;
-  if (o.walDir && o.fs.exists(o.walDir)) throw new RestoreError(`wal-dir ${JSON.stringify(o.walDir)} exists`);
+  if (o.walDir && o.fs.exists(o.walDir)) throw new RestoreError(`wal-dir ${JSON.stringify(o.walDirShown ?? o.walDir)} exists`);
   const where = { path: o.snapshotPath ?? '', 'wal-dir': walDir, 'data-dir': o.dataDir, 'snap-dir': snapDir, 'initial-memory-map-size': INITIAL_MMAP_SIZE };
   report('snapshot/v3_snapshot.go:305', 'restoring snapshot', where);
 
