@@ -178,3 +178,44 @@ test('a --wal-dir holding no .wal files is replaced by the new WAL, as etcd\'s w
   await run.stop();
   assert.deepEqual(fs.readdir('/srv/wal'), ['0000000000000000-0000000000000000.wal']);
 });
+
+test('a torn WAL tail in --wal-dir is repaired there on restart; what was written before it is served', async () => {
+  const fs = new SimFileSystem();
+  const ports = await testPorts();
+  const args = [...singleMemberArgs(ports), '--data-dir', '/var/lib/etcd', '--wal-dir', '/srv/wal'];
+  const first = runTestEtcd({ fs, args });
+  await put(await first.ready, 'k', 'v');
+  await first.stop('SIGKILL');
+  const path = '/srv/wal/0000000000000000-0000000000000000.wal';
+  const whole = fs.readFile(path);
+  fs.writeFile(path, new Uint8Array([...whole, 0x40, 0, 0, 0, 1, 2, 3])); // half a record: a write cut short
+  const again = runTestEtcd({ fs, args });
+  assert.equal(await get(await again.ready, 'k'), 'v');
+  await again.stop();
+  const repaired = again.records().filter((r) => r['msg'] === 'repaired' || r['msg'] === 'repaired WAL');
+  assert.deepEqual(repaired.map((r) => [r['msg'], r['path']]), [['repaired', path], ['repaired WAL', undefined]]);
+  assert.equal(fs.exists('/var/lib/etcd/member/wal'), false);
+});
+
+test('back on the first --wal-dir after another one took snapshots: only a snapshot this WAL marks is loaded', async () => {
+  const fs = new SimFileSystem();
+  const ports = await testPorts();
+  const base = [...singleMemberArgs(ports), '--data-dir', '/var/lib/etcd', '--snapshot-count', '3'];
+  const one = runTestEtcd({ fs, args: [...base, '--wal-dir', '/srv/wal-1'] });
+  await put(await one.ready, 'first', '1');
+  await one.stop();
+  const snapsBefore = fs.readdir('/var/lib/etcd/member/snap').filter((n) => n.endsWith('.snap'));
+
+  const two = runTestEtcd({ fs, args: [...base, '--wal-dir', '/srv/wal-2'] });
+  const s2 = await two.ready;
+  for (let i = 0; i < 8; i++) await put(s2, `second-${i}`, String(i));
+  await two.stop();
+  const snapsAfter = fs.readdir('/var/lib/etcd/member/snap').filter((n) => n.endsWith('.snap'));
+  assert.ok(snapsAfter.length > snapsBefore.length, `the second member wrote snapshots (${snapsAfter.join(' ')})`);
+
+  const back = runTestEtcd({ fs, args: [...base, '--wal-dir', '/srv/wal-1'] });
+  const s = await back.ready;
+  assert.equal(await get(s, 'first'), '1');
+  await back.stop();
+  assert.ok(msgs(back.records()).includes('restarting local member'));
+});
