@@ -5,6 +5,7 @@ import type { Clock } from '../platform/clock.ts';
 import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { EventLog } from './events.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
+import { mountProc } from './meminfo.ts';
 import { chargedClock, chargedNetwork, chargeTo, SMALL_PROGRAM_RSS_BYTES, guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
 import { commandForFile, type ProgramRegistry } from './programs.ts';
 import type {
@@ -98,6 +99,15 @@ export class VirtualHost implements Host {
       },
       this.limits.cpuMsPerProcess,
     );
+    // /proc/meminfo (free, cat) reflects what this host's processes hold at the moment it is read.
+    mountProc(this.vfs, () => this.residentBytes());
+  }
+
+  /** Resident bytes of every process on the host (what /proc/meminfo counts as used by programs). */
+  residentBytes(): number {
+    let total = 0;
+    for (const p of this.table.list()) total += p.memoryBytes();
+    return total;
   }
 
   get hostname(): string {

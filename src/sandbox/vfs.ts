@@ -28,6 +28,8 @@ export interface FileInode extends InodeBase {
   size: number;
   /** A character device (/dev/null, /dev/zero, /dev/urandom): reads and writes do not touch data. */
   device?: DeviceKind;
+  /** A kernel file such as /proc/meminfo: made afresh by each read, never written or removed (see mkgenerated). */
+  generate?: () => string;
 }
 
 /** What one read of /dev/zero or /dev/urandom returns (a real read is as long as asked; ours is bounded). */
@@ -162,6 +164,7 @@ export class Vfs implements VfsKernel {
     if (n.device === 'null') return new Uint8Array();
     if (n.device === 'zero') return new Uint8Array(DEVICE_READ_BYTES);
     if (n.device === 'random') return globalThis.crypto.getRandomValues(new Uint8Array(DEVICE_READ_BYTES));
+    if (n.generate) return toBytes(n.generate());
     return n.buf.slice(0, n.size);
   }
 
@@ -173,6 +176,8 @@ export class Vfs implements VfsKernel {
     if (file && file.type !== 'file') throw new FsError('EINVAL', 'open', path);
     if (file && !mayAccess(file, cred, W_OK)) throw new FsError('EACCES', 'open', path);
     if (file?.device) return;
+    // procfs files without a write handler refuse even root.
+    if (file?.generate) throw new FsError('EACCES', 'open', path);
     const oldSize = file?.size ?? 0;
     const nextSize = opts.append ? oldSize + bytes.length : bytes.length;
     if (nextSize > this.limits.fileBytes) throw new FsError('EFBIG', 'write', path);
@@ -235,6 +240,20 @@ export class Vfs implements VfsKernel {
     this.link(w.dir, w.name, node);
   }
 
+  /**
+   * A file whose content the kernel makes on each read (/proc/meminfo), as root at boot;
+   * it replaces whatever the disk held at that path (a restored image keeps a stale copy).
+   * Size 0 in stat, as procfs reports.
+   */
+  mkgenerated(path: string, generate: () => string, mode = 0o444): void {
+    const w = this.walk(path, null, false, 'open');
+    if (w.node?.type === 'dir') throw new FsError('EISDIR', 'open', path);
+    if (w.node) this.unlinkEntry(w.dir, w.name);
+    const node = this.newInode({ type: 'file', buf: new Uint8Array(), size: 0 }, mode, null, path) as FileInode;
+    node.generate = generate;
+    this.link(w.dir, w.name, node);
+  }
+
   symlink(target: string, path: string, cred: Credentials | null): void {
     const w = this.walk(path, cred, false, 'symlink');
     if (w.node) throw new FsError('EEXIST', 'symlink', path);
@@ -254,6 +273,7 @@ export class Vfs implements VfsKernel {
     if (!w.node) throw new FsError('ENOENT', 'unlink', path);
     if (w.node.type === 'dir') throw new FsError('EISDIR', 'unlink', path);
     this.checkRemove(w.dir, w.node, cred, path, 'unlink');
+    if (w.node.type === 'file' && w.node.generate) throw new FsError('EPERM', 'unlink', path);
     this.unlinkEntry(w.dir, w.name);
   }
 

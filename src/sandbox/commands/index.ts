@@ -83,3 +83,4 @@ export { etcd } from './etcd.ts';
 export { etcdctl, etcdutl } from './etcdctl.ts';
 export { curl } from './curl.ts';
 export { ss } from './ss.ts';
+export { free } from './free.ts';
