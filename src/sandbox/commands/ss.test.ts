@@ -110,6 +110,13 @@ describe('ss on a host running etcd with an etcdctl watch', () => {
     assert.equal((await run(h, 'ss -H')).stdout, 'tcp ESTAB 0      0      127.0.0.1:32768 127.0.0.1:2379 \ntcp ESTAB 0      0      127.0.0.1:2379  127.0.0.1:32768\n');
   });
 
+  it('free counts etcd\'s resident memory (what systemctl status reports for it) in "used"', async () => {
+    const used = Number((await run(h, 'free')).stdout.split('\n')[1]!.trim().split(/\s+/)[2]);
+    // The idle system's 168448 kB, etcd (24204 kB at least, plus its data), etcdctl, init and free itself.
+    assert.equal(used, 168448 + Math.ceil((h.residentBytes() + 1760 * 1024) / 1024));
+    assert.ok(used - 168448 > 24204 + 3 * 1760, String(used));
+  });
+
   it('on a terminal, spare width is shared out as ss does (80 columns)', async () => {
     const r = await run(h, 'ss -tn', { tty: true });
     assert.equal(
