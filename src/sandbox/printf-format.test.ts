@@ -48,6 +48,8 @@ const CASES: string[][] = [
   ['%d\\n', "'ab"],
   ['%x %o %f\\n', "'a", "'b", "'c"],
   ['%d\\n', '1', 'x', '3'],
+  ['%d|%d\\n', 'a\\b', 'x\ty'],
+  ['%#*.0d|\\n', '-0.5', '1'],
   // floats
   ['%f\\n', 'abc'],
   ['%f\\n', '1.5x'],
@@ -196,6 +198,7 @@ interface Outcome {
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const RECORD = `${here}printf-format.test.json`;
+// stdin is /dev/null, not the socket a Node pipe is: bash reads ~/.bashrc when stdin is a socket (rsh detection).
 const REAL_ENV = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TZ: 'UTC', HOME: '/home/learner' };
 
 /** stdout bytes as text: valid UTF-8 as itself, any other byte as \xHH (so \303 and \377 differ). */
@@ -225,12 +228,12 @@ function showBytes(b: Uint8Array): string {
 const BASH_SCRIPT = 'printf "$@"';
 
 function realBash(args: string[]): Outcome {
-  const r = spawnSync('/bin/bash', ['-c', BASH_SCRIPT, 'bash', ...args], { argv0: 'bash', env: REAL_ENV, cwd: '/tmp', input: '' });
+  const r = spawnSync('/bin/bash', ['-c', BASH_SCRIPT, 'bash', ...args], { argv0: 'bash', env: REAL_ENV, cwd: '/tmp', stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: showBytes(r.stdout), stderr: r.stderr.toString('utf8'), status: r.status ?? -1 };
 }
 
 function realCoreutils(args: string[]): Outcome {
-  const r = spawnSync('/usr/bin/printf', args, { env: REAL_ENV, cwd: '/tmp', input: '' });
+  const r = spawnSync('/usr/bin/printf', args, { env: REAL_ENV, cwd: '/tmp', stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: showBytes(r.stdout), stderr: r.stderr.toString('utf8'), status: r.status ?? -1 };
 }
 
@@ -246,7 +249,7 @@ async function ours(host: VirtualHost, argv: string[]): Promise<Outcome> {
 }
 
 function realBashScript(script: string): Outcome {
-  const r = spawnSync('/bin/bash', ['-c', script], { argv0: 'bash', env: REAL_ENV, cwd: '/tmp', input: '' });
+  const r = spawnSync('/bin/bash', ['-c', script], { argv0: 'bash', env: REAL_ENV, cwd: '/tmp', stdio: ['ignore', 'pipe', 'pipe'] });
   return { stdout: showBytes(r.stdout), stderr: r.stderr.toString('utf8'), status: r.status ?? -1 };
 }
 

@@ -7,7 +7,7 @@
 // precision may cut one in half (the halves leave as raw bytes, see raw-bytes.ts).
 import { MAX_FLOAT_PRECISION } from './c-float-format.ts';
 import { formatLongDouble, longDouble, parseCFloat, parseCInteger, type LongDouble } from './printf-number.ts';
-import { RAW_BASE, bashQuote, byteLength, coreutilsQuote, isRawByte, sliceBytes, utf8Bytes } from './printf-text.ts';
+import { RAW_BASE, bashQuote, byteLength, cEscape, coreutilsQuote, isRawByte, sliceBytes, utf8Bytes } from './printf-text.ts';
 import { rawByte } from './raw-bytes.ts';
 
 export interface EscapeRules {
@@ -100,8 +100,8 @@ export const COREUTILS_PRINTF: PrintfDialect = {
   checkWidthRange: true,
 };
 
-/** coreutils' quote() in a UTF-8 locale: ‘…’. */
-const lq = (s: string) => `\u2018${s}\u2019`;
+/** coreutils' quote() in a UTF-8 locale: ‘…’, with backslashes and controls escaped C's way. */
+const lq = (s: string) => `\u2018${cEscape(s, '\u2019')}\u2019`;
 
 export interface PrintfResult {
   /** The text, raw bytes as raw-bytes.ts carries them. */
@@ -213,10 +213,11 @@ class Formatter {
     const m = spec0.exec(fmt.slice(i))!;
     let j = i + m[0].length;
     const flags = m[1]!;
+    // Star arguments are taken (and complained about) before the conversion is judged.
+    const { width, left, precision } = this.widthAndPrecision(m);
     if (this.d.time && fmt[j] === '(') {
       const close = fmt.indexOf(')', j);
       if (close >= 0 && fmt[close + 1] === 'T') {
-        const { width, left, precision } = this.widthAndPrecision(m);
         const arg = this.next();
         let s = this.time(fmt.slice(j + 1, close), arg);
         if (precision !== undefined) s = sliceBytes(s, precision);
@@ -231,7 +232,6 @@ class Formatter {
     if (!this.d.conversions.includes(conv)) this.fatal(this.d.badConversion(spec, false));
     for (const fl of flags) if (this.d.refusedFlags[fl]?.includes(conv)) this.fatal(this.d.badConversion(spec, false));
     if (m[3] !== undefined && this.d.refusedPrecision.includes(conv)) this.fatal(this.d.badConversion(spec, false));
-    const { width, left, precision } = this.widthAndPrecision(m);
     this.field(conv, left ? flags + '-' : flags, width, precision);
     return j;
   }

@@ -125,3 +125,15 @@ export function coreutilsQuote(s: string): string {
   }
   return q + "'";
 }
+
+/** gnulib's locale quoting inside ‘…’: \\ for a backslash, \n and friends, octal for other controls, \’ for the closing quote. */
+export function cEscape(s: string, closingQuote: string): string {
+  let q = '';
+  for (const c of s) {
+    const cp = c.codePointAt(0)!;
+    if (c === '\\' || c === closingQuote) q += '\\' + c;
+    else if (C_ESCAPES[cp]) q += C_ESCAPES[cp];
+    else q += unprintable(cp) ? octalBytes(cp) : c;
+  }
+  return q;
+}
