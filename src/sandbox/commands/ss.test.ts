@@ -117,6 +117,17 @@ describe('ss on a host running etcd with an etcdctl watch', () => {
     assert.ok(used - 168448 > 24204 + 3 * 1760, String(used));
   });
 
+  it('ss -s sums up the socket table', async () => {
+    assert.equal(
+      (await run(h, 'ss -s')).stdout,
+      'Total: 4\nTCP:   4 (estab 2, closed 0, orphaned 0, timewait 0)\n\nTransport Total     IP        IPv6\n' +
+        'RAW\t  0         0         0        \nUDP\t  0         0         0        \nTCP\t  4         4         0        \n' +
+        'INET\t  4         4         0        \nFRAG\t  0         0         0        \n\n',
+    );
+    const withList = (await run(h, 'ss -s -Htln')).stdout.split('\n');
+    assert.deepEqual(withList.slice(-3), ['LISTEN 0      4096   127.0.0.1:2380 0.0.0.0:*', 'LISTEN 0      4096   127.0.0.1:2379 0.0.0.0:*', '']);
+  });
+
   it('on a terminal, spare width is shared out as ss does (80 columns)', async () => {
     const r = await run(h, 'ss -tn', { tty: true });
     assert.equal(

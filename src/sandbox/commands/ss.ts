@@ -61,7 +61,7 @@ const SPEC: OptionSpec = {
 
 /** Options whose output (timers, memory, tcp_info, summaries …) the sandbox's sockets do not model. */
 const NOT_MODELLED: Record<string, string> = {
-  options: '-o', extended: '-e', memory: '-m', info: '-i', threads: '-T', bpf: '-b', events: '-E', summary: '-s',
+  options: '-o', extended: '-e', memory: '-m', info: '-i', threads: '-T', bpf: '-b', events: '-E',
   diag: '-D', filter: '-F', kill: '-K', tipcinfo: '--tipcinfo', tos: '--tos', cgroup: '--cgroup', 'inet-sockopt': '--inet-sockopt',
 };
 
@@ -221,6 +221,12 @@ export const ss: Command = {
     const showProcesses = args.has('processes');
     const header = !args.has('no-header');
 
+    if (args.has('summary')) {
+      await ctx.stdout.write(summary((ctx.host as { network?: HostNetwork }).network?.sockets() ?? []));
+      // Plain `ss -s` stops here; with tables or a filter the list follows.
+      if (!chosen && args.operands.length === 0) return 0;
+    }
+
     // State words come first among the operands; the rest is the filter expression.
     const operands = [...args.operands];
     let sawStates = false;
@@ -297,6 +303,28 @@ export const ss: Command = {
     return 0;
   },
 };
+
+/**
+ * ss -s, from the counts /proc/net/sockstat and /proc/net/snmp would give for this host:
+ * only TCP sockets exist here, none of them orphaned or in TIME-WAIT.
+ */
+function summary(sockets: SocketInfo[]): string {
+  const v4 = sockets.filter((s) => !s.ipv6).length;
+  const v6 = sockets.length - v4;
+  const estab = sockets.filter((s) => s.state === 'ESTAB').length;
+  const row = (name: string, total: number, ip: number, ipv6: number) => `${name}\t  ${String(total).padEnd(9)} ${String(ip).padEnd(9)} ${String(ipv6).padEnd(9)}\n`;
+  return (
+    `Total: ${sockets.length}\n` +
+    `TCP:   ${sockets.length} (estab ${estab}, closed 0, orphaned 0, timewait 0)\n\n` +
+    'Transport Total     IP        IPv6\n' +
+    row('RAW', 0, 0, 0) +
+    row('UDP', 0, 0, 0) +
+    row('TCP', sockets.length, v4, v6) +
+    row('INET', sockets.length, v4, v6) +
+    row('FRAG', 0, 0, 0) +
+    '\n'
+  );
+}
 
 /** The host's TCP sockets that the tables, families, states and filter select, IPv4 before IPv6. */
 function visibleSockets(ctx: CommandContext, sel: Selection, filter: SsFilter | undefined): SocketInfo[] {
