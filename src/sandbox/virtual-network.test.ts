@@ -221,6 +221,13 @@ describe('HostNetwork.sockets (what ss lists)', () => {
     ac.abort();
     await assert.rejects(pending, code('ETIMEDOUT'));
     assert.deepEqual(n2.sockets().map((s) => s.state), ['ESTAB']);
+    // A process that ends while connecting takes its SYN-SENT socket with it.
+    const dying = n2.forProcess({ uid: 0, gid: 0, groups: [0], user: 'root' }, 1201);
+    const lost = dying.connect({ host: 'node-1', port: 2380 });
+    assert.deepEqual(n2.sockets().map((s) => [s.state, s.pid]), [['ESTAB', undefined], ['SYN-SENT', 1201]]);
+    dying.close();
+    await assert.rejects(lost, code('ETIMEDOUT'));
+    assert.deepEqual(n2.sockets().map((s) => s.state), ['ESTAB']);
     net.heal();
     assert.equal(n2.sockets()[0]!.sendQ, 0);
     c.destroy();

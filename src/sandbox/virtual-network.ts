@@ -365,6 +365,8 @@ export class HostNetwork implements Network {
 export class ProcessNetwork implements Network {
   private readonly listeners = new Set<Listener>();
   private readonly sockets = new Set<Duplex>();
+  /** Connects still waiting (a SYN into a drop rule): closing the process gives up on them, as close(2) on a SYN-SENT socket does. */
+  private readonly connecting = new Set<AbortController>();
   private closed = false;
 
   constructor(
@@ -396,7 +398,19 @@ export class ProcessNetwork implements Network {
   }
 
   async connect(addr: Address, opts?: { signal?: AbortSignal; timeoutMs?: number }): Promise<Duplex> {
-    const s = await this.host.connect(addr, opts, this.pid !== undefined ? { pid: this.pid } : undefined);
+    const giveUp = new AbortController();
+    const outer = opts?.signal;
+    const forward = () => giveUp.abort(outer?.reason);
+    if (outer?.aborted) forward();
+    else outer?.addEventListener('abort', forward, { once: true });
+    this.connecting.add(giveUp);
+    let s: Duplex;
+    try {
+      s = await this.host.connect(addr, { ...opts, signal: giveUp.signal }, this.pid !== undefined ? { pid: this.pid } : undefined);
+    } finally {
+      this.connecting.delete(giveUp);
+      outer?.removeEventListener('abort', forward);
+    }
     if (this.closed) {
       s.destroy();
       throw new NetError('ECONNRESET', 'connect', addr);
@@ -409,6 +423,7 @@ export class ProcessNetwork implements Network {
   /** The process ended: everything it opened goes, as the kernel closes a dead process's file descriptors. */
   close(): void {
     this.closed = true;
+    for (const c of [...this.connecting]) c.abort();
     for (const l of [...this.listeners]) void l.close();
     for (const s of [...this.sockets]) s.destroy();
   }
