@@ -168,15 +168,30 @@ test('a WAL dir etcd cannot write to: "cannot write to WAL directory", exit 1', 
   assert.deepEqual([fatal['msg'], fatal['error']], ['discovery failed', 'cannot write to WAL directory: open /var/lib/etcd-wal/.touch: permission denied']);
 });
 
-test('a --wal-dir holding no .wal files is replaced by the new WAL, as etcd\'s wal.Create does', async () => {
+test('a --wal-dir that holds other files keeps them (etcd would remove them); a file in the way fails the rename', async () => {
   const fs = new SimFileSystem();
   fs.mkdir('/srv/wal', { recursive: true });
   fs.writeFile('/srv/wal/notes.txt', 'hi\n');
   const ports = await testPorts();
-  const run = runTestEtcd({ fs, args: [...singleMemberArgs(ports), '--data-dir', '/var/lib/etcd', '--wal-dir', '/srv/wal'] });
-  await run.ready;
+  const base = [...singleMemberArgs(ports), '--data-dir', '/var/lib/etcd'];
+  const run = runTestEtcd({ fs, args: [...base, '--wal-dir', '/srv/wal'] });
+  await put(await run.ready, 'k', 'v');
   await run.stop();
-  assert.deepEqual(fs.readdir('/srv/wal'), ['0000000000000000-0000000000000000.wal']);
+  assert.deepEqual(fs.readdir('/srv/wal'), ['0000000000000000-0000000000000000.wal', 'notes.txt']);
+  assert.equal(fs.exists('/srv/wal.tmp'), false);
+  const again = runTestEtcd({ fs, args: [...base, '--wal-dir', '/srv/wal'] });
+  assert.equal(await get(await again.ready, 'k'), 'v');
+  await again.stop();
+
+  const other = new SimFileSystem();
+  other.mkdir('/srv', { recursive: true });
+  other.writeFile('/srv/not-a-dir', 'data\n');
+  const blocked = runTestEtcd({ fs: other, args: [...base, '--wal-dir', '/srv/not-a-dir'] });
+  assert.equal(await blocked.exited, 2);
+  const warn = blocked.records().find((r) => r['msg'] === 'failed to rename the temporary WAL directory')!;
+  assert.deepEqual([warn['tmp-dir-path'], warn['dir-path'], warn['error']], ['/srv/not-a-dir.tmp', '/srv/not-a-dir', 'rename /srv/not-a-dir.tmp /srv/not-a-dir: not a directory']);
+  assert.equal(new TextDecoder().decode(other.readFile('/srv/not-a-dir')), 'data\n');
+  assert.equal(other.exists('/srv/not-a-dir.tmp'), false);
 });
 
 test('a torn WAL tail in --wal-dir is repaired there on restart; what was written before it is served', async () => {

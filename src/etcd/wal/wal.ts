@@ -93,19 +93,6 @@ function parentOf(path: string): string {
   return p.slice(0, p.lastIndexOf('/')) || '/';
 }
 
-/** A data dir (member/) or a member dir (snap/) at or below this dir. */
-function holdsMemberData(fs: FileSystem, dir: string): boolean {
-  const names = fs.readdir(dir);
-  if (names.includes('member') || names.includes('snap')) return true;
-  return names.some((n) => {
-    try {
-      return fs.stat(`${dir}/${n}`).type === 'dir' && fs.exists(`${dir}/${n}/member`);
-    } catch {
-      return false;
-    }
-  });
-}
-
 /**
  * Go's os.MkdirAll error: it names the component that failed (a file in the way, a dir it
  * may not create in), shown the way the path was typed.
@@ -226,20 +213,18 @@ export class Wal {
       fail(e, 'open', `${shownTmp}/${name}`);
     }
     try {
-      // etcd's renameWAL: whatever is at `dir` (an empty dir, a dir without .wal files, a
-      // file) is replaced. One exception: a dir holding this member's own data (--wal-dir
-      // set to the data dir or its parent), which etcd would wipe from under itself.
-      if (fs.exists(dir)) {
-        if (fs.stat(dir).type === 'dir' && fs.readdir(dir).length > 0 && holdsMemberData(fs, dir)) {
-          fs.writeFile(`${dir}/${name}`, bytes, { mode: 0o600 });
-          fs.fsync(`${dir}/${name}`);
-          fs.fsync(dir);
-          removeQuietly(fs, tmp);
-        } else {
-          removeAll(fs, dir);
-          fs.rename(tmp, dir);
-        }
-      } else fs.rename(tmp, dir);
+      // etcd's renameWAL first removes whatever is at `dir` (os.RemoveAll), then renames.
+      // We never delete what someone put there: an empty dir is replaced; a dir with
+      // files (another disk's mount point, the data dir itself) gets the segment beside
+      // them, renamed into place; a file in the way fails the rename (not a directory).
+      if (fs.exists(dir) && fs.stat(dir).type === 'dir' && fs.readdir(dir).length > 0) {
+        fs.rename(`${tmp}/${name}`, `${dir}/${name}`);
+        fs.fsync(dir);
+        removeQuietly(fs, tmp);
+      } else {
+        if (fs.exists(dir) && fs.stat(dir).type === 'dir') fs.rmdir(dir);
+        fs.rename(tmp, dir);
+      }
       // The rename made durable in the parent; the dir fsynced again under its new name
       // (a no-op on a real disk; the simulated one keeps durable entries by path).
       fs.fsync(parentOf(dir));
