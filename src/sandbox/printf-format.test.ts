@@ -188,6 +188,10 @@ const SCRIPTS: string[] = [
   `printf '%d\\n' 99999999999999999999 2>/dev/null; echo $?`,
   `printf -- '-%s\\n' x; printf - ; echo`,
   `printf '%s\\n' a b | while read l; do echo "<$l>"; done`,
+  `printf -v 1x y; echo $?; printf -v 'a[1]' x; echo "\${a[1]}"`,
+  `printf 'abc%nde%s%n\\n' x y z; echo "[$x] [$z]"; printf '%5n|\\n' w; echo "[$w] $?"`,
+  `printf -v v 'ab%n' q; echo "[$q]"; printf '\u00e9%n\\n' e; echo "$e"; printf '%s%n\\n' a b c d; echo "$b $d"`,
+  `printf '%n\\n' 1; echo $?`,
 ];
 
 interface Outcome {

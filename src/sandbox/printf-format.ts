@@ -54,6 +54,8 @@ export interface PrintfDialect {
   readonly missingHexFatal: boolean;
   /** coreutils warns when the format used no argument and some are left. */
   readonly warnExcessArguments: boolean;
+  /** bash's %n: sets the variable the argument names (false: not a valid name). */
+  readonly assign?: (name: string, value: string) => boolean;
   /** bash's %(fmt)T: strftime of epoch seconds; undefined where there is none. */
   readonly time?: { now(): number; shellStart(): number; strftime(seconds: number, fmt: string): string };
   /** coreutils refuses a width or precision past INT_MAX. */
@@ -70,7 +72,7 @@ export const BASH_PRINTF: PrintfDialect = {
   outOfRangeFails: false,
   strictCharConstant: false,
   flags: "-+ #0'",
-  conversions: 'diouxXeEfFgGaAcsbqQ',
+  conversions: 'diouxXeEfFgGaAcsbqQn',
   bareOnly: '',
   refusedFlags: {},
   refusedPrecision: '',
@@ -143,6 +145,8 @@ class Formatter {
   messages: string[] = [];
   status = 0;
   private ai = 0;
+  /** Where this pass over the format began in out (bash's %n counts from there). */
+  private passStart = 0;
 
   constructor(
     private readonly format: string,
@@ -179,6 +183,7 @@ class Formatter {
 
   private pass(): void {
     const fmt = this.format;
+    this.passStart = this.out.length;
     for (let i = 0; i < fmt.length; ) {
       const c = fmt[i]!;
       if (c === '\\') {
@@ -232,6 +237,12 @@ class Formatter {
     if (!this.d.conversions.includes(conv)) this.fatal(this.d.badConversion(spec, false));
     for (const fl of flags) if (this.d.refusedFlags[fl]?.includes(conv)) this.fatal(this.d.badConversion(spec, false));
     if (m[3] !== undefined && this.d.refusedPrecision.includes(conv)) this.fatal(this.d.badConversion(spec, false));
+    if (conv === 'n') {
+      const name = this.next() ?? '';
+      if (!this.d.assign) this.fatal(this.d.badConversion(spec, false));
+      if (!this.d.assign(name, String(byteLength(this.out.slice(this.passStart))))) this.fatal(`\`${name}': not a valid identifier`);
+      return j;
+    }
     this.field(conv, left ? flags + '-' : flags, width, precision);
     return j;
   }

@@ -59,6 +59,20 @@ export const echo: Builtin = async (_sh, argv, io) => {
 };
 
 const PRINTF_USAGE = 'printf: usage: printf [-v var] format [arguments]\n';
+
+/** An array element as -v and %n name it: a[3]. */
+const ELEMENT = /^([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]$/;
+
+/** Sets `name` or the array element `name[N]`; false when it is neither. */
+function assignVariable(state: { set(n: string, v: string): void; setElement(n: string, i: number, v: string): void }, name: string, value: string): boolean {
+  if (isName(name)) state.set(name, value);
+  else {
+    const m = ELEMENT.exec(name);
+    if (!m) return false;
+    state.setElement(m[1]!, Number(m[2]), value);
+  }
+  return true;
+}
 /** `printf --help` (bash 5.2 prints it and returns 2, as for a usage error). */
 const PRINTF_HELP = `printf: printf [-v var] format [arguments]
     Formats and prints ARGUMENTS under control of the FORMAT.
@@ -115,7 +129,10 @@ export const printf: Builtin = async (sh, argv, io) => {
       await io.stderr.write(PRINTF_USAGE);
       return 2;
     }
-    if (!isName(varName)) throw new ShellError(`printf: \`${varName}': not a valid identifier`);
+    if (!isName(varName) && !ELEMENT.test(varName)) {
+      await sh.error(io, `printf: \`${varName}': not a valid identifier`);
+      return 2;
+    }
   }
   if (args.length === 0) {
     await io.stderr.write(PRINTF_USAGE);
@@ -124,6 +141,7 @@ export const printf: Builtin = async (sh, argv, io) => {
   const clock = sh.state.host.clock;
   const dialect: PrintfDialect = {
     ...BASH_PRINTF,
+    assign: (name, value) => assignVariable(sh.state, name, value),
     time: {
       now: () => Math.floor(clock.now() / 1000),
       shellStart: () => Math.floor(sh.state.startedAt / 1000),
@@ -131,7 +149,7 @@ export const printf: Builtin = async (sh, argv, io) => {
     },
   };
   const r = formatPrintf(args[0]!, args.slice(1), dialect);
-  if (varName) sh.state.set(varName, r.out);
+  if (varName) assignVariable(sh.state, varName, r.out);
   else await io.stdout.write(toOutputBytes(r.out));
   for (const m of r.messages) await sh.error(io, `printf: ${m}`);
   return r.status;
