@@ -10,6 +10,9 @@ import { defragCommand, endpointCommand, moveLeaderCommand } from './commands/en
 import { snapshotCommand } from './commands/snapshot-command.ts';
 import { lockCommand } from './commands/lock-command.ts';
 import { electCommand } from './commands/elect-command.ts';
+import { authCommand } from './commands/auth-commands.ts';
+import { userCommand } from './commands/user-commands.ts';
+import { roleCommand } from './commands/role-commands.ts';
 import { alarmCommand, completionCommand, unavailableCommands, versionCommand } from './commands/misc-commands.ts';
 import { SIGNAL_NUMBERS, type SignalName } from '../platform/signals.ts';
 import { BrokenPipeError } from '../platform/streams.ts';
@@ -36,6 +39,9 @@ export function buildEtcdctl(ctl: Ctl, term: Terminal): CommandNode {
       snapshotCommand(ctl),
       lockCommand(ctl),
       electCommand(ctl),
+      authCommand(ctl),
+      userCommand(ctl),
+      roleCommand(ctl),
       ...unavailableCommands(ctl),
       completionCommand(ctl),
       helpCommand(info, term),

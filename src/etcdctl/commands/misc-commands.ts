@@ -116,36 +116,6 @@ export function unavailableCommands(ctl: Ctl): CommandSpec[] {
   };
   const leaf = (use: string, short: string, path: string): CommandSpec => ({ use, short, run: na(path) });
   return [
-    {
-      use: 'auth <enable or disable>',
-      short: 'Enable or disable authentication',
-      subcommands: [leaf('enable', 'Enables authentication', 'auth enable'), leaf('disable', 'Disables authentication', 'auth disable'), leaf('status', 'Returns authentication status', 'auth status')],
-    },
-    {
-      use: 'user <subcommand>',
-      short: 'User related commands',
-      subcommands: [
-        leaf('add <user name or user:password> [options]', 'Adds a new user', 'user add'),
-        leaf('delete <user name>', 'Deletes a user', 'user delete'),
-        leaf('get <user name> [options]', 'Gets detailed information of a user', 'user get'),
-        leaf('list', 'Lists all users', 'user list'),
-        leaf('passwd <user name> [options]', 'Changes password of user', 'user passwd'),
-        leaf('grant-role <user name> <role name>', 'Grants a role to a user', 'user grant-role'),
-        leaf('revoke-role <user name> <role name>', 'Revokes a role from a user', 'user revoke-role'),
-      ],
-    },
-    {
-      use: 'role <subcommand>',
-      short: 'Role related commands',
-      subcommands: [
-        leaf('add <role name>', 'Adds a new role', 'role add'),
-        leaf('delete <role name>', 'Deletes a role', 'role delete'),
-        leaf('get <role name>', 'Gets detailed information of a role', 'role get'),
-        leaf('list', 'Lists all roles', 'role list'),
-        leaf('grant-permission [options] <role name> <permission type> <key> [endkey]', 'Grants a key to a role', 'role grant-permission'),
-        leaf('revoke-permission <role name> <key> [endkey]', 'Revokes a key from a role', 'role revoke-permission'),
-      ],
-    },
     leaf('make-mirror [options] <destination>', 'Makes a mirror at the destination etcd cluster', 'make-mirror'),
     {
       use: 'check <subcommand>',
