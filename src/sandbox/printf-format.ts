@@ -1,10 +1,12 @@
 // printf's formatting, shared by bash's builtin (src/sandbox/shell/builtins/echo-printf.ts)
 // and coreutils' /usr/bin/printf (src/sandbox/commands/printf.ts). The two agree on C's
 // conversions and differ in the details a PrintfDialect lists: error wording, escapes,
-// %q's quoting, which conversions take flags, and bash's %Q and %(fmt)T.
+// %q's quoting, which conversions take flags, and bash's %Q, %n and %(fmt)T.
 //
-// Widths and precisions count bytes, as C's do: a UTF-8 character is several, and a
-// precision may cut one in half (the halves leave as raw bytes, see raw-bytes.ts).
+// Numbers are read and written as C does (printf-number.ts: strtoimax, and long doubles for
+// the floating conversions). Widths and precisions count bytes, as C's do (printf-text.ts):
+// a UTF-8 character is several, and a precision may cut one in half (the halves leave as
+// raw bytes, see raw-bytes.ts).
 import { MAX_FLOAT_PRECISION } from './c-float-format.ts';
 import { formatLongDouble, longDouble, parseCFloat, parseCInteger, type LongDouble } from './printf-number.ts';
 import { RAW_BASE, bashQuote, byteLength, cEscape, coreutilsQuote, isRawByte, sliceBytes, utf8Bytes } from './printf-text.ts';
