@@ -31,7 +31,8 @@ import {
 } from './json-codec.ts';
 import { CONCURRENCY_ROUTES, OBSERVE_PATH, serveObserve } from './gateway-concurrency.ts';
 import { AUTH_ROUTES } from './gateway-auth.ts';
-import { attachCredentials, tokenFromHeaders } from '../auth/credentials.ts';
+import { attachCredentials, credentialsOf, tokenFromHeaders } from '../auth/credentials.ts';
+import { checkAdmin, watchPermitted as readPermitted, WATCH_DENIED } from '../auth/enforce.ts';
 
 type Json = Record<string, unknown>;
 
@@ -179,6 +180,16 @@ async function timeToLive(s: EtcdServer, b: Json, signal: AbortSignal): Promise<
   return o;
 }
 
+/** Routes for the root role only once auth is on (as the gRPC calls behind them). */
+const ADMIN_PATHS = new Set([
+  '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv', '/v3/maintenance/defragment', '/v3/maintenance/transfer-leadership', '/v3/maintenance/snapshot',
+  '/v3/cluster/member/add', '/v3/cluster/member/remove', '/v3/cluster/member/update', '/v3/cluster/member/promote',
+]);
+
+function watchPermitted(srv: EtcdServer, req: IncomingMessage, key: Uint8Array, rangeEnd: Uint8Array | undefined): boolean {
+  return readPermitted(srv.authStore, { token: tokenFromHeaders(req.headers) }, key, rangeEnd);
+}
+
 export const GATEWAY_PATHS = new Set([...Object.keys(UNARY), '/v3/watch', '/v3/lease/keepalive', '/v3/maintenance/snapshot', OBSERVE_PATH]);
 
 /** Reads a request body, refusing more than `limit` bytes. */
@@ -238,6 +249,7 @@ export async function handleGateway(srv: EtcdServer, req: IncomingMessage, res: 
   attachCredentials(ctx.signal, { token: tokenFromHeaders(req.headers) });
   res.once('close', () => ctx.cancel());
   try {
+    if (ADMIN_PATHS.has(path)) checkAdmin(srv.authStore, credentialsOf(ctx.signal));
     const body = parseBody(await readBody(req, maxBytes));
     if (path === '/v3/maintenance/snapshot') {
       streamSnapshot(srv, res);
@@ -315,6 +327,10 @@ function serveWatch(srv: EtcdServer, req: IncomingMessage, res: ServerResponse):
     if (create) {
       const key = bytes(create, 'key') ?? new Uint8Array();
       const filters = (create['filters'] as unknown[] | undefined) ?? [];
+      if (!watchPermitted(srv, req, key, bytes(create, 'range_end'))) {
+        write({ header: headerJson(srv.header()), watch_id: '-1', created: true, canceled: true, cancel_reason: WATCH_DENIED });
+        return;
+      }
       let id = int(create, 'watch_id');
       if (id === 0) {
         while (watchers.has(nextId)) nextId++;

@@ -75,10 +75,13 @@ test('users, roles and auth enable through raft; a token from Authenticate names
   await run(clock, s.auth.roleAdd('app'));
   await run(clock, s.auth.roleGrantPermission('app', { permType: PERM_READWRITE, key: enc('/app/'), rangeEnd: enc('/app0') }));
   await run(clock, s.auth.userGrantRole('alice', 'app'));
+  // Keys decoded from the wire may be Buffers: they must reach the log as bytes.
+  await run(clock, s.auth.roleGrantPermission('app', { permType: PERM_READWRITE, key: Buffer.from('/b/'), rangeEnd: Buffer.from('/b0') }));
+  assert.deepEqual((await run(clock, s.auth.roleGet('app'))).perm.map((p) => Buffer.from(p.key).toString()), ['/app/', '/b/']);
   assert.deepEqual((await run(clock, s.auth.authStatus())).enabled, false);
   await run(clock, s.auth.authEnable());
   const status = await run(clock, s.auth.authStatus());
-  assert.deepEqual({ enabled: status.enabled, rev: status.authRevision }, { enabled: true, rev: 8 });
+  assert.deepEqual({ enabled: status.enabled, rev: status.authRevision }, { enabled: true, rev: 9 });
   assert.equal(await rejection(clock, s.auth.userList()), 'etcdserver: user name is empty', 'no credentials once enabled');
   assert.equal(await rejection(clock, s.auth.authenticate('root', 'wrong')), 'etcdserver: authentication failed, invalid user ID or password');
   const { token } = await run(clock, s.auth.authenticate('root', 'rootpw'));

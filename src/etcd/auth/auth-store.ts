@@ -352,6 +352,7 @@ export class AuthStore {
    */
   authInfoFrom(creds: Credentials | undefined): AuthInfo | undefined {
     if (!this.enabled || !creds) return undefined;
+    if (creds.asMember) return { username: ROOT_USER, revision: this.rev };
     if (creds.token !== undefined) return this.authInfoFromToken(creds.token);
     if (creds.certCommonName) return { username: creds.certCommonName, revision: this.rev };
     return undefined;

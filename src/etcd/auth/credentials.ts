@@ -8,13 +8,15 @@ export interface Credentials {
   token?: string;
   /** The CN of a verified client certificate (used only when no token is given). */
   certCommonName?: string;
+  /** The member itself (etcd's AuthStore.WithRoot): expired-lease revokes act as root. */
+  asMember?: boolean;
 }
 
 const bySignal = new WeakMap<AbortSignal, Credentials>();
 
 /** Gives the request whose context is `signal` these credentials (empty ones are ignored). */
 export function attachCredentials(signal: AbortSignal, creds: Credentials): void {
-  if (creds.token === undefined && creds.certCommonName === undefined) return;
+  if (creds.token === undefined && creds.certCommonName === undefined && !creds.asMember) return;
   bySignal.set(signal, creds);
 }
 
@@ -27,4 +29,11 @@ export function tokenFromHeaders(h: Record<string, string | string[] | undefined
   const v = h['token'] ?? h['authorization'];
   const s = Array.isArray(v) ? v[0] : v;
   return s === undefined || s === '' ? undefined : s;
+}
+
+/** A context for the member's own proposals (WithRoot). */
+export function memberContext(): AbortSignal {
+  const signal = new AbortController().signal;
+  bySignal.set(signal, { asMember: true });
+  return signal;
 }

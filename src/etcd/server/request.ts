@@ -32,8 +32,12 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 export function encodeEnvelope(e: Envelope): Uint8Array {
+  // The holder's own value, not v: a Buffer's toJSON runs before the replacer sees it.
   return enc.encode(
-    JSON.stringify(e, (_k, v: unknown) => (v instanceof Uint8Array ? { $b: Buffer.from(v).toString('base64') } : v)),
+    JSON.stringify(e, function (this: Record<string, unknown>, k: string, v: unknown) {
+      const own = this[k];
+      return own instanceof Uint8Array ? { $b: Buffer.from(own).toString('base64') } : v;
+    }),
   );
 }
 

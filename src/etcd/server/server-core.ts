@@ -28,6 +28,8 @@ import { ProposalWaiters } from './proposal-waiters.ts';
 import { applyAlarm, applyConfChangeToCluster, checkConfChange } from './membership-apply.ts';
 import { bootstrapFromOptions, type ApplyResult, type EtcdServerOptions } from './server-options.ts';
 import { AuthStore } from '../auth/auth-store.ts';
+import { checkApplyPermission } from '../auth/enforce.ts';
+import { memberContext } from '../auth/credentials.ts';
 
 export type { EtcdServerOptions, ServerHeader, ApplyResult } from './server-options.ts';
 
@@ -356,7 +358,7 @@ export abstract class EtcdServerCore {
     for (const id of this.store.expiredLeases(this.leaseNow())) {
       if (this.revoking.has(id)) continue;
       this.revoking.add(id);
-      this.propose({ leaseRevoke: { id } })
+      this.propose({ leaseRevoke: { id } }, memberContext())
         .catch(() => {})
         .finally(() => this.revoking.delete(id));
     }
@@ -399,6 +401,7 @@ export abstract class EtcdServerCore {
         result = { auth: this.authStore.apply(req.auth, env.user, e.index) };
         this.store.authState = this.authStore.encode();
       } else {
+        checkApplyPermission(this.authStore, env.user, req, this.store);
         result = this.store.apply(req, env.nowMs, e.index);
       }
       this.proposals.settle(env.id, result);
@@ -526,7 +529,7 @@ export abstract class EtcdServerCore {
   protected readyCallbacks: (() => void)[] = [];
 
   /** Proposes a request and resolves with its result once applied here (server-requests.ts). */
-  abstract propose(req: ServerRequest): Promise<ApplyResult>;
+  abstract propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult>;
   /** Announces this member to the cluster once a leader is known (server-requests.ts). */
   protected abstract publishOnce(): void;
   /** Stops the member (server-requests.ts). */

@@ -2,7 +2,7 @@
 // and api/authpb/auth.proto). Every response starts with header 1.
 import type { ServerHeader } from '../../server/server-core.ts';
 import type { Permission, PermType } from '../../auth/authpb.ts';
-import { Reader, Writer } from './proto.ts';
+import { own, Reader, Writer } from './proto.ts';
 import { encodeHeader } from './messages-kv.ts';
 
 function fields<T>(buf: Uint8Array, out: T, read: Record<number, (r: Reader, o: T) => void>): T {
@@ -19,8 +19,8 @@ function fields<T>(buf: Uint8Array, out: T, read: Record<number, (r: Reader, o: 
 export function decodePermission(b: Uint8Array): Permission {
   return fields<Permission>(b, { permType: 0, key: new Uint8Array(), rangeEnd: new Uint8Array() }, {
     1: (r, o) => (o.permType = r.enumValue() as PermType),
-    2: (r, o) => (o.key = r.bytes()),
-    3: (r, o) => (o.rangeEnd = r.bytes()),
+    2: (r, o) => (o.key = own(r.bytes())),
+    3: (r, o) => (o.rangeEnd = own(r.bytes())),
   });
 }
 
@@ -62,8 +62,8 @@ export const decodeGrantPermissionRequest = (b: Uint8Array) =>
 export const decodeRevokePermissionRequest = (b: Uint8Array) =>
   fields<{ role: string; key: Uint8Array; rangeEnd: Uint8Array }>(b, { role: '', key: new Uint8Array(), rangeEnd: new Uint8Array() }, {
     1: (r, o) => (o.role = r.string()),
-    2: (r, o) => (o.key = r.bytes()),
-    3: (r, o) => (o.rangeEnd = r.bytes()),
+    2: (r, o) => (o.key = own(r.bytes())),
+    3: (r, o) => (o.rangeEnd = own(r.bytes())),
   });
 
 /** AuthStatusResponse: header 1, enabled 2, authRevision 3. */

@@ -53,7 +53,8 @@ import { campaign, leader, missingLeaderKey, observe, proclaim, resign } from '.
 import { GrpcError, type MethodHandler, type StreamCall } from './transport.ts';
 import { serveWatchStream } from './watch-stream.ts';
 import { AUTH_METHODS } from './services-auth.ts';
-import { attachCredentials, tokenFromHeaders } from '../../auth/credentials.ts';
+import { credentialsOf } from '../../auth/credentials.ts';
+import { checkAdmin } from '../../auth/enforce.ts';
 
 /** signal is the call's context: the client's deadline, or the call ending (see request-context.ts). */
 type Unary = (srv: EtcdServer, req: Uint8Array, md: IncomingHttpHeaders, signal: AbortSignal) => Promise<Uint8Array> | Uint8Array;
@@ -212,6 +213,12 @@ function serveSnapshot(srv: EtcdServer, call: StreamCall): void {
   });
 }
 
+/** Calls for the root role only once auth is on (authMaintenanceServer, membership changes). */
+const ADMIN_ONLY = new Set([
+  'Maintenance/Status', 'Maintenance/Hash', 'Maintenance/HashKV', 'Maintenance/Defragment', 'Maintenance/MoveLeader', 'Maintenance/Snapshot',
+  'Cluster/MemberAdd', 'Cluster/MemberRemove', 'Cluster/MemberUpdate', 'Cluster/MemberPromote',
+]);
+
 const notForLearner = () => new ServerError('Unavailable', 'etcdserver: rpc not supported for learner');
 
 function isLearner(srv: EtcdServer): boolean {
@@ -238,7 +245,7 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
       handle: (req, md, signal) => {
         const s = srv();
         if (isLearner(s) && !learnerAllows(service!, method, req)) throw notForLearner();
-        attachCredentials(signal, { token: tokenFromHeaders(md) });
+        if (ADMIN_ONLY.has(`${service}/${method}`)) checkAdmin(s.authStore, credentialsOf(signal));
         return u(s, req, md, signal);
       },
     };
@@ -251,7 +258,12 @@ export function lookupMethod(srv: () => EtcdServer, fullService: string, method:
         const s = srv();
         if (isLearner(s) && !(service === 'Maintenance' && method === 'Snapshot')) call.finish(notForLearner());
         else {
-          attachCredentials(call.signal, { token: tokenFromHeaders(call.metadata) });
+          try {
+            if (ADMIN_ONLY.has(`${service}/${method}`)) checkAdmin(s.authStore, credentialsOf(call.signal));
+          } catch (e) {
+            call.finish(e);
+            return;
+          }
           st(s, call);
         }
       },

@@ -6,6 +6,7 @@ import { GRPC_CODES, toStatus, type GrpcCodeName } from '../../server/errors.ts'
 import { requestContext, type RequestContext } from '../../server/request-context.ts';
 import { decodeGrpcTimeout } from './deadline.ts';
 import { ProtoError } from './proto.ts';
+import { attachCredentials, tokenFromHeaders } from '../../auth/credentials.ts';
 
 /** An error that already carries its gRPC code (transport-level failures). */
 export class GrpcError extends Error {
@@ -188,6 +189,9 @@ export function createGrpcServer(o: GrpcServerOptions): http2.Http2Server {
       return;
     }
     stream.once('close', () => ctx!.cancel());
+    // Who calls: the token metadata, and the verified client certificate's CN (etcd's
+    // AuthInfoFromTLS; only a --client-cert-auth listener asks for certificates).
+    attachCredentials(ctx.signal, { token: tokenFromHeaders(headers), certCommonName: peerCommonName(stream.session?.socket) });
     if (method.kind === 'unary') serveUnary(stream, headers, method.handle, o.maxRecvBytes, ctx);
     else serveStream(stream, headers, method.handle, o.maxRecvBytes, ctx, o.onStream);
   });
@@ -343,4 +347,16 @@ function serveStream(
   });
   onStream?.(call);
   handle(call);
+}
+
+/** The common name of the client certificate a TLS connection presented (undefined otherwise). */
+function peerCommonName(socket: unknown): string | undefined {
+  try {
+    const t = socket as { getPeerCertificate?: () => { subject?: { CN?: string | string[] } } | undefined } | undefined;
+    const cn = t?.getPeerCertificate?.()?.subject?.CN;
+    const name = Array.isArray(cn) ? cn[0] : cn;
+    return name ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }

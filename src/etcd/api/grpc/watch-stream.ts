@@ -5,6 +5,8 @@ import type { EtcdServer, WatchHandle } from '../../server/etcd-server.ts';
 import type { WatchResponse } from '../../mvcc/types.ts';
 import { decodeWatchRequest, encodeWatchResponse, type WatchCreate, type WatchResponseMessage } from './messages-kv.ts';
 import type { StreamCall } from './transport.ts';
+import { credentialsOf } from '../../auth/credentials.ts';
+import { watchPermitted, WATCH_DENIED } from '../../auth/enforce.ts';
 
 /** clientv3.InvalidWatchID: a response meant for every watcher of the stream. */
 const BROADCAST_WATCH_ID = -1;
@@ -23,6 +25,10 @@ export function serveWatchStream(srv: EtcdServer, call: StreamCall): void {
   });
 
   const create = (c: WatchCreate): void => {
+    if (!watchPermitted(srv.authStore, credentialsOf(call.signal), c.key, c.rangeEnd)) {
+      send({ header: srv.header(), watchId: BROADCAST_WATCH_ID, created: true, canceled: true, cancelReason: WATCH_DENIED });
+      return;
+    }
     let id = c.watchId;
     if (id === 0) {
       while (watchers.has(nextId)) nextId++;
