@@ -157,3 +157,36 @@ test('snapshot save → restore keeps users, roles, the enabled flag and the rev
   assert.deepEqual(role.perm.map((p) => Buffer.from(p.key).toString()), ['/r/']);
   await run(clock, again.stop());
 });
+
+test('with auth on: writes, reads and leases are checked; an expired lease is still revoked by the leader', async () => {
+  const { clock, opts } = options(['default'], 34);
+  const { servers } = await startInProcessCluster(opts);
+  const s = servers.get('default')!;
+  await run(clock, s.readyNotify());
+  await setUpRoot(clock, s);
+  await run(clock, s.auth.userAdd('alice', 'alicepw', false));
+  await run(clock, s.auth.roleAdd('app'));
+  await run(clock, s.auth.roleGrantPermission('app', { permType: PERM_READWRITE, key: enc('/app/'), rangeEnd: enc('/app0') }));
+  await run(clock, s.auth.userGrantRole('alice', 'app'));
+  await run(clock, s.auth.authEnable());
+  const root = withToken((await run(clock, s.auth.authenticate('root', 'rootpw'))).token);
+  const alice = withToken((await run(clock, s.auth.authenticate('alice', 'alicepw'))).token);
+  assert.equal(await rejection(clock, s.put({ key: enc('/app/a'), value: enc('1') })), 'etcdserver: user name is empty');
+  await run(clock, s.put({ key: enc('/app/a'), value: enc('1') }, alice));
+  assert.equal(await rejection(clock, s.put({ key: enc('/other'), value: enc('1') }, alice)), 'etcdserver: permission denied');
+  assert.equal(await rejection(clock, s.range({ key: enc('/other') }, alice)), 'etcdserver: permission denied');
+  assert.equal((await run(clock, s.range({ key: enc('/app/'), rangeEnd: enc('/app0') }, alice))).count, 1);
+  assert.equal(await rejection(clock, s.txn({ compare: [{ result: 'EQUAL', target: 'VALUE', key: enc('/other'), value: enc('x') }], success: [] }, alice)), 'etcdserver: permission denied');
+  const lease = await run(clock, s.leaseGrant(5, '', root));
+  await run(clock, s.put({ key: enc('/other'), value: enc('leased'), lease: lease.id }, root));
+  assert.equal(await rejection(clock, s.leaseKeepAlive(lease.id, alice)), 'etcdserver: permission denied');
+  assert.equal(await rejection(clock, s.leaseLeases(alice)), 'etcdserver: permission denied');
+  assert.equal(await rejection(clock, s.leaseRevoke(lease.id, alice)), 'etcdserver: permission denied');
+  assert.equal(await rejection(clock, s.put({ key: enc('/app/b'), value: enc('2'), lease: lease.id }, alice)), 'etcdserver: permission denied', 'a lease on keys she may not write');
+  assert.equal((await run(clock, s.leaseLeases(root))).leases.length, 1);
+  // The leader revokes the expired lease as the member itself (etcd's WithRoot).
+  for (let i = 0; i < 20 && (await run(clock, s.range({ key: enc('/other') }, root))).count > 0; i++) await run(clock, new Promise((r) => clock.after(1000, () => r(undefined))));
+  assert.equal((await run(clock, s.range({ key: enc('/other') }, root))).count, 0);
+  assert.equal((await s.health()).health, true, '/health counts "user name is empty" as healthy');
+  await run(clock, s.stop());
+});

@@ -10,6 +10,7 @@ import { fromBin } from '../mvcc/bytes.ts';
 import type { ApplyRequest, DeleteRangeRequest, PutRequest, RequestOp, TxnRequest } from '../mvcc/types.ts';
 import type { AuthInfo, AuthStore } from './auth-store.ts';
 import type { Credentials } from './credentials.ts';
+import { AuthErrors } from './auth-errors.ts';
 
 const none = new Uint8Array();
 const nobody: AuthInfo = { username: '', revision: 0 };
@@ -88,3 +89,22 @@ export function watchPermitted(auth: AuthStore, creds: Credentials | undefined, 
 
 /** The cancel reason of a refused watch: the gRPC error's text, as etcd writes it. */
 export const WATCH_DENIED = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
+
+/**
+ * etcd's checkLeaseRenew / checkLeaseTimeToLive / checkLeaseLeases: without the root role,
+ * the caller needs `kind` permission on every key attached to these leases.
+ */
+export function checkLeaseKeys(auth: AuthStore, creds: Credentials | undefined, store: MvccStore, leaseIds: string[], kind: 'read' | 'write'): void {
+  if (!auth.isEnabled) return;
+  const ai = auth.authInfoFrom(creds);
+  if (!ai) throw AuthErrors.userEmpty();
+  try {
+    auth.checkAdmin(ai);
+    return;
+  } catch {
+    // not root: look at the keys
+  }
+  for (const id of leaseIds) {
+    for (const k of store.lessor.lookup(id)?.keys ?? []) auth.checkKeys(ai, fromBin(k), none, kind);
+  }
+}

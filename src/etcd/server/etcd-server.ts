@@ -31,7 +31,7 @@ import type { AlarmMember, Member } from './membership.ts';
 import { encodeSnapshotFile } from './backup.ts';
 import type { AlarmType } from './request.ts';
 import { AuthService } from '../auth/auth-service.ts';
-import { checkRead } from '../auth/enforce.ts';
+import { checkLeaseKeys, checkRead } from '../auth/enforce.ts';
 import { credentialsOf } from '../auth/credentials.ts';
 
 export type { EtcdServerOptions, ServerHeader } from './server-core.ts';
@@ -175,18 +175,22 @@ export class EtcdServer extends EtcdServerMembership {
 
   /** One keep-alive: the renewed TTL in seconds, 0 when the lease is gone (as etcd answers). */
   async leaseKeepAlive(id: string, signal?: AbortSignal): Promise<{ header: ServerHeader; id: string; ttl: number }> {
+    checkLeaseKeys(this.authStore, credentialsOf(signal), this.store, [id], 'write');
     const r = this.expect(await this.propose({ leaseRenew: { id } }, signal), 'leaseRenew');
     return { header: this.header(), id, ttl: r.ttl };
   }
 
   async leaseTimeToLive(req: LeaseTimeToLiveRequest, signal?: AbortSignal): Promise<WithHeader<LeaseTimeToLiveResponse>> {
     await this.linearizableReadNotify(signal);
+    if (req.keys) checkLeaseKeys(this.authStore, credentialsOf(signal), this.store, [req.id], 'read');
     return this.withHeader(this.store.leaseTimeToLive(req, this.leaseNow()));
   }
 
   async leaseLeases(signal?: AbortSignal): Promise<WithHeader<LeaseLeasesResponse>> {
     await this.linearizableReadNotify(signal);
-    return this.withHeader(this.store.leaseLeases());
+    const leases = this.store.leaseLeases();
+    checkLeaseKeys(this.authStore, credentialsOf(signal), this.store, leases.leases.map((l) => l.id), 'read');
+    return this.withHeader(leases);
   }
 
   // ---------------------------------------------------------------- Cluster
