@@ -190,3 +190,20 @@ test('with auth on: writes, reads and leases are checked; an expired lease is st
   assert.equal((await s.health()).health, true, '/health counts "user name is empty" as healthy');
   await run(clock, s.stop());
 });
+
+test('a token made on the leader works at once on a follower that has not applied it yet', async () => {
+  const { clock, opts } = options(['a', 'b', 'c'], 35);
+  opts.network = new InMemoryPeerNetwork(opts.clock, 2);
+  const { servers } = await startInProcessCluster(opts);
+  for (const s of servers.values()) await run(clock, s.readyNotify());
+  const leader = [...servers.values()].find((s) => s.isLeader)!;
+  await setUpRoot(clock, leader);
+  await run(clock, leader.auth.authEnable());
+  const { token } = await run(clock, leader.auth.authenticate('root', 'rootpw'));
+  const index = Number(token.split('.')[1]);
+  const follower = [...servers.values()].find((s) => !s.isLeader && s.applied < index);
+  assert.ok(follower, `a follower behind index ${index}`);
+  const put = await run(clock, follower.put({ key: enc('k'), value: enc('v') }, withToken(token)));
+  assert.ok(put.header.revision > 1);
+  for (const s of servers.values()) await run(clock, s.stop());
+});

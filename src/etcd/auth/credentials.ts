@@ -37,3 +37,9 @@ export function memberContext(): AbortSignal {
   bySignal.set(signal, { asMember: true });
   return signal;
 }
+
+/** The raft index a simple token was made at (its ".<index>" suffix), or 0. */
+export function tokenIndex(creds: Credentials | undefined): number {
+  const m = creds?.token ? /\.(\d+)$/.exec(creds.token) : null;
+  return m ? Number(m[1]) : 0;
+}

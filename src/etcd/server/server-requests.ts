@@ -11,7 +11,7 @@ import { encodeEnvelope } from './request.ts';
 import { EtcdServerCore } from './server-core.ts';
 import type { ApplyResult, EtcdServerOptions, ServerHeader } from './server-options.ts';
 import { formatMs, humanQuota, takesSpace } from './server-util.ts';
-import { credentialsOf } from '../auth/credentials.ts';
+import { credentialsOf, tokenIndex } from '../auth/credentials.ts';
 
 const CALLER = 'etcdserver/server.go';
 
@@ -25,6 +25,15 @@ export abstract class EtcdServerRequests extends EtcdServerCore {
    * stops waiting but the entry may still apply, as in etcd.
    */
   propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult> {
+    // A token made at an index this member has not applied yet is waited for once (etcd's
+    // isValidSimpleToken waits for that index): the client may have authenticated elsewhere.
+    if (this.authStore.isEnabled && tokenIndex(credentialsOf(signal)) > this.appliedIndex && !this.stopped) {
+      return this.linearizableReadNotify(signal).then(() => this.proposeNow(req, signal));
+    }
+    return this.proposeNow(req, signal);
+  }
+
+  private proposeNow(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult> {
     if (this.stopped) return Promise.reject(Errors.stopped());
     const id = this.ids.next();
     let data: Uint8Array;
