@@ -254,7 +254,7 @@ export class Ctl {
 
 /** Turns a failed call into etcdctl's exit: "Error: <text>" and the given status. */
 export function rpcExit(e: unknown, code: number = EXIT.error, wrap?: (t: string) => string): never {
-  if (e instanceof RpcError) throw new ExitError(code, wrap ? wrap(e.text) : e.text);
+  if (e instanceof RpcError) throw new ExitError(e.duringAuthentication ? EXIT.badConnection : code, wrap ? wrap(e.text) : e.text);
   throw e;
 }
 

@@ -223,6 +223,7 @@ export class GatewayClient {
       // A gateway without the auth service (404) is a server without authentication.
       if (e instanceof RpcError && (/authentication is not enabled/.test(e.text) || e.code === 'NotFound' || e.code === 'Unimplemented')) return;
       this.token = undefined;
+      if (e instanceof RpcError) e.duringAuthentication = true;
       throw e;
     }
   }

@@ -31,6 +31,8 @@ export class RpcError extends Error {
   ) {
     super(text);
   }
+  /** Failed while clientv3.New authenticated --user: etcdctl's mustClient exits with ExitBadConnection (2). */
+  duringAuthentication = false;
   /** grpc's Status.Error() text, as the client log shows it. */
   grpcText(): string {
     return `rpc error: code = ${this.code} desc = ${this.desc}`;

@@ -50,7 +50,8 @@ describe('etcdctl user, role and auth', () => {
     assert.deepEqual((await run(['auth', 'enable'])).stdout, 'Authentication Enabled\n');
     assert.deepEqual((await run(['role', 'get', 'root', '--user=root:rootpw'])).stdout, 'Role root\nKV Read:\n\t[, <open ended>\nKV Write:\n\t[, <open ended>\n');
     assert.equal(errLine(await run(['user', 'list'])), 'Error: etcdserver: user name is empty\n');
-    assert.equal(errLine(await run(['user', 'list', '--user=root:nope'])), 'Error: etcdserver: authentication failed, invalid user ID or password\n');
+    const wrong = await run(['user', 'list', '--user=root:nope']);
+    assert.deepEqual({ status: wrong.status, err: errLine(wrong) }, { status: 2, err: 'Error: etcdserver: authentication failed, invalid user ID or password\n' }, 'as mustClient: a bad connection');
     assert.equal((await run(['user', 'list', '--user=root', '--password=rootpw'])).stdout, 'alice\nroot\nsvc\n');
     assert.equal((await run(['user', 'list'], { env: { ETCDCTL_USER: 'root', ETCDCTL_PASSWORD: 'rootpw' } })).stdout, 'alice\nroot\nsvc\n');
     assert.equal((await run(['user', 'list', '--user=root'], { stdin: 'rootpw\n' })).stdout, 'Password: \nalice\nroot\nsvc\n');
