@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { run, testHost } from './testing.ts';
+import { run, testHost, VOLUME_TEST_LIMITS } from './testing.ts';
 
 it('seq counts with FIRST, INCREMENT, LAST, -w and -s', async () => {
   const h = testHost();
@@ -14,7 +14,7 @@ it('seq counts with FIRST, INCREMENT, LAST, -w and -s', async () => {
 });
 
 it('seq says so when the sandbox limit cuts a sequence short, instead of ending as if it were complete', async () => {
-  const h = testHost();
+  const h = testHost(VOLUME_TEST_LIMITS);
   const r = await run(h, ['bash', '-c', 'seq 10000001 | wc -l; echo "status=${PIPESTATUS[0]}"']);
   assert.equal(r.stdout, '10000000\nstatus=1\n');
   assert.equal(r.stderr, 'seq: output limit reached: the sandbox stops seq after 10000000 numbers\n');

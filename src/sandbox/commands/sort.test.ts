@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { run, testHost } from './testing.ts';
+import { run, testHost, VOLUME_TEST_LIMITS } from './testing.ts';
 
 it('sort orders lines by bytes, numbers, keys; -r -u -t -o', async () => {
   const h = testHost();
@@ -31,7 +31,7 @@ it('sort orders a large input exactly as a plain sort would, stable and with -u'
 });
 
 it('sort reads a million lines from a pipe (not one push of them all) and sorts them', async () => {
-  const h = testHost();
+  const h = testHost(VOLUME_TEST_LIMITS);
   const r = await run(h, ['bash', '-c', 'seq 1 1000000 | sort -rn | tail -2']);
   assert.deepEqual(r, { status: 0, stdout: '2\n1\n', stderr: '' });
 });

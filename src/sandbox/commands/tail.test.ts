@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { run, testSandbox } from './testing.ts';
+import { run, testSandbox, VOLUME_TEST_LIMITS } from './testing.ts';
 
 it('tail prints the last lines or bytes and the +N form', async () => {
   const h = testSandbox().host('node-1');
@@ -32,7 +32,7 @@ it('tail -f prints what is appended until Ctrl-C', async () => {
 });
 
 it('tail streams a pipe as GNU tail does: 100 MB through it need no memory, only its last lines are kept', async () => {
-  const sb = testSandbox();
+  const sb = testSandbox([{ name: 'node-1', ip: '10.0.0.11', limits: VOLUME_TEST_LIMITS }]);
   try {
     const r = await run(sb.host('node-1'), ['bash', '-c', 'yes | head -c 100000000 | tail -c 4; yes abc | head -n 3000000 | tail -n 2; seq 10 | tail -n +9']);
     assert.deepEqual(r, { status: 0, stdout: 'y\ny\nabc\nabc\n9\n10\n', stderr: '' });

@@ -3,8 +3,9 @@
 import { SimClock } from '../../platform/sim-clock.ts';
 import { CollectingOutput, emptyInput, inputFrom } from '../io.ts';
 import type { VirtualHost } from '../host.ts';
-import { createSandbox, type Sandbox } from '../sandbox.ts';
+import { createSandbox, type Sandbox, type SandboxHostSpec } from '../sandbox.ts';
 import type { Credentials } from '../types.ts';
+import type { HostLimits } from '../limits.ts';
 
 export const LEARNER_ENV = {
   PATH: '/usr/local/bin:/usr/bin:/bin',
@@ -16,13 +17,20 @@ export const LEARNER_ENV = {
 };
 
 /** A one-host sandbox on simulated time (2026-11-21 09:00 UTC) unless told otherwise. */
-export function testSandbox(hosts = [{ name: 'node-1', ip: '10.0.0.11' }], clock = new SimClock(Date.UTC(2026, 10, 21, 9, 0, 0))): Sandbox & { clock: SimClock } {
+export function testSandbox(hosts: SandboxHostSpec[] = [{ name: 'node-1', ip: '10.0.0.11' }], clock = new SimClock(Date.UTC(2026, 10, 21, 9, 0, 0))): Sandbox & { clock: SimClock } {
   return createSandbox({ hosts, clock }) as Sandbox & { clock: SimClock };
 }
 
-export function testHost(): VirtualHost {
-  return testSandbox().host('node-1');
+export function testHost(limits?: Partial<HostLimits>): VirtualHost {
+  return testSandbox([{ name: 'node-1', ip: '10.0.0.11', ...(limits ? { limits } : {}) }]).host('node-1');
 }
+
+/**
+ * For tests that push a lot of data through programs: the CPU limit is charged by wall time,
+ * so on a loaded machine 10 s can pass before 150 MB have gone through. The limit is not what
+ * these tests are about.
+ */
+export const VOLUME_TEST_LIMITS: Partial<HostLimits> = { cpuMsPerProcess: 600_000 };
 
 export interface RunResult {
   status: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { run, testHost } from './testing.ts';
+import { run, testHost, VOLUME_TEST_LIMITS } from './testing.ts';
 
 it('wc counts lines, words and bytes with GNU column widths', async () => {
   const h = testHost();
@@ -16,7 +16,7 @@ it('wc counts lines, words and bytes with GNU column widths', async () => {
 it('wc counts an endless producer cut at 150 MB as it streams, without holding it all in memory', async () => {
   // Before: wc read the whole pipe into one buffer and spread it into an array of
   // characters, which ran the Node process serving every learner out of memory.
-  const h = testHost();
+  const h = testHost(VOLUME_TEST_LIMITS);
   const r = await run(h, ['bash', '-c', 'yes | head -c 150000000 | wc -c -l -w']);
   assert.equal(r.stderr, '');
   assert.equal(r.stdout, ' 75000000  75000000 150000000\n');
