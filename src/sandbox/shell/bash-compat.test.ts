@@ -19,7 +19,9 @@ function realBash(script: string): string {
   // (other suites, other checkouts) cannot trip over each other.
   const dir = mkdtempSync('/tmp/shell-compat-');
   try {
-    const r = spawnSync('/bin/bash', ['-c', PRELUDE + script.replaceAll('/tmp/', `${dir}/`)], { argv0: 'bash', encoding: 'utf8', input: '', env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
+    // stdin is /dev/null, not a pipe: Node's pipes are sockets, and Debian's bash sources
+    // ~/.bashrc when its stdin is a socket (it takes that for sshd).
+    const r = spawnSync('/bin/bash', ['-c', PRELUDE + script.replaceAll('/tmp/', `${dir}/`)], { argv0: 'bash', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { HOME: '/home/learner', PATH: '/usr/bin:/bin', USER: 'learner', LANG: 'C.UTF-8' }, cwd: '/tmp' });
     // bash -c names the line of each error; the prelude adds one line.
     const norm = (s: string) =>
       s
