@@ -160,7 +160,7 @@ const lab: LabDefinition = {
           return fail(`port 2379 is held by pid ${holder.pid}${p ? ` (${p.argv.join(' ')}, run by ${p.cred.user}${p.unit ? '' : ' outside systemd'})` : ''}, not by etcd.service (pid ${u.mainPid})`);
         }
         const wal = ctx.file('/var/lib/etcd/member/wal', { host: HOST });
-        if (!wal.exists) return fail('etcd answers, but /var/lib/etcd/member/wal does not exist: it keeps its data somewhere else (the unit sets ETCD_DATA_DIR=/var/lib/etcd)');
+        if (!wal.exists) return fail('etcd answers, but /var/lib/etcd/member/wal does not exist: it keeps its data somewhere else (the unit sets ETCD_DATA_DIR=/var/lib/etcd), or ETCD_WAL_DIR / --wal-dir moved its write-ahead log (this lab keeps it in the data directory)');
         return ok(`GET http://127.0.0.1:2379/health says {"health":"true"}, answered by etcd.service (pid ${u.mainPid}); its write-ahead log is in /var/lib/etcd/member/wal`);
       },
     },

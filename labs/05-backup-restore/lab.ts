@@ -182,7 +182,7 @@ const lab: LabDefinition = {
         const top = listDir(host, RESTORED_DATA_DIR);
         if (!top) return fail(`${RESTORED_DATA_DIR} does not exist`);
         const wal = listDir(host, `${RESTORED_DATA_DIR}/member/wal`);
-        if (!wal) return fail(`${RESTORED_DATA_DIR} exists (${top.length ? top.join(', ') : 'empty'}), but it has no member/wal directory: it was not made by etcdutl snapshot restore`);
+        if (!wal) return fail(`${RESTORED_DATA_DIR} exists (${top.length ? top.join(', ') : 'empty'}), but it has no member/wal directory: it was not made by etcdutl snapshot restore, or the WAL went elsewhere with --wal-dir (this lab keeps it inside the data directory)`);
         const walFiles = wal.filter((f) => f.endsWith('.wal'));
         if (!walFiles.length) return fail(`${RESTORED_DATA_DIR}/member/wal holds no .wal file`);
         const db = readMemberDb(host, RESTORED_DATA_DIR);
