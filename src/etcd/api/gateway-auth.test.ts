@@ -40,6 +40,21 @@ test('gateway: users and roles as etcd answers them; a token in Authorization on
     assert.deepEqual(await post(u, '/v3/auth/user/list', {}, { Authorization: token }), { status: 200, body: { users: ['gw', 'root'] } });
     assert.deepEqual(await post(u, '/v3/auth/user/list', {}, { Authorization: 'not.atoken' }), { status: 401, body: { code: 16, message: 'etcdserver: invalid auth token' } });
     assert.deepEqual(await post(u, '/v3/auth/status', {}), { status: 200, body: { enabled: true, authRevision: '7' } });
+    // Enforcement through the gateway: KV needs a user, maintenance the root role, a watch read permission.
+    assert.deepEqual(await post(u, '/v3/kv/put', { key: 'YQ==', value: 'MQ==' }), { status: 400, body: { code: 3, message: 'etcdserver: user name is empty' } });
+    assert.deepEqual(await post(u, '/v3/kv/put', { key: 'YQ==', value: 'MQ==' }, { Authorization: token }), { status: 200, body: {} });
+    assert.deepEqual(await post(u, '/v3/maintenance/status', {}), { status: 400, body: { code: 3, message: 'etcdserver: user name is empty' } });
+    assert.equal((await post(u, '/v3/maintenance/status', {}, { Authorization: token })).status, 200);
+    const watch = await fetch(u + '/v3/watch', { method: 'POST', body: JSON.stringify({ create_request: { key: 'YQ==' } }) });
+    const first = (await watch.body!.getReader().read()).value!;
+    assert.deepEqual(JSON.parse(Buffer.from(first).toString()).result, {
+      header: JSON.parse(Buffer.from(first).toString()).result.header,
+      watch_id: '-1',
+      created: true,
+      canceled: true,
+      cancel_reason: 'rpc error: code = PermissionDenied desc = etcdserver: permission denied',
+    });
+    await watch.body!.cancel().catch(() => undefined);
     assert.deepEqual(await post(u, '/v3/auth/disable', {}, { Authorization: token }), { status: 200, body: {} });
   } finally {
     await etcd.stop();

@@ -2,7 +2,10 @@
 // /v3/auth/user/{add,get,list,delete,changepw,grant,revoke} and
 // /v3/auth/role/{add,get,list,delete,grant,revoke}. The caller's token comes in the
 // Authorization header (see handleGateway).
+import type { IncomingMessage } from 'node:http';
 import type { EtcdServer } from '../server/etcd-server.ts';
+import { tokenFromHeaders } from '../auth/credentials.ts';
+import { watchPermitted as readPermitted } from '../auth/enforce.ts';
 import { PERM_TYPE_NAMES, type Permission, type PermType } from '../auth/authpb.ts';
 import { BadRequestError, b64, bool, bytes, headerJson, sub } from './json-codec.ts';
 
@@ -85,3 +88,14 @@ export const AUTH_ROUTES: Record<string, Unary> = {
   '/v3/auth/role/revoke': async (s, b, sig) =>
     headerOnly(await s.auth.roleRevokePermission(str(b, 'role'), bytes(b, 'key') ?? new Uint8Array(), bytes(b, 'range_end') ?? new Uint8Array(), sig)),
 };
+
+/** Routes for the root role only once auth is on (as the gRPC calls behind them). */
+export const ADMIN_PATHS = new Set([
+  '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv', '/v3/maintenance/defragment', '/v3/maintenance/transfer-leadership', '/v3/maintenance/snapshot',
+  '/v3/cluster/member/add', '/v3/cluster/member/remove', '/v3/cluster/member/update', '/v3/cluster/member/promote',
+]);
+
+/** A watch through the gateway: the token of the request that opened the stream must allow reading the range. */
+export function watchPermitted(srv: EtcdServer, req: IncomingMessage, key: Uint8Array, rangeEnd: Uint8Array | undefined): boolean {
+  return readPermitted(srv.authStore, { token: tokenFromHeaders(req.headers) }, key, rangeEnd);
+}

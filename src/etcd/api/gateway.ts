@@ -30,9 +30,9 @@ import {
   bytes,
 } from './json-codec.ts';
 import { CONCURRENCY_ROUTES, OBSERVE_PATH, serveObserve } from './gateway-concurrency.ts';
-import { AUTH_ROUTES } from './gateway-auth.ts';
+import { ADMIN_PATHS, AUTH_ROUTES, watchPermitted } from './gateway-auth.ts';
 import { attachCredentials, credentialsOf, tokenFromHeaders } from '../auth/credentials.ts';
-import { checkAdmin, watchPermitted as readPermitted, WATCH_DENIED } from '../auth/enforce.ts';
+import { checkAdmin, WATCH_DENIED } from '../auth/enforce.ts';
 
 type Json = Record<string, unknown>;
 
@@ -178,16 +178,6 @@ async function timeToLive(s: EtcdServer, b: Json, signal: AbortSignal): Promise<
   if (r.grantedTtl) o['grantedTTL'] = String(r.grantedTtl);
   if (r.keys.length > 0) o['keys'] = r.keys.map(b64);
   return o;
-}
-
-/** Routes for the root role only once auth is on (as the gRPC calls behind them). */
-const ADMIN_PATHS = new Set([
-  '/v3/maintenance/status', '/v3/maintenance/hash', '/v3/maintenance/hashkv', '/v3/maintenance/defragment', '/v3/maintenance/transfer-leadership', '/v3/maintenance/snapshot',
-  '/v3/cluster/member/add', '/v3/cluster/member/remove', '/v3/cluster/member/update', '/v3/cluster/member/promote',
-]);
-
-function watchPermitted(srv: EtcdServer, req: IncomingMessage, key: Uint8Array, rangeEnd: Uint8Array | undefined): boolean {
-  return readPermitted(srv.authStore, { token: tokenFromHeaders(req.headers) }, key, rangeEnd);
 }
 
 export const GATEWAY_PATHS = new Set([...Object.keys(UNARY), '/v3/watch', '/v3/lease/keepalive', '/v3/maintenance/snapshot', OBSERVE_PATH]);
