@@ -120,9 +120,15 @@ export async function scanWord(ctl: Ctl): Promise<string> {
  */
 export async function readPasswordInteractive(ctl: Ctl, name: string): Promise<string> {
   const lines = new StdinLines(ctl);
+  // speakeasy turns echo off and on with stty(1), which complains when stdin is not a terminal.
+  const stty = async () => {
+    if (!ctl.o.stdin.isTTY) await ctl.err("stty: 'standard input': Inappropriate ioctl for device\n");
+  };
   const ask = async (prompt: string): Promise<string> => {
     await ctl.out(prompt);
+    await stty();
     const l = await lines.line();
+    await stty();
     await ctl.out('\n');
     if (l === null) throw new ExitError(EXIT.badArgs, 'failed to ask password: EOF');
     return l;
