@@ -6,7 +6,7 @@ import { isFsError, resolvePath } from '../platform/filesystem.ts';
 import type { EventLog } from './events.ts';
 import { DEFAULT_HOST_LIMITS, type HostLimits } from './limits.ts';
 import { mountProc } from './meminfo.ts';
-import { chargedClock, chargedNetwork, chargeTo, SMALL_PROGRAM_RSS_BYTES, guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
+import { chargedClock, chargedNetwork, chargeTo, typicalResidentBytes, guardInput, guardOutput, ProcessTable, type ProcessRecord, type SignalResult } from './processes.ts';
 import { commandForFile, type ProgramRegistry } from './programs.ts';
 import type {
   Command,
@@ -41,6 +41,10 @@ export interface HostOptions {
 /** A process as ps sees it, with its session (for hangups and ps's STAT). */
 export interface ProcessSnapshot extends ProcessInfo {
   readonly sid: number;
+  /** CPU milliseconds charged to it so far (see processes.ts). */
+  readonly cpuMs: number;
+  /** Resident bytes as its account says (what systemctl status and free add up). */
+  readonly residentBytes: number;
 }
 
 type TtyInfo = NonNullable<StartOptions['tty']>;
@@ -133,6 +137,8 @@ export class VirtualHost implements Host {
       tty: p.tty,
       unit: p.unit,
       sid: p.sid,
+      cpuMs: p.cpuMs,
+      residentBytes: p.memoryBytes(),
     }));
   }
 
@@ -242,7 +248,7 @@ export class VirtualHost implements Host {
         for (const s of o?.ignoreSignals ?? []) rec.ignored.add(s);
         // The new program brings its own threads and memory (it declares them if it has more).
         rec.threads = 1;
-        rec.memoryBytes = () => SMALL_PROGRAM_RSS_BYTES;
+        rec.memoryBytes = () => typicalResidentBytes(rec.argv);
         return chargeTo(rec, () => command.run({
           ...ctx,
           argv: [...argv],

@@ -208,7 +208,7 @@ export class ProcessTable {
       cpuHardLimitMs: rlimit.hard,
       outputLimited: false,
       threads: 1,
-      memoryBytes: () => SMALL_PROGRAM_RSS_BYTES,
+      memoryBytes: () => typicalResidentBytes(rec.argv),
       chargeCpu: (ms) => {
         rec.cpuMs += ms;
         if (rec.unit !== undefined) this.unitCpu.set(rec.unit, (this.unitCpu.get(rec.unit) ?? 0) + ms);
@@ -489,6 +489,16 @@ export function chargedNetwork<N extends Network>(net: N, rec: ProcessRecord): N
  * file-backed). Programs that hold more say so with declareUsage.
  */
 export const SMALL_PROGRAM_RSS_BYTES = 1760 * 1024;
+
+/** VmRSS of the programs a learner sees most in ps, as Debian 12 shows them idle (kB). */
+const TYPICAL_RSS_KB: Record<string, number> = { init: 12288, systemd: 12288, bash: 5120, ps: 4608, sudo: 5632 };
+
+/** Resident bytes of a program that declared none: its typical figure, or a small C program's. */
+export function typicalResidentBytes(argv: readonly string[]): number {
+  const name = (argv[0] ?? '').replace(/^-/, '').split('/').pop() ?? '';
+  const kb = TYPICAL_RSS_KB[name];
+  return kb === undefined ? SMALL_PROGRAM_RSS_BYTES : kb * 1024;
+}
 
 /**
  * A program describes what its real counterpart would show in its cgroup: how many threads

@@ -1,6 +1,7 @@
 // ps: report a snapshot of the host's processes (procps-ng 4.0 wording and columns):
 // ps, ps aux (BSD letters), ps -ef / -e / -f, -u USER, -p PIDS, -C NAME, -o FORMAT, --no-headers.
 import type { Command, CommandContext, ProcessInfo } from '../types.ts';
+import { MEM_TOTAL_KB } from '../meminfo.ts';
 import { monthName, pad2 } from './common.ts';
 
 const USAGE = `
@@ -43,8 +44,11 @@ Output formats:
 For more details see ps(1).
 `;
 
+/** What the host's process list gives (VirtualHost.processes): ProcessInfo with its session and accounts. */
 interface Proc extends ProcessInfo {
   sid?: number;
+  cpuMs?: number;
+  residentBytes?: number;
 }
 
 interface Column {
@@ -53,20 +57,55 @@ interface Column {
   value: (p: Proc) => string;
 }
 
-/** Memory figures are not measured in the sandbox; each program gets steady, plausible ones. */
-function memory(comm: string): { vsz: number; rss: number } {
-  const known: Record<string, [number, number]> = { bash: [8264, 5120], sleep: [5476, 1024], etcd: [11284556, 38912], ps: [11332, 4608], systemd: [168732, 12288], sudo: [11456, 5632], tail: [5508, 1024] };
-  const k = known[comm];
-  if (k) return { vsz: k[0], rss: k[1] };
+/**
+ * VSZ is not modelled: each program gets a steady, plausible one. RSS is what the process
+ * table accounts for the process (the figure systemctl status and free add up), in KiB as
+ * whole 4 KiB pages.
+ */
+function memory(p: Proc): { vsz: number; rss: number } {
+  const comm = commOf(p);
+  const known: Record<string, number> = { bash: 8264, sleep: 5476, etcd: 11284556, ps: 11332, systemd: 168732, sudo: 11456, tail: 5508 };
   let h = 0;
   for (const ch of comm) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return { vsz: 5000 + (h % 20000), rss: 1000 + (h % 8000) };
+  const rss = Math.ceil((p.residentBytes ?? 0) / 4096) * 4;
+  return { vsz: Math.max(known[comm] ?? 5000 + (h % 20000), rss), rss };
+}
+
+/** CPU milliseconds the process table charged to p. */
+const cpuMsOf = (p: Proc) => p.cpuMs ?? 0;
+
+/** procps' TIME: [DD-]HH:MM:SS of the CPU time, whole seconds. */
+function cpuTime(p: Proc): string {
+  const t = Math.floor(cpuMsOf(p) / 1000);
+  const days = Math.floor(t / 86400);
+  const hms = `${pad2(Math.floor((t % 86400) / 3600))}:${pad2(Math.floor((t % 3600) / 60))}:${pad2(t % 60)}`;
+  return days ? `${days}-${hms}` : hms;
+}
+
+/** procps' %CPU: CPU time over the seconds since the process started, in tenths; 0 in its first second. */
+function pcpu(p: Proc, now: number): string {
+  const seconds = Math.floor((now - p.startedAt) / 1000);
+  const tenths = seconds > 0 ? Math.floor(cpuMsOf(p) / seconds) : 0;
+  return tenths > 999 ? String(Math.floor(tenths / 10)) : `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+
+/** procps' %MEM: RSS over the host's MemTotal, in tenths, at most 99.9. */
+function pmem(p: Proc): string {
+  const tenths = Math.min(999, Math.floor((memory(p).rss * 1000) / MEM_TOTAL_KB));
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
 }
 
 export function commOf(p: ProcessInfo): string {
   if (p.pid === 1) return 'systemd';
   return (p.argv[0] ?? '').replace(/^-/, '').split('/').pop()!.slice(0, 15);
 }
+
+/** procps-ng 4.0.2's width of each -o column (a wider value widens it; the last column is not padded). */
+const FORMAT_WIDTHS: Record<string, number> = {
+  pid: 5, ppid: 5, sid: 5, sess: 5, pgid: 5, uid: 5, user: 8, uname: 8, comm: 15, ucmd: 15, cmd: 27, args: 27, command: 27,
+  tty: 8, tname: 8, stat: 4, s: 1, etime: 11, time: 8, bsdtime: 6, start: 8, stime: 5, bsdstart: 6, '%cpu': 4, '%mem': 4,
+  vsz: 6, rss: 5, c: 2, unit: 31,
+};
 
 export const ps: Command = {
   name: 'ps',
@@ -215,15 +254,15 @@ export const ps: Command = {
       stat: { header: 'STAT', right: false, value: stat },
       s: { header: 'S', right: false, value: (p) => stat(p).charAt(0) },
       etime: { header: 'ELAPSED', right: true, value: etime },
-      time: { header: 'TIME', right: true, value: () => '00:00:00' },
-      bsdtime: { header: 'TIME', right: true, value: () => '0:00' },
+      time: { header: 'TIME', right: true, value: cpuTime },
+      bsdtime: { header: 'TIME', right: true, value: (p) => { const t = Math.floor(cpuMsOf(p) / 1000); return `${Math.floor(t / 60)}:${pad2(t % 60)}`; } },
       start: { header: 'STARTED', right: true, value: start },
       stime: { header: 'STIME', right: false, value: start },
       bsdstart: { header: 'START', right: true, value: start },
-      '%cpu': { header: '%CPU', right: true, value: () => '0.0' },
-      '%mem': { header: '%MEM', right: true, value: () => '0.0' },
-      vsz: { header: 'VSZ', right: true, value: (p) => String(memory(commOf(p)).vsz) },
-      rss: { header: 'RSS', right: true, value: (p) => String(memory(commOf(p)).rss) },
+      '%cpu': { header: '%CPU', right: true, value: (p) => pcpu(p, now) },
+      '%mem': { header: '%MEM', right: true, value: pmem },
+      vsz: { header: 'VSZ', right: true, value: (p) => String(memory(p).vsz) },
+      rss: { header: 'RSS', right: true, value: (p) => String(memory(p).rss) },
       sid: { header: 'SID', right: true, value: (p) => String(p.sid ?? p.pid) },
       sess: { header: 'SESS', right: true, value: (p) => String(p.sid ?? p.pid) },
       pgid: { header: 'PGID', right: true, value: (p) => String(p.pid) },
@@ -237,12 +276,13 @@ export const ps: Command = {
       specs = [];
       for (const f of format.filter(Boolean)) {
         const [key, custom] = f.split('=', 2) as [string, string | undefined];
-        const col = COLS[alias[key.toLowerCase()] ?? key.toLowerCase()];
+        const name = alias[key.toLowerCase()] ?? key.toLowerCase();
+        const col = COLS[name];
         if (!col) {
           await ctx.stderr.write(`error: unknown user-defined format specifier "${key}"\n${USAGE}`);
           return 1;
         }
-        specs.push({ col, header: custom ?? col.header });
+        specs.push({ col, header: custom ?? col.header, width: FORMAT_WIDTHS[name] });
       }
       if (format.every((f) => f.endsWith('='))) headers = headers && false;
     } else if (userFmt) {

@@ -112,9 +112,9 @@ describe('ss on a host running etcd with an etcdctl watch', () => {
 
   it('free counts etcd\'s resident memory (what systemctl status reports for it) in "used"', async () => {
     const used = Number((await run(h, 'free')).stdout.split('\n')[1]!.trim().split(/\s+/)[2]);
-    // The idle system's 168448 kB, etcd (24204 kB at least, plus its data), etcdctl, init and free itself.
-    assert.equal(used, 168448 + Math.ceil((h.residentBytes() + 1760 * 1024) / 1024));
-    assert.ok(used - 168448 > 24204 + 3 * 1760, String(used));
+    // The idle system's 157920 kB, init (12288 kB), etcd (24204 kB at least, plus its data), etcdctl and free itself.
+    assert.equal(used, 157920 + Math.ceil((h.residentBytes() + 1760 * 1024) / 1024));
+    assert.ok(used - 157920 > 12288 + 24204 + 2 * 1760, String(used));
   });
 
   it('ss -s sums up the socket table', async () => {
