@@ -33,6 +33,8 @@ export interface EtcdctlOptions {
   cwd?: string;
   /** Runs a program for `watch -- cmd` (the sandbox's spawner); without it such watches only print. */
   exec?: (argv: string[], env: Record<string, string>) => Promise<number>;
+  /** Turns the terminal's echo off and on (password prompts); absent when stdin is no terminal. */
+  setEcho?: (on: boolean) => void;
 }
 
 export class Ctl {

@@ -127,7 +127,13 @@ export async function readPasswordInteractive(ctl: Ctl, name: string): Promise<s
   const ask = async (prompt: string): Promise<string> => {
     await ctl.out(prompt);
     await stty();
-    const l = await lines.line();
+    ctl.o.setEcho?.(false);
+    let l: string | null;
+    try {
+      l = await lines.line();
+    } finally {
+      ctl.o.setEcho?.(true);
+    }
     await stty();
     await ctl.out('\n');
     if (l === null) throw new ExitError(EXIT.badArgs, 'failed to ask password: EOF');

@@ -5,6 +5,7 @@ import { installProgram } from '../programs.ts';
 import { CollectingOutput, emptyInput } from '../io.ts';
 import type { SimClock } from '../../platform/sim-clock.ts';
 import { run, testSandbox } from './testing.ts';
+import { TermHarness } from '../shell/testing/term-harness.ts';
 
 describe('etcdctl on a virtual host', () => {
   const sb = testSandbox([{ name: 'node-1', ip: '10.0.0.11' }], realClock as unknown as SimClock);
@@ -53,6 +54,20 @@ describe('etcdctl on a virtual host', () => {
       assert.match(status.stdout, /\| 127\.0\.0\.1:2379 \| [0-9a-f]+ \|   3\.6\.4 \|/);
       const curl = await run(h, 'curl -s http://127.0.0.1:2379/health');
       assert.equal(JSON.parse(curl.stdout).health, 'true');
+
+      // In a terminal, the password prompts of user add do not echo what is typed.
+      const t = new TermHarness(h);
+      await t.session.ready;
+      const from = t.raw.length;
+      t.send('etcdctl user add root\r');
+      await t.waitFor(/Password of root: $/, from);
+      t.send('hunter2\r');
+      await t.waitFor(/Type password of root again for confirmation: $/, from);
+      t.send('hunter2\r');
+      const screen = await t.waitFor(/User root created\n.*\$ $/, from);
+      assert.doesNotMatch(screen, /hunter2/);
+      assert.match((await run(h, 'etcdctl user get root')).stdout, /^User: root\n/);
+      t.session.close();
     } finally {
       etcd.kill('SIGTERM');
       await etcd.exited;

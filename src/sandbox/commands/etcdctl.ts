@@ -4,6 +4,7 @@ import type { Command } from '../types.ts';
 import { runEtcdctl } from '../../etcdctl/main.ts';
 import { runEtcdutl } from '../../etcdctl/etcdutl.ts';
 import { emptyInput } from '../io.ts';
+import { terminalInput } from '../shell/tty.ts';
 
 const DEFAULT_VERSION = '3.6.4';
 
@@ -26,6 +27,7 @@ export function makeEtcdctlCommand(defaults: { version?: string } = {}): Command
         version: (ctx.programVersion ?? defaults.version ?? DEFAULT_VERSION).replace(/^v/, ''),
         // Go's exec.Cmd without Stdin reads /dev/null (watch -- cmd, lock name cmd).
         exec: (argv, env) => ctx.spawn.exec(argv, { env, signal: ctx.signal, stdin: emptyInput }),
+        ...(terminalInput(ctx.stdin) ? { setEcho: (on: boolean) => terminalInput(ctx.stdin)?.setEcho(on) } : {}),
       }),
   };
 }
