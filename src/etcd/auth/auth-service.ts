@@ -14,6 +14,15 @@ import { SimpleTokens } from './simple-token.ts';
 
 /** bcrypt.DefaultCost, what etcd's --bcrypt-cost defaults to. */
 export const BCRYPT_COST = 10;
+/** bcrypt.MinCost and bcrypt.MaxCost: etcd uses the default cost for a --bcrypt-cost outside them. */
+export const BCRYPT_MIN_COST = 4;
+export const BCRYPT_MAX_COST = 31;
+
+/** The cost etcd's NewAuthStore settles on for --bcrypt-cost. */
+export function effectiveBcryptCost(given: number | undefined): number {
+  if (given === undefined) return BCRYPT_COST;
+  return given < BCRYPT_MIN_COST || given > BCRYPT_MAX_COST ? BCRYPT_COST : given;
+}
 
 /** The member underneath (EtcdServer). */
 export interface AuthHost {
@@ -21,7 +30,7 @@ export interface AuthHost {
   propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult>;
   linearizableReadNotify(signal?: AbortSignal): Promise<void>;
   header(): ServerHeader;
-  readonly options: { readonly random: Random };
+  readonly options: { readonly random: Random; readonly bcryptCost?: number };
 }
 
 export type WithAuthHeader<T> = T & { header: ServerHeader };
@@ -78,7 +87,7 @@ export class AuthService {
   }
 
   userAdd(name: string, password: string, noPassword: boolean, signal?: AbortSignal) {
-    const hashedPassword = noPassword ? '' : Buffer.from(hashPassword(password, this.host.options.random), 'latin1').toString('base64');
+    const hashedPassword = noPassword ? '' : Buffer.from(hashPassword(password, this.host.options.random, effectiveBcryptCost(this.host.options.bcryptCost)), 'latin1').toString('base64');
     return this.run({ op: 'userAdd', name, hashedPassword, noPassword }, signal);
   }
   async userGet(name: string, signal?: AbortSignal): Promise<WithAuthHeader<{ roles: string[] }>> {
@@ -93,7 +102,7 @@ export class AuthService {
     return this.run({ op: 'userDelete', name }, signal);
   }
   userChangePassword(name: string, password: string, signal?: AbortSignal) {
-    const hashedPassword = Buffer.from(hashPassword(password, this.host.options.random), 'latin1').toString('base64');
+    const hashedPassword = Buffer.from(hashPassword(password, this.host.options.random, effectiveBcryptCost(this.host.options.bcryptCost)), 'latin1').toString('base64');
     return this.run({ op: 'userChangePassword', name, hashedPassword }, signal);
   }
   userGrantRole(user: string, role: string, signal?: AbortSignal) {

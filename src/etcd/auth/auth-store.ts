@@ -81,17 +81,17 @@ export class AuthStore {
   private permCache = new Map<string, UserPermissions>();
   readonly tokens: SimpleTokens;
 
-  constructor(state: AuthState, now: () => number, private readonly log?: Logger) {
+  constructor(state: AuthState, now: () => number, private readonly log?: Logger, tokenTtlMs?: number) {
     this.enabled = state.enabled;
     this.rev = state.revision === 0 ? 1 : state.revision;
     for (const u of state.users) this.users.set(u.name, u);
     for (const r of state.roles) this.roles.set(r.name, r);
-    this.tokens = new SimpleTokens(now);
+    this.tokens = new SimpleTokens(now, tokenTtlMs);
     this.refreshPermCache();
   }
 
-  static fromBlob(blob: Uint8Array | undefined, now: () => number, log?: Logger): AuthStore {
-    return new AuthStore(decodeAuthState(blob), now, log);
+  static fromBlob(blob: Uint8Array | undefined, now: () => number, log?: Logger, tokenTtlMs?: number): AuthStore {
+    return new AuthStore(decodeAuthState(blob), now, log, tokenTtlMs);
   }
 
   /** Replaces the state with a snapshot's (tokens go: etcd's Recover keeps none either). */

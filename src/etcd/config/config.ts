@@ -38,6 +38,11 @@ export interface EtcdConfig {
   maxWals: number;
   maxRequestBytes: number;
   maxTxnOps: number;
+  /** --auth-token: the token type and its options ('simple', 'jwt,…'). */
+  authToken: string;
+  bcryptCost: number;
+  /** --auth-token-ttl, seconds. */
+  authTokenTtl: number;
   quotaBackendBytes: number;
   strictReconfigCheck: boolean;
   preVote: boolean;
@@ -238,6 +243,9 @@ function buildConfig(v: Map<string, string>, explicitlySet: Set<string>, fromFil
     maxWals: num('max-wals'),
     maxRequestBytes: num('max-request-bytes'),
     maxTxnOps: num('max-txn-ops'),
+    authToken: str('auth-token'),
+    bcryptCost: num('bcrypt-cost'),
+    authTokenTtl: num('auth-token-ttl'),
     quotaBackendBytes: num('quota-backend-bytes'),
     strictReconfigCheck: bool('strict-reconfig-check'),
     preVote: bool('pre-vote'),

@@ -28,6 +28,7 @@ import { ProposalWaiters } from './proposal-waiters.ts';
 import { applyAlarm, applyConfChangeToCluster, checkConfChange } from './membership-apply.ts';
 import { bootstrapFromOptions, type ApplyResult, type EtcdServerOptions } from './server-options.ts';
 import { AuthStore } from '../auth/auth-store.ts';
+import { BCRYPT_COST, BCRYPT_MAX_COST, BCRYPT_MIN_COST, effectiveBcryptCost } from '../auth/auth-service.ts';
 import { checkApplyPermission } from '../auth/enforce.ts';
 import { memberContext } from '../auth/credentials.ts';
 
@@ -88,7 +89,7 @@ export abstract class EtcdServerCore {
     this.memberId = b.memberId;
     this.cluster = b.cluster;
     this.store = b.store;
-    this.authStore = AuthStore.fromBlob(b.store.authState, () => opts.clock.monotonic(), opts.logger);
+    this.authStore = AuthStore.fromBlob(b.store.authState, () => opts.clock.monotonic(), opts.logger, opts.authTokenTtlMs);
     this.storage = b.storage;
     this.wal = b.wal;
     this.snapshots = new MemberSnapshots({
@@ -155,6 +156,10 @@ export abstract class EtcdServerCore {
   protected begin(b: Bootstrapped): void {
     const log = this.log;
     log.warn('auth/store.go:1241', 'simple token is not cryptographically signed');
+    const cost = this.opts.bcryptCost;
+    if (cost !== undefined && effectiveBcryptCost(cost) !== cost) {
+      log.warn('auth/store.go:950', 'use default bcrypt cost instead of the invalid given cost', { 'min-cost': BCRYPT_MIN_COST, 'max-cost': BCRYPT_MAX_COST, 'default-cost': BCRYPT_COST, 'given-cost': cost });
+    }
     log.info('mvcc/kvstore.go:425', 'kvstore restored', { 'current-rev': this.store.currentRevision });
     const quota = this.store.quotaBackendBytes;
     log.info('etcdserver/quota.go:94', 'enabled backend quota with default value', { 'quota-name': 'v3-applier', 'quota-size-bytes': quota, 'quota-size': humanQuota(quota) });

@@ -57,6 +57,10 @@ export interface EtcdServerOptions {
    * rewrite, so it checkpoints less often. Recovery reads the WAL, not this file.
    */
   dbCheckpointMs?: number;
+  /** --bcrypt-cost (etcd falls back to 10 outside bcrypt's 4..31, with a warning). */
+  bcryptCost?: number;
+  /** --auth-token-ttl in ms: how long a simple token lives after its last use. */
+  authTokenTtlMs?: number;
 }
 
 /** etcd's ResponseHeader, ids in hex (the gateway prints them as decimal). */
