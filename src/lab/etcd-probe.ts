@@ -49,6 +49,15 @@ export function prefixEnd(prefix: string): string {
   return '\0';
 }
 
+/**
+ * Checks read etcd as a client without a user. With authentication enabled etcd refuses
+ * them, and a check's failure would blame the key; say what happened and how to undo it.
+ */
+export function withAuthHint(error: string): string {
+  if (!/etcdserver: (user name is empty|permission denied|invalid auth token)/.test(error)) return error;
+  return `${error} (authentication is enabled, and the lab's checks read etcd without a user: turn it off with etcdctl --user root auth disable)`;
+}
+
 export interface EtcdProbeOptions {
   /** Client certificate, key and CA (PEM text) for an https endpoint. */
   tls?: TlsMaterial;
@@ -75,7 +84,7 @@ export function createEtcdProbe(net: Network, endpoint: string, opts: EtcdProbeO
     try {
       return { ok: true, value: await client.call(path, path, body, timeoutMs) };
     } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+      return { ok: false, error: withAuthHint(e instanceof Error ? e.message : String(e)) };
     }
   }
 
