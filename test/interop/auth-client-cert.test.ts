@@ -3,37 +3,19 @@
 // gets the same answers from our etcd as from the REAL etcd 3.4.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { makeCert } from '../../src/etcd/api/test-helpers.ts';
-import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, withoutClientLogs, type OurEtcd, type ToolOutput } from './support.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function etcdctl(args: string[], boundMs = 15_000): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGINT'), boundMs);
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr: stderr.split('\n').filter((l) => !l.startsWith('{"level":')).join('\n') });
-    });
-    p.stdin.end();
-  });
+/** The real etcdctl, its clientv3 warning lines left out. */
+async function etcdctl(args: string[]): Promise<ToolOutput> {
+  const o = await realEtcdctl(args, { boundMs: 15_000, boundSignal: 'SIGINT' });
+  return { status: o.status, stdout: o.stdout, stderr: withoutClientLogs(o.stderr) };
 }
 
 describe('client certificate CN as the user', { skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
@@ -58,12 +40,8 @@ describe('client certificate CN as the user', { skip: missing.length ? `not inst
     let real: ChildProcess | undefined;
     let ours: OurEtcd | undefined;
     try {
-      real = spawn(ETCD, [`--data-dir=${path.join(dir, 'real')}`, ...urls(rc, rp), ...serverArgs], { stdio: 'ignore' });
+      real = await startRealEtcd([`--data-dir=${path.join(dir, 'real')}`, ...urls(rc, rp), ...serverArgs], { healthEndpoint: `https://127.0.0.1:${rc}`, healthArgs: asRoot });
       ours = await startOurEtcd([`--data-dir=${path.join(dir, 'ours')}`, ...urls(oc, op), ...serverArgs], dir);
-      for (let i = 0; i < 100; i++) {
-        if ((await etcdctl([`--endpoints=https://127.0.0.1:${rc}`, ...asRoot, 'endpoint', 'health', '--command-timeout=1s'], 2000)).status === 0) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
       const steps: string[][] = [
         [...asRoot, 'user', 'add', 'root', '--new-user-password=rootpw'],
         [...asRoot, 'user', 'add', 'alice', '--new-user-password=alicepw'],
@@ -83,7 +61,7 @@ describe('client certificate CN as the user', { skip: missing.length ? `not inst
         [...asRoot, 'auth', 'disable'],
       ];
       const runAll = async (port: number) => {
-        const outs: Out[] = [];
+        const outs: ToolOutput[] = [];
         for (const s of steps) outs.push(await etcdctl([`--endpoints=https://127.0.0.1:${port}`, ...s]));
         return outs;
       };

@@ -7,63 +7,21 @@
 // wants the root role for Maintenance calls).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
-import { AUTH_STEPS as STEPS, alice } from './auth-steps.ts';
+import type { ChildProcess } from 'node:child_process';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, type OurEtcd, type ToolOutput } from './support.ts';
+import { AUTH_STEPS as STEPS, alice, normaliseStep as normalise } from './auth-steps.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+const etcdctl = (endpoint: string, args: string[], stdin = ''): Promise<ToolOutput> =>
+  realEtcdctl([`--endpoints=${endpoint}`, ...args], { stdin, boundMs: 15_000, boundSignal: 'SIGINT' });
 
-function etcdctl(endpoint: string, args: string[], stdin = '', boundMs = 15_000): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGINT'), boundMs);
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    p.stdin.end(stdin);
-  });
-}
-
-async function startRealEtcd(dir: string, clientPort: number, peerPort: number): Promise<ChildProcess> {
-  const p = spawn(ETCD, [`--data-dir=${dir}`, `--listen-client-urls=http://127.0.0.1:${clientPort}`, `--advertise-client-urls=http://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const h = await etcdctl(`127.0.0.1:${clientPort}`, ['endpoint', 'health', '--command-timeout=1s'], '', 2000);
-    if (h.status === 0) return p;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  p.kill();
-  throw new Error('real etcd did not become healthy');
-}
-
-function normalise(o: Out, port: string): Out {
-  const clean = (s: string) =>
-    s
-      .split('\n')
-      .filter((l) => !l.startsWith('{"level":'))
-      .join('\n')
-      .replaceAll(port, 'PORT');
-  return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
-}
-
-async function runSteps(endpoint: string): Promise<(Out & { step: string })[]> {
+async function runSteps(endpoint: string): Promise<(ToolOutput & { step: string })[]> {
   const port = endpoint.split(':')[1]!;
-  const outs: (Out & { step: string })[] = [];
+  const outs: (ToolOutput & { step: string })[] = [];
   for (const [args, stdin] of STEPS) outs.push({ step: args.join(' '), ...normalise(await etcdctl(endpoint, args, stdin ?? ''), port) });
   return outs;
 }
@@ -81,7 +39,8 @@ describe('the real etcdctl: users, roles and auth against our etcd and the real 
     realEp = `127.0.0.1:${rc}`;
     ourEp = `127.0.0.1:${oc}`;
     const ourArgs = [`--data-dir=${path.join(dir, 'ours')}`, `--listen-client-urls=http://127.0.0.1:${oc}`, `--advertise-client-urls=http://127.0.0.1:${oc}`, `--listen-peer-urls=http://127.0.0.1:${op}`];
-    [real, ours] = await Promise.all([startRealEtcd(path.join(dir, 'real'), rc, rp), startOurEtcd(ourArgs, dir)]);
+    const realArgs = [`--data-dir=${path.join(dir, 'real')}`, `--listen-client-urls=http://127.0.0.1:${rc}`, `--advertise-client-urls=http://127.0.0.1:${rc}`, `--listen-peer-urls=http://127.0.0.1:${rp}`];
+    [real, ours] = await Promise.all([startRealEtcd(realArgs, { healthEndpoint: realEp }), startOurEtcd(ourArgs, dir)]);
   });
 
   after(async () => {

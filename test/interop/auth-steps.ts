@@ -1,6 +1,8 @@
 // The user / role / auth sequence the auth interop tests run with etcdctl: users with
 // passwords (flag, prompt, stdin), roles with key, prefix, range and open-ended permissions,
 // auth enable, what alice may then read and write, password change, clean-up, auth disable.
+import { withoutClientLogs, type ToolOutput } from './support.ts';
+
 export const root = '--user=root:rootpw';
 export const alice = '--user=alice:alicepw';
 
@@ -68,3 +70,9 @@ export const AUTH_STEPS: [string[], string?][] = [
   [['user', 'list']],
   [['get', '/app/y', '--print-value-only']],
 ];
+
+/** What two runs of the steps may differ in: clientv3's warning lines and the server's port. */
+export function normaliseStep(o: ToolOutput, port: string): ToolOutput {
+  const clean = (s: string) => withoutClientLogs(s).replaceAll(port, 'PORT');
+  return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
+}

@@ -1,5 +1,8 @@
-// What the interop tests share: free loopback ports and our etcd started in this process
-// on real TCP and the real disk, as `npx tsx src/cli/etcd.ts` would run it.
+// What the interop tests share: free loopback ports, our etcd started in this process on real
+// TCP and the real disk (as `npx tsx src/cli/etcd.ts` would run it), and the real tools (Debian's
+// etcd 3.4 and etcdctl, curl, openssl) run as child processes, always bounded.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { realClock } from '../../src/platform/clock.ts';
@@ -54,4 +57,125 @@ export async function startOurEtcd(args: string[], cwd: string): Promise<OurEtcd
       return exited;
     },
   };
+}
+
+export const REAL_ETCD = '/usr/bin/etcd';
+export const REAL_ETCDCTL = '/usr/bin/etcdctl';
+
+/** Those of these paths that are not installed here (a test skips when any is missing). */
+export function missingRealTools(paths: string[]): string[] {
+  return paths.filter((p) => !fs.existsSync(p));
+}
+
+/** What a real tool printed, and its exit status (-1 when a signal ended it or it never ran). */
+export interface ToolOutput {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunToolOptions {
+  /** Written to the tool's stdin, which is then closed (empty by default). */
+  stdin?: string;
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** How long the tool may run before `boundSignal` ends it: 20 s by default. */
+  boundMs?: number;
+  /** SIGKILL by default; SIGINT lets etcdctl end a watch or an election as Ctrl-C does. */
+  boundSignal?: NodeJS.Signals;
+  /** Sends SIGINT (once) as soon as everything printed so far matches: for commands that never end. */
+  untilStdout?: RegExp;
+}
+
+/**
+ * Runs a real tool asynchronously (our etcd lives in this process's event loop, so a
+ * synchronous spawn would starve it) and resolves with what it printed once it has exited.
+ */
+export function runTool(cmd: string, args: string[], opts: RunToolOptions = {}): Promise<ToolOutput> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    const bound = setTimeout(() => p.kill(opts.boundSignal ?? 'SIGKILL'), opts.boundMs ?? 20_000);
+    const done = (status: number) => {
+      clearTimeout(bound);
+      resolve({ status, stdout, stderr });
+    };
+    p.stdout.on('data', (d) => {
+      stdout += d;
+      if (!interrupted && opts.untilStdout?.test(stdout)) {
+        interrupted = true;
+        p.kill('SIGINT');
+      }
+    });
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => done(code ?? -1));
+    // Not started at all (a missing program): say so rather than crash the test process.
+    p.on('error', (e) => {
+      stderr += `${e.message}\n`;
+      done(-1);
+    });
+    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
+    p.stdin.on('error', () => undefined);
+    p.stdin.end(opts.stdin ?? '');
+  });
+}
+
+/** The real etcdctl with the v3 API (Debian's 3.4 defaults to it, but say so). */
+export function realEtcdctl(args: string[], opts: RunToolOptions = {}): Promise<ToolOutput> {
+  return runTool(REAL_ETCDCTL, args, { ...opts, env: { ETCDCTL_API: '3', ...opts.env } });
+}
+
+/** The text without clientv3's JSON log lines (timestamps and client ids never match). */
+export function withoutClientLogs(s: string): string {
+  return s
+    .split('\n')
+    .filter((l) => !l.startsWith('{"level":'))
+    .join('\n');
+}
+
+/**
+ * Asks the real etcdctl `endpoint health` until it passes (about 100 tries, each bounded):
+ * true once it does, false if it never does or `gaveUp` says waiting is pointless.
+ * `healthArgs` are what the endpoint needs: certificates, or a user once auth is on.
+ */
+export async function untilHealthy(
+  endpoint: string,
+  healthArgs: string[] = [],
+  opts: { probeBoundMs?: number; pauseMs?: number; gaveUp?: () => boolean } = {},
+): Promise<boolean> {
+  for (let i = 0; i < 100 && !opts.gaveUp?.(); i++) {
+    const h = await realEtcdctl([`--endpoints=${endpoint}`, ...healthArgs, 'endpoint', 'health', '--command-timeout=1s'], { boundMs: opts.probeBoundMs ?? 2000 });
+    if (h.status === 0) return true;
+    await new Promise((r) => setTimeout(r, opts.pauseMs ?? 100));
+  }
+  return false;
+}
+
+/**
+ * Starts the real etcd 3.4 with these flags and resolves once `etcdctl endpoint health`
+ * passes at `healthEndpoint`; one that never gets healthy is killed and the promise rejects.
+ */
+export async function startRealEtcd(args: string[], opts: { healthEndpoint: string; healthArgs?: string[] }): Promise<ChildProcess> {
+  // stdio ignored: etcd logs a lot to stderr, and an unread pipe would stall it once full.
+  const p = spawn(REAL_ETCD, args, { stdio: 'ignore' });
+  let failed = '';
+  p.on('error', (e) => (failed = e.message));
+  const ended = () => failed !== '' || p.exitCode !== null || p.signalCode !== null;
+  if (await untilHealthy(opts.healthEndpoint, opts.healthArgs, { gaveUp: ended })) return p;
+  p.kill('SIGKILL');
+  const why = failed || (ended() ? `it exited (${p.exitCode ?? p.signalCode})` : 'killed');
+  throw new Error(`real etcd did not become healthy at ${opts.healthEndpoint}: ${why}`);
+}
+
+/** SIGTERM, SIGKILL if it lingers 5 s; resolves once the process is gone. */
+export async function stopRealEtcd(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const gone = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const late = setTimeout(() => p.kill('SIGKILL'), 5000);
+  await gone;
+  clearTimeout(late);
 }
