@@ -4,7 +4,6 @@
 // knows our users (their bcrypt hashes included) and roles.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,37 +11,13 @@ import { realClock } from '../../src/platform/clock.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { CollectingOutput } from '../../src/platform/streams.ts';
 import { runEtcdutl } from '../../src/etcdctl/etcdutl.ts';
-import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, stopRealEtcd, type OurEtcd, type ToolOutput } from './support.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 const skip = missing.length ? `${missing.join(', ')} not installed` : false;
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], boundMs = 20_000): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGKILL'), boundMs);
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    p.stdin.end();
-  });
-}
-
-const ctl = (port: number, ...args: string[]) => run(ETCDCTL, [`--endpoints=127.0.0.1:${port}`, ...args]);
-const errorOf = (o: Out) => o.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
+const ctl = (port: number, ...args: string[]) => realEtcdctl([`--endpoints=127.0.0.1:${port}`, ...args]);
+const errorOf = (o: ToolOutput) => o.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
 
 function memberArgs(dataDir: string, client: number, peer: number): string[] {
   return [
@@ -59,24 +34,10 @@ function memberArgs(dataDir: string, client: number, peer: number): string[] {
 const stops: (() => Promise<unknown>)[] = [];
 
 /** Up and serving: with auth on, etcdctl 3.4's health probe needs a user. */
-async function waitHealthy(port: number, asRoot = false): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if ((await ctl(port, ...(asRoot ? ['--user=root:rootpw'] : []), 'endpoint', 'health', '--command-timeout=1s')).status === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`etcd on ${port} never became healthy`);
-}
-
 async function startReal(dataDir: string, authOn = false): Promise<number> {
   const [client, peer] = [await freePort(), await freePort()];
-  const p: ChildProcess = spawn(ETCD, memberArgs(dataDir, client, peer), { stdio: 'ignore' });
-  stops.push(async () => {
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    const gone = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    await gone;
-  });
-  await waitHealthy(client, authOn);
+  const p = await startRealEtcd(memberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}`, healthArgs: authOn ? ['--user=root:rootpw'] : [] });
+  stops.push(() => stopRealEtcd(p));
   return client;
 }
 
@@ -149,7 +110,7 @@ test('a snapshot of ours with users and auth on: the real etcdctl restores it an
   const file = path.join(dir, 'ours-with-users.db');
   assert.equal((await ctl(port, '--user=root:rootpw', 'snapshot', 'save', file)).status, 0);
   const restored = path.join(dir, 'real-restored.etcd');
-  const rr = await run(ETCDCTL, ['snapshot', 'restore', file, `--data-dir=${restored}`]);
+  const rr = await realEtcdctl(['snapshot', 'restore', file, `--data-dir=${restored}`]);
   assert.equal(rr.status, 0, rr.stderr);
   await assertAuthWorks(await startReal(restored, true));
 });

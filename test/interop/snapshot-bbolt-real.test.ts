@@ -4,56 +4,19 @@
 // tool prints, restored by our etcdutl, and our etcd serves the keys from it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { realClock } from '../../src/platform/clock.ts';
-import { realRandom } from '../../src/platform/random.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
-import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { CollectingOutput } from '../../src/platform/streams.ts';
-import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
 import { runEtcdutl } from '../../src/etcdctl/etcdutl.ts';
-import { freePort } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, stopRealEtcd, untilHealthy, type ToolOutput } from './support.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 const skip = missing.length ? `${missing.join(', ')} not installed` : false;
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], boundMs = 20_000): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGKILL'), boundMs);
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    p.stdin.end();
-  });
-}
-
-const ctl = (port: number, ...args: string[]) => run(ETCDCTL, [`--endpoints=127.0.0.1:${port}`, ...args]);
-
-async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const r = await ctl(port, 'endpoint', 'health', '--command-timeout=1s');
-    if (r.status === 0) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`etcd on ${port} never became healthy`);
-}
+const ctl = (port: number, ...args: string[]) => realEtcdctl([`--endpoints=127.0.0.1:${port}`, ...args]);
 
 function memberArgs(dataDir: string, client: number, peer: number): string[] {
   return [
@@ -67,49 +30,27 @@ function memberArgs(dataDir: string, client: number, peer: number): string[] {
   ];
 }
 
-const stops: (() => Promise<void>)[] = [];
+const stops: (() => Promise<unknown>)[] = [];
 
 async function startOurs(dataDir: string): Promise<number> {
   const client = await freePort();
   const peer = await freePort();
-  const ac = new AbortController();
-  const exited = runEtcd({
-    argv: ['etcd', ...memberArgs(dataDir, client, peer)],
-    env: {},
-    cwd: path.dirname(dataDir),
-    fs: new NodeFileSystem(),
-    net: new NodeNetwork(),
-    clock: realClock,
-    random: realRandom,
-    stdout: { write: () => {} },
-    stderr: { write: () => {} },
-    signal: ac.signal,
-  });
-  stops.push(async () => {
-    ac.abort('SIGTERM');
-    await exited;
-  });
-  await waitHealthy(client);
+  const ours = await startOurEtcd(memberArgs(dataDir, client, peer), path.dirname(dataDir));
+  stops.push(() => ours.stop());
+  // Serving client traffic is not yet having a leader: wait until the real etcdctl finds it healthy.
+  if (!(await untilHealthy(`127.0.0.1:${client}`))) throw new Error(`etcd on ${client} never became healthy`);
   return client;
 }
 
 async function startReal(dataDir: string): Promise<number> {
   const client = await freePort();
   const peer = await freePort();
-  const p: ChildProcess = spawn(ETCD, memberArgs(dataDir, client, peer), { stdio: 'ignore' });
-  stops.push(async () => {
-    if (p.exitCode !== null || p.signalCode !== null) return;
-    const gone = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    const late = setTimeout(() => p.kill('SIGKILL'), 5000);
-    await gone;
-    clearTimeout(late);
-  });
-  await waitHealthy(client);
+  const p = await startRealEtcd(memberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}` });
+  stops.push(() => stopRealEtcd(p));
   return client;
 }
 
-async function ourEtcdutl(cwd: string, ...argv: string[]): Promise<Out> {
+async function ourEtcdutl(cwd: string, ...argv: string[]): Promise<ToolOutput> {
   const stdout = new CollectingOutput();
   const stderr = new CollectingOutput();
   const status = await runEtcdutl({ argv, stdout, stderr, fs: new NodeFileSystem(), cwd, clock: realClock });
@@ -137,7 +78,7 @@ test('the real etcdctl saves a snapshot from our etcd, reads it as we do, restor
   const file = path.join(dir, 'from-ours.db');
   const saved = await ctl(port, 'snapshot', 'save', file);
   assert.equal(saved.status, 0, saved.stderr);
-  const real = await run(ETCDCTL, ['snapshot', 'status', file, '-w', 'json']);
+  const real = await realEtcdctl(['snapshot', 'status', file, '-w', 'json']);
   assert.equal(real.status, 0, real.stderr);
   const r = JSON.parse(real.stdout) as { hash: number; revision: number; totalKey: number; totalSize: number };
   const mine = await ourEtcdutl(dir, 'snapshot', 'status', 'from-ours.db', '-w', 'json');
@@ -151,7 +92,7 @@ test('the real etcdctl saves a snapshot from our etcd, reads it as we do, restor
   const sizes = { ours: fs.statSync(file).size };
 
   const restored = path.join(dir, 'real-restored.etcd');
-  const rr = await run(ETCDCTL, ['snapshot', 'restore', file, `--data-dir=${restored}`]);
+  const rr = await realEtcdctl(['snapshot', 'restore', file, `--data-dir=${restored}`]);
   assert.equal(rr.status, 0, rr.stderr);
   const realPort = await startReal(restored);
   assert.equal((await ctl(realPort, 'get', 'foo', '--print-value-only')).stdout, 'baz\n');
@@ -168,7 +109,7 @@ test('our etcdutl reads and restores a real etcd 3.4 snapshot, and our etcd serv
   await fill(port);
   const file = path.join(dir, 'from-real.db');
   assert.equal((await ctl(port, 'snapshot', 'save', file)).status, 0);
-  const real = JSON.parse((await run(ETCDCTL, ['snapshot', 'status', file, '-w', 'json'])).stdout) as { hash: number; revision: number; totalSize: number };
+  const real = JSON.parse((await realEtcdctl(['snapshot', 'status', file, '-w', 'json'])).stdout) as { hash: number; revision: number; totalSize: number };
   const mine = await ourEtcdutl(dir, 'snapshot', 'status', 'from-real.db', '-w', 'json');
   assert.equal(mine.status, 0, mine.stderr);
   const m = JSON.parse(mine.stdout) as { hash: number; revision: number; totalKey: number; totalSize: number; version: string };
