@@ -11,6 +11,7 @@ import { AuthErrors } from './auth-errors.ts';
 import type { AuthRequest, AuthResult, AuthStore } from './auth-store.ts';
 import type { Permission } from './authpb.ts';
 import { SimpleTokens } from './simple-token.ts';
+import { inlinePasswordHasher, type PasswordHasher } from '../../platform/password-hasher.ts';
 
 /** bcrypt.DefaultCost, what etcd's --bcrypt-cost defaults to. */
 export const BCRYPT_COST = 10;
@@ -30,28 +31,29 @@ export interface AuthHost {
   propose(req: ServerRequest, signal?: AbortSignal): Promise<ApplyResult>;
   linearizableReadNotify(signal?: AbortSignal): Promise<void>;
   header(): ServerHeader;
-  readonly options: { readonly random: Random; readonly bcryptCost?: number };
+  readonly options: { readonly random: Random; readonly bcryptCost?: number; readonly passwordHasher?: PasswordHasher };
 }
 
 export type WithAuthHeader<T> = T & { header: ServerHeader };
 
 /** A bcrypt hash as Go's bcrypt.GenerateFromPassword makes it ("$2a$10$…"), salt from `random`. */
-export function hashPassword(password: string, random: Random, cost = BCRYPT_COST): string {
+export function hashPassword(password: string, random: Random, cost = BCRYPT_COST, hasher: PasswordHasher = inlinePasswordHasher): Promise<string> {
   if (Buffer.byteLength(password, 'utf8') > 72) throw new ServerError('Unknown', 'bcrypt: password length exceeds 72 bytes');
   const salt = Array.from({ length: 16 }, () => random.int(256));
-  return bcrypt.hashSync(password, `$2a$${String(cost).padStart(2, '0')}$${bcrypt.encodeBase64(salt, 16)}`);
-}
-
-export function comparePassword(password: string, hash: string): boolean {
-  try {
-    return bcrypt.compareSync(password, hash);
-  } catch {
-    return false;
-  }
+  return hasher.hash(password, `$2a$${String(cost).padStart(2, '0')}$${bcrypt.encodeBase64(salt, 16)}`);
 }
 
 export class AuthService {
   constructor(private readonly host: AuthHost) {}
+
+  private get hasher(): PasswordHasher {
+    return this.host.options.passwordHasher ?? inlinePasswordHasher;
+  }
+
+  private async hashedPassword(password: string): Promise<string> {
+    const hash = await hashPassword(password, this.host.options.random, effectiveBcryptCost(this.host.options.bcryptCost), this.hasher);
+    return Buffer.from(hash, 'latin1').toString('base64');
+  }
 
   private async run(req: AuthRequest, signal?: AbortSignal): Promise<WithAuthHeader<AuthResult>> {
     const r = await this.host.propose({ auth: req }, signal);
@@ -78,7 +80,7 @@ export class AuthService {
     await this.host.linearizableReadNotify(signal);
     const store = this.host.authStore;
     for (let attempt = 0; attempt < 16; attempt++) {
-      const checked = store.checkPassword(name, password, comparePassword);
+      const checked = await store.checkPassword(name, password, (p, h) => this.hasher.compare(p, h));
       const prefix = SimpleTokens.prefix(this.host.options.random);
       const r = await this.run({ op: 'authenticate', name, simpleToken: prefix }, signal);
       if (checked === store.revision) return { header: r.header, token: r.token ?? '' };
@@ -86,8 +88,8 @@ export class AuthService {
     throw AuthErrors.authOldRevision();
   }
 
-  userAdd(name: string, password: string, noPassword: boolean, signal?: AbortSignal) {
-    const hashedPassword = noPassword ? '' : Buffer.from(hashPassword(password, this.host.options.random, effectiveBcryptCost(this.host.options.bcryptCost)), 'latin1').toString('base64');
+  async userAdd(name: string, password: string, noPassword: boolean, signal?: AbortSignal) {
+    const hashedPassword = noPassword ? '' : await this.hashedPassword(password);
     return this.run({ op: 'userAdd', name, hashedPassword, noPassword }, signal);
   }
   async userGet(name: string, signal?: AbortSignal): Promise<WithAuthHeader<{ roles: string[] }>> {
@@ -101,8 +103,8 @@ export class AuthService {
   userDelete(name: string, signal?: AbortSignal) {
     return this.run({ op: 'userDelete', name }, signal);
   }
-  userChangePassword(name: string, password: string, signal?: AbortSignal) {
-    const hashedPassword = Buffer.from(hashPassword(password, this.host.options.random, effectiveBcryptCost(this.host.options.bcryptCost)), 'latin1').toString('base64');
+  async userChangePassword(name: string, password: string, signal?: AbortSignal) {
+    const hashedPassword = await this.hashedPassword(password);
     return this.run({ op: 'userChangePassword', name, hashedPassword }, signal);
   }
   userGrantRole(user: string, role: string, signal?: AbortSignal) {

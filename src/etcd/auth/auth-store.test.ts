@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { AuthStore, type AuthInfo, type AuthRequest } from './auth-store.ts';
 import { decodeAuthState, decodeRole, decodeUser, encodeAuthState, encodeRole, encodeUser, initialAuthState, PERM_READ, PERM_READWRITE, PERM_WRITE, type Role } from './authpb.ts';
 import { covers } from './permissions.ts';
-import { comparePassword, hashPassword } from './auth-service.ts';
+import { hashPassword } from './auth-service.ts';
+import { inlinePasswordHasher } from '../../platform/password-hasher.ts';
 import { SeededRandom } from '../../platform/random.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -143,19 +144,20 @@ test('simple tokens: <16 letters>.<index>, expire 5 minutes after last use, go w
   assert.equal(messageOf(() => apply(s, { op: 'authenticate', name: 'ghost', simpleToken: 'x' })), 'etcdserver: authentication failed, invalid user ID or password');
 });
 
-test('passwords: bcrypt $2a$10$ hashes that Go made check here; wrong ones fail', () => {
-  const h = hashPassword('secret', new SeededRandom(7));
+test('passwords: bcrypt $2a$10$ hashes that Go made check here; wrong ones fail', async () => {
+  const h = await hashPassword('secret', new SeededRandom(7));
+  const comparePassword = inlinePasswordHasher.compare;
   assert.match(h, /^\$2a\$10\$[./A-Za-z0-9]{53}$/);
-  assert.ok(comparePassword('secret', h));
-  assert.ok(!comparePassword('Secret', h));
+  assert.ok(await comparePassword('secret', h));
+  assert.ok(!(await comparePassword('Secret', h)));
   // Made by Go's golang.org/x/crypto/bcrypt (etcd 3.4) for the password "pw".
-  assert.ok(comparePassword('pw', '$2a$10$abcdefghijklmnopqrstuuj7m4XYqbm74SxoBcXyw8to0CQ061DVG'));
+  assert.ok(await comparePassword('pw', '$2a$10$abcdefghijklmnopqrstuuj7m4XYqbm74SxoBcXyw8to0CQ061DVG'));
   const s = fresh();
   apply(s, { op: 'userAdd', name: 'root', hashedPassword: Buffer.from(h, 'latin1').toString('base64'), noPassword: false });
   apply(s, { op: 'userGrantRole', user: 'root', role: 'root' });
   apply(s, { op: 'authEnable' });
-  assert.equal(s.checkPassword('root', 'secret', comparePassword), s.revision);
-  assert.equal(messageOf(() => s.checkPassword('root', 'nope', comparePassword)), 'etcdserver: authentication failed, invalid user ID or password');
+  assert.equal(await s.checkPassword('root', 'secret', comparePassword), s.revision);
+  await assert.rejects(s.checkPassword('root', 'nope', comparePassword), /etcdserver: authentication failed, invalid user ID or password/);
 });
 
 test('authpb encodings round-trip and the state blob survives encode/decode', () => {

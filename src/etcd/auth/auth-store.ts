@@ -366,16 +366,21 @@ export class AuthStore {
     return { username: user, revision: this.rev };
   }
 
-  /** The password check an Authenticate call does before proposing; returns the revision it saw. */
-  checkPassword(name: string, password: string, compare: (password: string, hash: string) => boolean): number {
+  /**
+   * The password check an Authenticate call does before proposing: compares with the user's
+   * hash (in a worker thread in real use, so the store may change meanwhile) and returns the
+   * auth revision the hash was taken at.
+   */
+  async checkPassword(name: string, password: string, compare: (password: string, hash: string) => Promise<boolean>): Promise<number> {
     if (!this.enabled) throw AuthErrors.authNotEnabled();
     const u = this.users.get(name);
     if (!u) throw AuthErrors.authFailed();
     if (u.options?.noPassword) throw AuthErrors.noPasswordUser();
-    if (!compare(password, Buffer.from(u.password).toString('latin1'))) {
+    const revision = this.rev;
+    if (!(await compare(password, Buffer.from(u.password).toString('latin1')))) {
       this.log?.info(`${CALLER}:350`, 'invalid password', { 'user-name': name });
       throw AuthErrors.authFailed();
     }
-    return this.rev;
+    return revision;
   }
 }

@@ -9,6 +9,8 @@ import { parseEtcdConfig, type EtcdConfig } from '../config/config.ts';
 import { USAGE_LINE, helpText } from '../config/help.ts';
 import { formatGoDuration } from '../config/go-flags.ts';
 import { Logger } from '../log.ts';
+import type { PasswordHasher } from '../../platform/password-hasher.ts';
+import { workerPasswordHasher } from '../../platform/worker-password-hasher.ts';
 import { EtcdServer } from '../server/etcd-server.ts';
 import { BootstrapPanic, walDirOf } from '../server/bootstrap.ts';
 import { walExists } from '../wal/wal.ts';
@@ -46,7 +48,13 @@ export interface RunEtcdOptions {
   notifyReady?: () => void;
   /** Things a lab may want to know happened: 'etcd-started', 'etcd-leader' ({leader:'' when lost}), 'etcd-stopped'. */
   onEvent?: (type: string, data: Record<string, unknown>) => void;
+  /** bcrypt for auth passwords (default: the process's shared worker thread). */
+  passwordHasher?: PasswordHasher;
 }
+
+/** One worker thread for every etcd in this process (all of a lab server's learners). */
+let sharedHasher: PasswordHasher | undefined;
+const processPasswordHasher = (): PasswordHasher => (sharedHasher ??= workerPasswordHasher());
 
 export const DEFAULT_VERSION = '3.6.4';
 const SIGNALS: Record<string, { num: number; go: string }> = {
@@ -217,6 +225,7 @@ export async function runEtcd(o: RunEtcdOptions): Promise<number> {
       walDir: walDirAbs,
       walDirShown: cfg.walDir,
       bcryptCost: cfg.bcryptCost,
+      passwordHasher: o.passwordHasher ?? processPasswordHasher(),
       authTokenTtlMs: cfg.authTokenTtl * 1000,
     });
   } catch (e) {

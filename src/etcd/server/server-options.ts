@@ -3,6 +3,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
 import type { Random } from '../../platform/random.ts';
+import type { PasswordHasher } from '../../platform/password-hasher.ts';
 import type { ApplyResponse } from '../mvcc/types.ts';
 import type { Logger } from '../log.ts';
 import type { PeerTransport } from '../transport/peer-transport.ts';
@@ -61,6 +62,8 @@ export interface EtcdServerOptions {
   bcryptCost?: number;
   /** --auth-token-ttl in ms: how long a simple token lives after its last use. */
   authTokenTtlMs?: number;
+  /** bcrypt for auth passwords; inline (on the event loop) when absent, as the simulation wants. */
+  passwordHasher?: PasswordHasher;
 }
 
 /** etcd's ResponseHeader, ids in hex (the gateway prints them as decimal). */
