@@ -8,7 +8,6 @@
 // DeadlineExceeded) our output is checked against 3.6's words instead.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,35 +16,9 @@ import { realRandom } from '../../src/platform/random.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
-import { freePort } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, spawnRealEtcd, stopRealEtcd, untilHealthy, type ToolOutput } from './support.ts';
 
-const ETCDCTL = '/usr/bin/etcdctl';
-
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real etcdctl (v3 API), bounded. */
-function etcdctl(endpoint: string, args: string[], opts: { boundMs?: number } = {}): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGKILL'), opts.boundMs ?? 20_000);
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    p.stdin.end();
-  });
-}
-
-const ETCD = '/usr/bin/etcd';
-const missing = [ETCD, '/usr/bin/etcdctl'].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 const skip = missing.length ? `${missing.join(', ')} not installed` : false;
 const NAMES = ['n1', 'n2', 'n3'];
 
@@ -91,15 +64,8 @@ async function makeCluster(kind: 'ours' | 'real', dir: string): Promise<Cluster>
       const m = members[i]!;
       const args = memberArgs(dir, m, specs);
       if (kind === 'real') {
-        const p: ChildProcess = spawn(ETCD, args, { stdio: 'ignore' });
-        m.stop = async () => {
-          if (p.exitCode !== null || p.signalCode !== null) return;
-          const gone = new Promise((r) => p.once('exit', r));
-          p.kill('SIGTERM');
-          const late = setTimeout(() => p.kill('SIGKILL'), 5000);
-          await gone;
-          clearTimeout(late);
-        };
+        const p = spawnRealEtcd(args);
+        m.stop = () => stopRealEtcd(p);
         return;
       }
       const ac = new AbortController();
@@ -144,7 +110,7 @@ after(async () => {
 });
 
 /** What the real etcdctl printed, with what legitimately differs between the clusters normalised. */
-function normalise(c: Cluster, o: Out): string {
+function normalise(c: Cluster, o: ToolOutput): string {
   let s = `${o.stdout}${o.stderr.split('\n').filter((l) => !l.startsWith('{"level"')).join('\n')}[exit ${o.status}]`;
   c.members.forEach((m, i) => {
     s = s.replaceAll(`127.0.0.1:${m.clientPort}`, `CLIENT${i + 1}`).replaceAll(`127.0.0.1:${m.peerPort}`, `PEER${i + 1}`);
@@ -176,18 +142,16 @@ function statusRows(s: string): string[] {
     .sort();
 }
 
-async function both(args: string[] | ((c: Cluster) => string[]), opts: { endpoint?: (c: Cluster) => string; boundMs?: number } = {}): Promise<{ ours: string; real: string; raw: { ours: Out; real: Out } }> {
-  const run = async (c: Cluster) => etcdctl(opts.endpoint ? opts.endpoint(c) : c.endpoints(), typeof args === 'function' ? args(c) : args, { boundMs: opts.boundMs ?? 20_000 });
+async function both(args: string[] | ((c: Cluster) => string[]), opts: { endpoint?: (c: Cluster) => string; boundMs?: number } = {}): Promise<{ ours: string; real: string; raw: { ours: ToolOutput; real: ToolOutput } }> {
+  // The real etcdctl, killed (SIGKILL) if it outlives its bound.
+  const run = async (c: Cluster) =>
+    realEtcdctl([`--endpoints=${opts.endpoint ? opts.endpoint(c) : c.endpoints()}`, ...(typeof args === 'function' ? args(c) : args)], { boundMs: opts.boundMs ?? 20_000, boundSignal: 'SIGKILL' });
   const [o, r] = await Promise.all([run(ours!), run(real!)]);
   return { ours: normalise(ours!, o), real: normalise(real!, r), raw: { ours: o, real: r } };
 }
 
 async function waitHealthy(c: Cluster, endpoint: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const h = await etcdctl(endpoint, ['endpoint', 'health', '--command-timeout=1s'], { boundMs: 3000 });
-    if (h.status === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  if (await untilHealthy(endpoint, [], { probeBoundMs: 3000, pauseMs: 200 })) return;
   assert.fail(`${c.kind} cluster never became healthy at ${endpoint}`);
 }
 
@@ -197,7 +161,7 @@ test('the real etcdctl sees the same three-member cluster, quorum loss and recov
 
   // Member ids differ (they hash the ports); learn each cluster's, then compare names.
   for (const c of [ours!, real!]) {
-    const l = await etcdctl(c.endpoints(), ['member', 'list']);
+    const l = await realEtcdctl([`--endpoints=${c.endpoints()}`, 'member', 'list']);
     for (const line of l.stdout.trim().split('\n')) {
       const [id, , name] = line.split(', ');
       c.ids.set(id!, name!);

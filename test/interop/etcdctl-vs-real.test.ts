@@ -4,22 +4,18 @@
 // extra status columns of 3.6, and measured durations.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runEtcdctl } from '../../src/etcdctl/main.ts';
 import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { realClock } from '../../src/platform/clock.ts';
 import { FsError, type FileSystem, type FsErrorCode } from '../../src/platform/filesystem.ts';
 import { CollectingOutput, inputFrom } from '../../src/sandbox/io.ts';
-import { freePort } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startRealEtcd, stopRealEtcd, type ToolOutput } from './support.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const installed = fs.existsSync(ETCD) && fs.existsSync(ETCDCTL);
-const run = promisify(execFile);
+const installed = missingRealTools([REAL_ETCD, REAL_ETCDCTL]).length === 0;
 
 /** node:fs behind our FileSystem, enough for etcdctl (certificates, snapshot files). */
 const nodeFs: FileSystem = (() => {
@@ -52,13 +48,7 @@ const nodeFs: FileSystem = (() => {
   };
 })();
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function ours(args: string[], stdin = ''): Promise<Out> {
+async function ours(args: string[], stdin = ''): Promise<ToolOutput> {
   const stdout = new CollectingOutput();
   const stderr = new CollectingOutput();
   const status = await runEtcdctl({
@@ -77,22 +67,10 @@ async function ours(args: string[], stdin = ''): Promise<Out> {
   return { status, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-async function real(args: string[], stdin = ''): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
-    p.stdin.on('error', () => undefined);
-    p.stdin.end(stdin);
-  });
-}
+const real = (args: string[], stdin = ''): Promise<ToolOutput> => realEtcdctl(args, { stdin });
 
 /** Removes what legitimately differs between etcdctl 3.4 and 3.6. */
-function normalise(o: Out): Out {
+function normalise(o: ToolOutput): ToolOutput {
   const clean = (s: string) =>
     s
       .split('\n')
@@ -108,7 +86,7 @@ function normalise(o: Out): Out {
   return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
 }
 
-describe('etcdctl against the real etcdctl', { skip: installed ? false : `real etcd/etcdctl not installed at ${ETCD}, ${ETCDCTL}` }, () => {
+describe('etcdctl against the real etcdctl', { skip: installed ? false : `real etcd/etcdctl not installed at ${REAL_ETCD}, ${REAL_ETCDCTL}` }, () => {
   let etcd: ChildProcess | undefined;
   let dir = '';
   let ep = '';
@@ -120,8 +98,7 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
     const peer = await freePort();
     ep = `127.0.0.1:${client}`;
     g = [`--endpoints=${ep}`];
-    etcd = spawn(
-      ETCD,
+    etcd = await startRealEtcd(
       [
         '--name=interop',
         `--data-dir=${dir}/data`,
@@ -131,13 +108,8 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
         `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
         `--initial-cluster=interop=http://127.0.0.1:${peer}`,
       ],
-      { stdio: 'ignore' },
+      { healthEndpoint: ep },
     );
-    for (let i = 0; i < 100; i++) {
-      const r = await real([...g, 'endpoint', 'health']).catch(() => undefined);
-      if (r?.status === 0) break;
-      await new Promise((res) => setTimeout(res, 100));
-    }
     await real([...g, 'put', '/foo', 'bar']);
     await real([...g, 'put', '/foo/bar', 'baz']);
     await real([...g, 'put', '/foo/bar/baz', 'bat']);
@@ -145,8 +117,7 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
   });
 
   after(async () => {
-    etcd?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    if (etcd) await stopRealEtcd(etcd);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -231,7 +202,7 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
     const reset = () => real([...g, 'del', '', '--from-key=true']).then(() => Promise.all(['/foo', '/foo/bar', '/foo/bar/baz'].map((k) => real([...g, 'put', k, 'x']))));
     const play = async (who: typeof ours) => {
       await reset();
-      const outs: Out[] = [];
+      const outs: ToolOutput[] = [];
       for (const st of steps) outs.push(normalise(await who([...g, ...st.args], st.stdin)));
       return outs;
     };
@@ -267,7 +238,7 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
     const ac = new AbortController();
     const stdout = new CollectingOutput();
     const w = runEtcdctl({ argv: args, env: {}, stdin: inputFrom(''), stdout, stderr: new CollectingOutput(), net: new NodeNetwork(), fs: nodeFs, signal: ac.signal, clock: realClock });
-    const realW = spawn(ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
+    const realW = spawn(REAL_ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
     let realOut = '';
     realW.stdout.on('data', (d) => (realOut += d));
     await real([...g, 'put', 'wk1', 'a']);

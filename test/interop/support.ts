@@ -155,12 +155,23 @@ export async function untilHealthy(
 }
 
 /**
+ * The real etcd 3.4 with these flags, not waited for: a member of a new cluster is healthy only
+ * once a quorum of its peers runs too. Use startRealEtcd where one process can get healthy alone.
+ */
+export function spawnRealEtcd(args: string[]): ChildProcess {
+  // stdio ignored: etcd logs a lot to stderr, and an unread pipe would stall it once full.
+  const p = spawn(REAL_ETCD, args, { stdio: 'ignore' });
+  // A spawn that fails (no such program) must not crash the test process; startRealEtcd reports it.
+  p.on('error', () => undefined);
+  return p;
+}
+
+/**
  * Starts the real etcd 3.4 with these flags and resolves once `etcdctl endpoint health`
  * passes at `healthEndpoint`; one that never gets healthy is killed and the promise rejects.
  */
 export async function startRealEtcd(args: string[], opts: { healthEndpoint: string; healthArgs?: string[] }): Promise<ChildProcess> {
-  // stdio ignored: etcd logs a lot to stderr, and an unread pipe would stall it once full.
-  const p = spawn(REAL_ETCD, args, { stdio: 'ignore' });
+  const p = spawnRealEtcd(args);
   let failed = '';
   p.on('error', (e) => (failed = e.message));
   const ended = () => failed !== '' || p.exitCode !== null || p.signalCode !== null;
