@@ -4,63 +4,44 @@
 // server's own version, db size and raft index (3.4 and our 3.6 write different entries).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { makeCert } from '../../src/etcd/api/test-helpers.ts';
-import { freePort, startOurEtcd as startRunningEtcd, type OurEtcd } from './support.ts';
+import {
+  freePort,
+  missingRealTools,
+  realEtcdctl,
+  REAL_ETCD,
+  REAL_ETCDCTL,
+  startOurEtcd as startRunningEtcd,
+  startRealEtcd as startRunningRealEtcd,
+  withoutClientLogs,
+  type OurEtcd,
+  type ToolOutput,
+} from './support.ts';
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = [ETCD, ETCDCTL].filter((p) => !fs.existsSync(p));
+const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 
-interface Out {
-  status: number;
-  stdout: string;
-  stderr: string;
+/** Runs the real etcdctl (v3 API); `untilStdout` ends it (SIGINT) once its output matches, as does the bound. */
+function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; untilStdout?: RegExp; boundMs?: number } = {}): Promise<ToolOutput> {
+  return realEtcdctl([`--endpoints=${endpoint}`, ...args], { stdin: opts.stdin, untilStdout: opts.untilStdout, boundMs: opts.boundMs ?? 10_000, boundSignal: 'SIGINT' });
 }
 
-/** Runs the real etcdctl (v3 API); `untilStdout` ends it (SIGINT) once its output matches. */
-function etcdctl(endpoint: string, args: string[], opts: { stdin?: string; untilStdout?: RegExp; boundMs?: number } = {}): Promise<Out> {
-  return new Promise((resolve) => {
-    const p = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' } });
-    let stdout = '';
-    let stderr = '';
-    const bound = setTimeout(() => p.kill('SIGINT'), opts.boundMs ?? 10_000);
-    p.stdout.on('data', (d) => {
-      stdout += d;
-      if (opts.untilStdout?.test(stdout)) p.kill('SIGINT');
-    });
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => {
-      clearTimeout(bound);
-      resolve({ status: code ?? -1, stdout, stderr });
-    });
-    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
-    p.stdin.on('error', () => undefined);
-    p.stdin.end(opts.stdin ?? '');
-  });
+/** One member with the same defaults (name, advertised peer URL, token) either way, so ids agree. */
+function memberArgs(dir: string, clientPort: number, peerPort: number, extra: string[], scheme: string): string[] {
+  return [`--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra];
 }
 
 /** Our etcd in real mode: node:fs data dir, node:net ports, in this process. */
 function startOurEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http'): Promise<OurEtcd> {
-  const args = [`--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra];
-  return startRunningEtcd(args, path.dirname(dir));
+  return startRunningEtcd(memberArgs(dir, clientPort, peerPort, extra, scheme), path.dirname(dir));
 }
 
-/** The real etcd 3.4 with the same defaults (name, advertised peer URL, token), so ids agree. */
-async function startRealEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http', ctlArgs: string[] = []): Promise<ChildProcess> {
-  const p = spawn(ETCD, [`--data-dir=${dir}`, `--listen-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--advertise-client-urls=${scheme}://127.0.0.1:${clientPort}`, `--listen-peer-urls=http://127.0.0.1:${peerPort}`, ...extra], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const h = await etcdctl(`${scheme === 'https' ? 'https://' : ''}127.0.0.1:${clientPort}`, ['endpoint', 'health', '--command-timeout=1s', ...ctlArgs], { boundMs: 2000 });
-    if (h.status === 0) return p;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  p.kill();
-  throw new Error('real etcd did not become healthy');
+/** The real etcd 3.4, once its health passes (with `ctlArgs`: the client certificate over TLS). */
+function startRealEtcd(dir: string, clientPort: number, peerPort: number, extra: string[] = [], scheme = 'http', ctlArgs: string[] = []): Promise<ChildProcess> {
+  return startRunningRealEtcd(memberArgs(dir, clientPort, peerPort, extra, scheme), { healthEndpoint: `${scheme === 'https' ? 'https://' : ''}127.0.0.1:${clientPort}`, healthArgs: ctlArgs });
 }
 
 interface Step {
@@ -72,7 +53,7 @@ interface Step {
   /** Dial http://host:port: etcdctl 3.4 then puts the scheme into :authority for some calls. */
   withScheme?: boolean;
   /** Remembers something from the output for later steps. */
-  capture?: (out: Out, ctx: Record<string, string>) => void;
+  capture?: (out: ToolOutput, ctx: Record<string, string>) => void;
 }
 
 const STEPS: Step[] = [
@@ -150,12 +131,9 @@ const STEPS: Step[] = [
 ];
 
 /** Only what legitimately differs between the two servers is replaced. */
-function normalise(o: Out, ctx: Record<string, string>, port: string): Out {
+function normalise(o: ToolOutput, ctx: Record<string, string>, port: string): ToolOutput {
   const clean = (s: string): string => {
-    let t = s
-      .split('\n')
-      .filter((l) => !l.startsWith('{"level":'))
-      .join('\n')
+    let t = withoutClientLogs(s)
       .replaceAll(port, 'PORT')
       .replace(/took = [0-9.]+(µs|ms|s)/g, 'took = T');
     if (ctx['lease']) {
@@ -176,10 +154,10 @@ function normalise(o: Out, ctx: Record<string, string>, port: string): Out {
   return { status: o.status, stdout: clean(o.stdout), stderr: clean(o.stderr) };
 }
 
-async function runSteps(endpoint: string, dir: string): Promise<(Out & { step: string })[]> {
+async function runSteps(endpoint: string, dir: string): Promise<(ToolOutput & { step: string })[]> {
   const ctx: Record<string, string> = { snap: path.join(dir, 'snap.db') };
   const port = endpoint.split(':')[1]!;
-  const outs: (Out & { step: string })[] = [];
+  const outs: (ToolOutput & { step: string })[] = [];
   for (const s of STEPS) {
     const args = typeof s.args === 'function' ? s.args(ctx) : s.args;
     const o = await etcdctl(s.withScheme ? `http://${endpoint}` : endpoint, args, { stdin: s.stdin, untilStdout: s.untilStdout, boundMs: s.boundMs });
