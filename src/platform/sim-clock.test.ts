@@ -40,3 +40,13 @@ test('a seed reproduces the same random sequence', () => {
   assert.deepEqual(xs, Array.from({ length: 5 }, () => b.int(1000)));
   assert.notDeepEqual(xs, Array.from({ length: 5 }, () => new SeededRandom(43).int(1000)));
 });
+
+test('runUntil steps time until a promise settles, passes on its error, and gives up at its bound', async () => {
+  const clock = new SimClock(0);
+  const later = new Promise<string>((r) => clock.after(1_500, () => r('fired')));
+  assert.equal(await clock.runUntil(later), 'fired');
+  assert.equal(clock.monotonic(), 1_500);
+  const failing = new Promise((_, reject) => clock.after(20, () => reject(new Error('boom'))));
+  await assert.rejects(clock.runUntil(failing), /boom/);
+  await assert.rejects(clock.runUntil(new Promise(() => {}), 100), /did not settle/);
+});

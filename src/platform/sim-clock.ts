@@ -110,6 +110,25 @@ export class SimClock implements Clock {
     this.queue.splice(i, 0, s);
   }
 
+  /**
+   * Steps time 10 ms at a time, letting callbacks and I/O run between steps, until `p`
+   * settles; its value, or its error thrown. Bounded: throws if it has not settled after maxMs.
+   */
+  async runUntil<T>(p: Promise<T>, maxMs = 60_000): Promise<T> {
+    let out: { value: T } | { error: unknown } | undefined;
+    p.then(
+      (value) => (out = { value }),
+      (error: unknown) => (out = { error }),
+    );
+    for (let t = 0; t < maxMs && !out; t += 10) {
+      this.advance(10);
+      await new Promise((r) => setImmediate(r));
+    }
+    if (!out) throw new Error('did not settle');
+    if ('error' in out) throw out.error;
+    return out.value;
+  }
+
   private prune(): void {
     while (this.queue[0]?.cancelled) this.queue.shift();
   }

@@ -17,18 +17,7 @@ import { PERM_READWRITE } from './authpb.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-async function run<T>(clock: SimClock, p: Promise<T>, maxMs = 60_000): Promise<T> {
-  let done = false;
-  let out: { v?: T; e?: unknown } = {};
-  p.then((v) => ((done = true), (out = { v })), (e) => ((done = true), (out = { e })));
-  for (let t = 0; t < maxMs && !done; t += 10) {
-    clock.advance(10);
-    await new Promise((r) => setImmediate(r));
-  }
-  if (!done) throw new Error('did not settle');
-  if ('e' in out && out.e !== undefined) throw out.e;
-  return out.v as T;
-}
+const run = <T>(clock: SimClock, p: Promise<T>, maxMs?: number): Promise<T> => clock.runUntil(p, maxMs);
 
 async function rejection(clock: SimClock, p: Promise<unknown>): Promise<string> {
   try {
