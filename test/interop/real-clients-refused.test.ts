@@ -3,31 +3,23 @@
 // the real etcd v3.6, and our etcd logs Go's reason. Also: our server sends its leaf alone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { makeCert } from '../../src/etcd/api/test-helpers.ts';
-import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
+import { freePort, missingRealTools, runTool, startOurEtcd, type OurEtcd } from './support.ts';
 
 const TOOLS = ['/usr/bin/curl', '/usr/bin/etcdctl', '/usr/bin/openssl'];
-const missing = TOOLS.filter((p) => !fs.existsSync(p));
+const missing = missingRealTools(TOOLS);
 
 /**
- * Runs a real tool asynchronously (our etcd lives in this process's event loop). The OpenSSL
- * patch release curl names is masked: it is whatever Debian ships on the day CI installs.
+ * Runs a real tool (SIGTERM after 20 s) and gives what it printed as one text, stdout then
+ * stderr. The OpenSSL patch release curl names is masked: it is whatever Debian ships on the
+ * day CI installs.
  */
-function tool(cmd: string, args: string[], cwd: string, stdin = ''): Promise<{ status: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { cwd, timeout: 20_000 });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
-    p.stdin.on('error', () => undefined);
-    p.stdin.end(stdin);
-    p.on('close', (code) => resolve({ status: code ?? -1, out: out.replace(/OpenSSL\/3\.0\.\d+/g, 'OpenSSL/3.0.N') }));
-  });
+async function tool(cmd: string, args: string[], cwd: string, stdin = ''): Promise<{ status: number; out: string }> {
+  const o = await runTool(cmd, args, { cwd, stdin, boundMs: 20_000, boundSignal: 'SIGTERM' });
+  return { status: o.status, out: `${o.stdout}${o.stderr}`.replace(/OpenSSL\/3\.0\.\d+/g, 'OpenSSL/3.0.N') };
 }
 
 describe('real clients refused by our etcd with --client-cert-auth', { skip: missing.length ? `not installed: ${missing.join(', ')}` : false }, () => {
