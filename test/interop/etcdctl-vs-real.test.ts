@@ -4,7 +4,7 @@
 // extra status columns of 3.6, and measured durations.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { realClock } from '../../src/platform/clock.ts';
 import { FsError, type FileSystem, type FsErrorCode } from '../../src/platform/filesystem.ts';
 import { CollectingOutput, inputFrom } from '../../src/sandbox/io.ts';
-import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startRealEtcd, stopRealEtcd, type ToolOutput } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startRealEtcd, startRealEtcdctl, stopRealEtcd, type ToolOutput } from './support.ts';
 
 const installed = missingRealTools([REAL_ETCD, REAL_ETCDCTL]).length === 0;
 
@@ -238,18 +238,16 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
     const ac = new AbortController();
     const stdout = new CollectingOutput();
     const w = runEtcdctl({ argv: args, env: {}, stdin: inputFrom(''), stdout, stderr: new CollectingOutput(), net: new NodeNetwork(), fs: nodeFs, signal: ac.signal, clock: realClock });
-    const realW = spawn(REAL_ETCDCTL, args, { env: { ...process.env, ETCDCTL_API: '3' } });
-    let realOut = '';
-    realW.stdout.on('data', (d) => (realOut += d));
+    const realW = startRealEtcdctl(args);
     await real([...g, 'put', 'wk1', 'a']);
     await real([...g, 'del', 'wk1']);
     // -w json prints a line per watch response: one for the put, one for the delete.
     const lines = (s: string) => s.split('\n').length - 1;
-    for (let i = 0; i < 200 && (lines(stdout.text()) < 2 || lines(realOut) < 2); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && (lines(stdout.text()) < 2 || lines(realW.stdout()) < 2); i++) await new Promise((r) => setTimeout(r, 50));
     ac.abort('SIGINT');
-    realW.kill('SIGINT');
+    realW.interrupt();
     assert.equal(await w, 130);
-    assert.equal(stdout.text(), realOut);
+    assert.equal(stdout.text(), realW.stdout());
     assert.equal(stdout.text().split('\n').length, 3);
   });
 });

@@ -3,7 +3,6 @@
 // Order is shown by the queue keys in etcd, never by timing.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +11,9 @@ import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { CollectingOutput, inputFrom } from '../../src/platform/streams.ts';
 import { runEtcdctl } from '../../src/etcdctl/main.ts';
-import { freePort, startOurEtcd, type OurEtcd } from './support.ts';
+import { freePort, missingRealTools, REAL_ETCDCTL, startOurEtcd, startRealEtcdctl, type OurEtcd } from './support.ts';
 
-const ETCDCTL = '/usr/bin/etcdctl';
-const missing = fs.existsSync(ETCDCTL) ? undefined : `not installed: ${ETCDCTL}`;
+const missing = missingRealTools([REAL_ETCDCTL]).length ? `not installed: ${REAL_ETCDCTL}` : undefined;
 
 interface Proc {
   out(): string;
@@ -24,14 +22,10 @@ interface Proc {
   exited: Promise<number>;
 }
 
+/** The real one, left running until interrupted; killed after a minute should a test fail first. */
 function realEtcdctl(endpoint: string, args: string[]): Proc {
-  const p: ChildProcess = spawn(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  p.stdout!.on('data', (d) => (stdout += d));
-  p.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number>((resolve) => p.on('close', (code) => resolve(code ?? -1)));
-  return { out: () => stdout, err: () => stderr, interrupt: () => void p.kill('SIGINT'), exited };
+  const p = startRealEtcdctl([`--endpoints=${endpoint}`, ...args], { boundMs: 60_000 });
+  return { out: p.stdout, err: p.stderr, interrupt: p.interrupt, exited: p.exited.then((o) => o.status) };
 }
 
 function ourEtcdctl(endpoint: string, args: string[]): Proc {

@@ -88,44 +88,66 @@ export interface RunToolOptions {
   untilStdout?: RegExp;
 }
 
+/** A real tool still running: what it has printed so far, Ctrl-C, and its end. */
+export interface RunningTool {
+  stdout(): string;
+  stderr(): string;
+  /** SIGINT, as Ctrl-C in a terminal: etcdctl's watch, lock and elect end cleanly on it. */
+  interrupt(): void;
+  exited: Promise<ToolOutput>;
+}
+
 /**
- * Runs a real tool asynchronously (our etcd lives in this process's event loop, so a
- * synchronous spawn would starve it) and resolves with what it printed once it has exited.
+ * Starts a real tool asynchronously (our etcd lives in this process's event loop, so a
+ * synchronous spawn would starve it); `exited` resolves with what it printed once it has ended.
  */
-export function runTool(cmd: string, args: string[], opts: RunToolOptions = {}): Promise<ToolOutput> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    const bound = setTimeout(() => p.kill(opts.boundSignal ?? 'SIGKILL'), opts.boundMs ?? 20_000);
+export function startTool(cmd: string, args: string[], opts: RunToolOptions = {}): RunningTool {
+  const p = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+  let stdout = '';
+  let stderr = '';
+  let interrupted = false;
+  const interrupt = () => {
+    if (interrupted) return;
+    interrupted = true;
+    p.kill('SIGINT');
+  };
+  const bound = setTimeout(() => p.kill(opts.boundSignal ?? 'SIGKILL'), opts.boundMs ?? 20_000);
+  const exited = new Promise<ToolOutput>((resolve) => {
     const done = (status: number) => {
       clearTimeout(bound);
       resolve({ status, stdout, stderr });
     };
-    p.stdout.on('data', (d) => {
-      stdout += d;
-      if (!interrupted && opts.untilStdout?.test(stdout)) {
-        interrupted = true;
-        p.kill('SIGINT');
-      }
-    });
-    p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => done(code ?? -1));
     // Not started at all (a missing program): say so rather than crash the test process.
     p.on('error', (e) => {
       stderr += `${e.message}\n`;
       done(-1);
     });
-    // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
-    p.stdin.on('error', () => undefined);
-    p.stdin.end(opts.stdin ?? '');
   });
+  p.stdout.on('data', (d) => {
+    stdout += d;
+    if (opts.untilStdout?.test(stdout)) interrupt();
+  });
+  p.stderr.on('data', (d) => (stderr += d));
+  // A tool that exits before reading its stdin makes the write fail with EPIPE: not a finding.
+  p.stdin.on('error', () => undefined);
+  p.stdin.end(opts.stdin ?? '');
+  return { stdout: () => stdout, stderr: () => stderr, interrupt, exited };
 }
 
-/** The real etcdctl with the v3 API (Debian's 3.4 defaults to it, but say so). */
+/** Runs a real tool to its end (or its bound) and resolves with what it printed. */
+export function runTool(cmd: string, args: string[], opts: RunToolOptions = {}): Promise<ToolOutput> {
+  return startTool(cmd, args, opts).exited;
+}
+
+/** The real etcdctl with the v3 API (Debian's 3.4 defaults to it, but say so), to its end. */
 export function realEtcdctl(args: string[], opts: RunToolOptions = {}): Promise<ToolOutput> {
-  return runTool(REAL_ETCDCTL, args, { ...opts, env: { ETCDCTL_API: '3', ...opts.env } });
+  return startRealEtcdctl(args, opts).exited;
+}
+
+/** The real etcdctl with the v3 API, left running: for watch, lock and elect. */
+export function startRealEtcdctl(args: string[], opts: RunToolOptions = {}): RunningTool {
+  return startTool(REAL_ETCDCTL, args, { ...opts, env: { ETCDCTL_API: '3', ...opts.env } });
 }
 
 /** The text without clientv3's JSON log lines (timestamps and client ids never match). */
