@@ -11,7 +11,7 @@ import { realClock } from '../../src/platform/clock.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { CollectingOutput } from '../../src/platform/streams.ts';
 import { runEtcdutl } from '../../src/etcdctl/etcdutl.ts';
-import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, stopRealEtcd, type OurEtcd, type ToolOutput } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, singleMemberArgs, startRealEtcd, stopRealEtcd, type OurEtcd, type ToolOutput } from './support.ts';
 
 const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 const skip = missing.length ? `${missing.join(', ')} not installed` : false;
@@ -19,31 +19,19 @@ const skip = missing.length ? `${missing.join(', ')} not installed` : false;
 const ctl = (port: number, ...args: string[]) => realEtcdctl([`--endpoints=127.0.0.1:${port}`, ...args]);
 const errorOf = (o: ToolOutput) => o.stderr.split('\n').find((l) => l.startsWith('Error: ')) ?? '';
 
-function memberArgs(dataDir: string, client: number, peer: number): string[] {
-  return [
-    '--name=default',
-    `--data-dir=${dataDir}`,
-    `--listen-client-urls=http://127.0.0.1:${client}`,
-    `--advertise-client-urls=http://127.0.0.1:${client}`,
-    `--listen-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-cluster=default=http://127.0.0.1:${peer}`,
-  ];
-}
-
 const stops: (() => Promise<unknown>)[] = [];
 
 /** Up and serving: with auth on, etcdctl 3.4's health probe needs a user. */
 async function startReal(dataDir: string, authOn = false): Promise<number> {
   const [client, peer] = [await freePort(), await freePort()];
-  const p = await startRealEtcd(memberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}`, healthArgs: authOn ? ['--user=root:rootpw'] : [] });
+  const p = await startRealEtcd(singleMemberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}`, healthArgs: authOn ? ['--user=root:rootpw'] : [] });
   stops.push(() => stopRealEtcd(p));
   return client;
 }
 
 async function startOurs(dataDir: string): Promise<number> {
   const [client, peer] = [await freePort(), await freePort()];
-  const ours: OurEtcd = await startOurEtcd(memberArgs(dataDir, client, peer), path.dirname(dataDir));
+  const ours: OurEtcd = await startOurEtcd(singleMemberArgs(dataDir, client, peer), path.dirname(dataDir));
   stops.push(() => ours.stop());
   return client;
 }

@@ -11,31 +11,19 @@ import { realClock } from '../../src/platform/clock.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { CollectingOutput } from '../../src/platform/streams.ts';
 import { runEtcdutl } from '../../src/etcdctl/etcdutl.ts';
-import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, startRealEtcd, stopRealEtcd, untilHealthy, type ToolOutput } from './support.ts';
+import { freePort, missingRealTools, realEtcdctl, REAL_ETCD, REAL_ETCDCTL, startOurEtcd, singleMemberArgs, startRealEtcd, stopRealEtcd, untilHealthy, type ToolOutput } from './support.ts';
 
 const missing = missingRealTools([REAL_ETCD, REAL_ETCDCTL]);
 const skip = missing.length ? `${missing.join(', ')} not installed` : false;
 
 const ctl = (port: number, ...args: string[]) => realEtcdctl([`--endpoints=127.0.0.1:${port}`, ...args]);
 
-function memberArgs(dataDir: string, client: number, peer: number): string[] {
-  return [
-    '--name=default',
-    `--data-dir=${dataDir}`,
-    `--listen-client-urls=http://127.0.0.1:${client}`,
-    `--advertise-client-urls=http://127.0.0.1:${client}`,
-    `--listen-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
-    `--initial-cluster=default=http://127.0.0.1:${peer}`,
-  ];
-}
-
 const stops: (() => Promise<unknown>)[] = [];
 
 async function startOurs(dataDir: string): Promise<number> {
   const client = await freePort();
   const peer = await freePort();
-  const ours = await startOurEtcd(memberArgs(dataDir, client, peer), path.dirname(dataDir));
+  const ours = await startOurEtcd(singleMemberArgs(dataDir, client, peer), path.dirname(dataDir));
   stops.push(() => ours.stop());
   // Serving client traffic is not yet having a leader: wait until the real etcdctl finds it healthy.
   if (!(await untilHealthy(`127.0.0.1:${client}`))) throw new Error(`etcd on ${client} never became healthy`);
@@ -45,7 +33,7 @@ async function startOurs(dataDir: string): Promise<number> {
 async function startReal(dataDir: string): Promise<number> {
   const client = await freePort();
   const peer = await freePort();
-  const p = await startRealEtcd(memberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}` });
+  const p = await startRealEtcd(singleMemberArgs(dataDir, client, peer), { healthEndpoint: `127.0.0.1:${client}` });
   stops.push(() => stopRealEtcd(p));
   return client;
 }

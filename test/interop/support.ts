@@ -22,6 +22,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** etcd's flags for a one-member cluster named "default" (etcd's default name) on these loopback ports. */
+export function singleMemberArgs(dataDir: string, client: number, peer: number): string[] {
+  return [
+    '--name=default',
+    `--data-dir=${dataDir}`,
+    `--listen-client-urls=http://127.0.0.1:${client}`,
+    `--advertise-client-urls=http://127.0.0.1:${client}`,
+    `--listen-peer-urls=http://127.0.0.1:${peer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${peer}`,
+    `--initial-cluster=default=http://127.0.0.1:${peer}`,
+  ];
+}
+
 export interface OurEtcd {
   /** Everything it wrote to stderr (its JSON log lines), as written. */
   logs: string[];
