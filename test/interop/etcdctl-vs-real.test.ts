@@ -239,11 +239,17 @@ describe('etcdctl against the real etcdctl', { skip: installed ? false : `real e
     const stdout = new CollectingOutput();
     const w = runEtcdctl({ argv: args, env: {}, stdin: inputFrom(''), stdout, stderr: new CollectingOutput(), net: new NodeNetwork(), fs: nodeFs, signal: ac.signal, clock: realClock });
     const realW = startRealEtcdctl(args);
-    await real([...g, 'put', 'wk1', 'a']);
-    await real([...g, 'del', 'wk1']);
-    // -w json prints a line per watch response: one for the put, one for the delete.
+    // -w json prints a line per watch response: one for the put, one for the delete. A watcher
+    // that starts after both replays them in ONE response, so the delete waits until both
+    // watchers have printed the put.
     const lines = (s: string) => s.split('\n').length - 1;
-    for (let i = 0; i < 200 && (lines(stdout.text()) < 2 || lines(realW.stdout()) < 2); i++) await new Promise((r) => setTimeout(r, 50));
+    const untilLines = async (n: number) => {
+      for (let i = 0; i < 200 && (lines(stdout.text()) < n || lines(realW.stdout()) < n); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await real([...g, 'put', 'wk1', 'a']);
+    await untilLines(1);
+    await real([...g, 'del', 'wk1']);
+    await untilLines(2);
     ac.abort('SIGINT');
     realW.interrupt();
     assert.equal(await w, 130);
