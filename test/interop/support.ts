@@ -194,8 +194,9 @@ export async function untilHealthy(
  * once a quorum of its peers runs too. Use startRealEtcd where one process can get healthy alone.
  */
 export function spawnRealEtcd(args: string[]): ChildProcess {
-  // stdio ignored: etcd logs a lot to stderr, and an unread pipe would stall it once full.
-  const p = spawn(REAL_ETCD, args, { stdio: 'ignore' });
+  // Its log (stderr) is always read, so the pipe never fills and stalls it; startRealEtcd keeps the tail.
+  const p = spawn(REAL_ETCD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  p.stderr!.on('data', () => undefined);
   // A spawn that fails (no such program) must not crash the test process; startRealEtcd reports it.
   p.on('error', () => undefined);
   return p;
@@ -209,11 +210,24 @@ export async function startRealEtcd(args: string[], opts: { healthEndpoint: stri
   const p = spawnRealEtcd(args);
   let failed = '';
   p.on('error', (e) => (failed = e.message));
+  // The last few KB of its log, to say why should it never get healthy.
+  let log = '';
+  const keepTail = (d: Buffer) => (log = (log + String(d)).slice(-4000));
+  p.stderr!.on('data', keepTail);
   const ended = () => failed !== '' || p.exitCode !== null || p.signalCode !== null;
-  if (await untilHealthy(opts.healthEndpoint, opts.healthArgs, { gaveUp: ended })) return p;
-  p.kill('SIGKILL');
+  if (await untilHealthy(opts.healthEndpoint, opts.healthArgs, { gaveUp: ended })) {
+    p.stderr!.off('data', keepTail);
+    return p;
+  }
   const why = failed || (ended() ? `it exited (${p.exitCode ?? p.signalCode})` : 'killed');
-  throw new Error(`real etcd did not become healthy at ${opts.healthEndpoint}: ${why}`);
+  // Its last words arrive by 'close', after 'exit'; a second at the most.
+  const closed = new Promise((r) => {
+    p.once('close', r);
+    setTimeout(r, 1000);
+  });
+  p.kill('SIGKILL');
+  await closed;
+  throw new Error(`real etcd did not become healthy at ${opts.healthEndpoint}: ${why}; its log ended:\n${log}`);
 }
 
 /** SIGTERM, SIGKILL if it lingers 5 s; resolves once the process is gone. */
