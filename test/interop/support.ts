@@ -219,7 +219,7 @@ export async function startRealEtcd(args: string[], opts: { healthEndpoint: stri
     p.stderr!.off('data', keepTail);
     return p;
   }
-  const why = failed || (ended() ? `it exited (${p.exitCode ?? p.signalCode})` : 'killed');
+  const why = failed || (ended() ? `it exited (${p.exitCode ?? p.signalCode})` : 'still not healthy after 100 probes, so killed');
   // Its last words arrive by 'close', after 'exit'; a second at the most.
   const closed = new Promise((r) => {
     p.once('close', r);
