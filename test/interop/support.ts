@@ -3,7 +3,6 @@
 // etcd 3.4 and etcdctl, curl, openssl) run as child processes, always bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { realClock } from '../../src/platform/clock.ts';
 import { realRandom } from '../../src/platform/random.ts';
@@ -11,16 +10,8 @@ import { NodeFileSystem } from '../../src/platform/node-fs.ts';
 import { NodeNetwork } from '../../src/platform/node-network.ts';
 import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
 
-/** A port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+/** A port on 127.0.0.1 that was free a moment ago (outside the kernel's ephemeral range). */
+export { freePort } from '../../src/etcd/cli/test-members.ts';
 
 /** etcd's flags for a one-member cluster named "default" (etcd's default name) on these loopback ports. */
 export function singleMemberArgs(dataDir: string, client: number, peer: number): string[] {

@@ -8,12 +8,29 @@ import { SimFileSystem } from '../../platform/sim-fs.ts';
 import type { EtcdServer } from '../server/etcd-server.ts';
 import { runEtcd } from './etcd-main.ts';
 
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port that was free a moment ago, for a server a test starts next. Chosen at
+ * random below Linux's ephemeral range (32768–60999): a port the kernel picked with
+ * listen(0) comes from that range, where any outgoing connection (of this or another test
+ * process) may take it as its local port before the server binds it, as happened under load.
+ */
 export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    const s = net.createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!ok) continue;
+    await new Promise<void>((r) => s.close(() => r()));
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free loopback port found in 20000-31999');
 }
 
 export interface TestMember {
