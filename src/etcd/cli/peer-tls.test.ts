@@ -1,21 +1,14 @@
 // Members talking raft over TLS with peer client-certificate auth, as the hard-way lessons set them up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { realClock } from '../../platform/clock.ts';
 import { realRandom } from '../../platform/random.ts';
 import { NodeNetwork } from '../../platform/node-network.ts';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
 import { runEtcd } from './etcd-main.ts';
 import { makeCert } from '../api/test-helpers.ts';
+import { freePort } from './test-members.ts';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('three members over peer TLS with --peer-client-cert-auth replicate; a stranger is refused', { timeout: 30_000 }, async () => {
   const ca = makeCert('etcd-ca', { isCa: true });
