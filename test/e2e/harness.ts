@@ -2,6 +2,7 @@
 // own process, a fresh data dir), Debian's Chromium driven by playwright-core, and a way
 // to read the terminal as the learner sees it.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,36 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/**
+ * The lab server and Chromium a browser test file runs against: started before its tests
+ * (not at all when Chromium is missing: the tests skip), stopped after them. `beforeStart`
+ * runs first, e.g. to set an environment variable the server's process inherits.
+ */
+export function labAndBrowser(opts: { beforeStart?: () => void } = {}): { readonly baseUrl: string; readonly browser: Browser } {
+  let lab: LabServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    if (chromiumMissing) return;
+    opts.beforeStart?.();
+    lab = await startLabServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await lab?.stop();
+  });
+  return {
+    get baseUrl() {
+      if (!lab) throw new Error('no lab server: it starts before the tests, unless Chromium is missing');
+      return lab.baseUrl;
+    },
+    get browser() {
+      if (!browser) throw new Error('no browser: it starts before the tests, unless Chromium is missing');
+      return browser;
+    },
+  };
 }
 
 /** The active terminal's text (the web app exposes it on window for tests). */

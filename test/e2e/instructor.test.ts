@@ -3,30 +3,16 @@
 // follows their progress live, shows a failure's message, resets one learner's lab
 // (whose page then shows a fresh lab) and exports the grades.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { chromiumMissing, terminalText, waitForTerminal, labAndBrowser } from './harness.ts';
 
 const skip = chromiumMissing;
 const LAB = '01-first-contact';
 const TOKEN = 'e2e-instructor-token-4f9a2c1b';
 
-let lab: LabServer | undefined;
-let baseUrl = '';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  process.env.INSTRUCTOR_TOKEN = TOKEN; // the lab server's process inherits it
-  lab = await startLabServer();
-  baseUrl = lab.baseUrl;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+// The lab server's process inherits the instructor token.
+const e2e = labAndBrowser({ beforeStart: () => void (process.env.INSTRUCTOR_TOKEN = TOKEN) });
 
 async function typeLine(page: Page, line: string): Promise<void> {
   const before = (await terminalText(page)).split('\n').length;
@@ -46,18 +32,18 @@ async function typeLine(page: Page, line: string): Promise<void> {
 
 /** A learner: names themselves on the course page, then opens lesson 01. */
 async function learner(name: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser!.newContext({ viewport: { width: 1300, height: 850 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1300, height: 850 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => void d.accept());
-  await page.goto(baseUrl + '/');
+  await page.goto(e2e.baseUrl + '/');
   const field = page.getByLabel('Your name for the instructor');
   await field.waitFor();
   await field.fill(name);
   await page.getByRole('button', { name: 'Save name' }).click();
   await page.locator('.name-form .name-note', { hasText: `sees you as ${name}` }).waitFor();
-  await page.goto(`${baseUrl}/lessons/${LAB}`);
+  await page.goto(`${e2e.baseUrl}/lessons/${LAB}`);
   await page.locator('.xterm').first().waitFor();
   await waitForTerminal(page, /learner@node-1:~\$ ?$/);
   await page.locator('.xterm').first().click();
@@ -66,18 +52,18 @@ async function learner(name: string): Promise<{ context: BrowserContext; page: P
 
 test('the instructor follows two learners live, resets one, and exports grades', { skip, timeout: 240_000 }, async () => {
   // The instructor opens the URL `npm start` printed: the token becomes a cookie.
-  const teacherContext = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
+  const teacherContext = await e2e.browser.newContext({ viewport: { width: 1400, height: 900 } });
   const teacher = await teacherContext.newPage();
   const teacherErrors: string[] = [];
   teacher.on('pageerror', (e) => teacherErrors.push(e.message));
   teacher.on('dialog', (d) => void d.accept());
-  await teacher.goto(`${baseUrl}/instructor?token=${TOKEN}`);
+  await teacher.goto(`${e2e.baseUrl}/instructor?token=${TOKEN}`);
   await teacher.waitForURL(/\/instructor$/);
   await teacher.locator('.live-badge[data-state="open"]').waitFor();
 
   // Without the token the same page and API are closed (a learner's browser).
   const alice = await learner('Alice');
-  const blocked = await alice.page.request.get(baseUrl + '/api/instructor/learners');
+  const blocked = await alice.page.request.get(e2e.baseUrl + '/api/instructor/learners');
   assert.equal(blocked.status(), 401);
   const bob = await learner('Bob');
 
@@ -133,7 +119,7 @@ test('the instructor follows two learners live, resets one, and exports grades',
   await teacher.screenshot({ path: '/tmp/instructor.png', fullPage: true });
 
   // Exports from the instructor's browser (the cookie authorises them).
-  const csv = await teacher.request.get(`${baseUrl}/api/instructor/export?format=csv&lab=${LAB}`);
+  const csv = await teacher.request.get(`${e2e.baseUrl}/api/instructor/export?format=csv&lab=${LAB}`);
   assert.equal(csv.status(), 200);
   const lines = (await csv.text()).trim().split('\r\n');
   assert.equal(lines.length, 1 + 2 * 6);

@@ -1,27 +1,13 @@
 // Lesson 01 in a real browser, as a learner does it: type the lesson's commands into
 // the terminal, watch the task cards turn green, reload, reset.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, terminalText, waitForTerminal, type LabServer } from './harness.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, terminalText, waitForTerminal, labAndBrowser } from './harness.ts';
 
 const skip = chromiumMissing;
 
-let lab: LabServer | undefined;
-let baseUrl = '';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  lab = await startLabServer();
-  baseUrl = lab.baseUrl;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const e2e = labAndBrowser();
 
 /** Types a line as a learner would and waits for the prompt to come back. */
 async function typeLine(page: Page, line: string, expect?: RegExp): Promise<void> {
@@ -44,14 +30,14 @@ async function taskStatuses(page: Page): Promise<Record<string, string>> {
 }
 
 test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () => {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => void d.accept());
 
   // The course page lists the lesson with its progress.
-  await page.goto(baseUrl + '/');
+  await page.goto(e2e.baseUrl + '/');
   const card = page.locator('.lesson-card[data-lesson-id="01-first-contact"]');
   await card.waitFor();
   assert.equal(await card.getAttribute('data-passed'), '0');
@@ -131,12 +117,12 @@ test('lesson 01 end to end in Chromium', { skip, timeout: 240_000 }, async () =>
   await page.keyboard.press('Control+C');
 
   // The course page shows the progress too.
-  await page.goto(baseUrl + '/');
+  await page.goto(e2e.baseUrl + '/');
   await card.waitFor();
   assert.equal(await card.getAttribute('data-passed'), '6');
 
   // Reset: a fresh host, no etcd.log, tasks pending again.
-  await page.goto(baseUrl + '/lessons/01-first-contact');
+  await page.goto(e2e.baseUrl + '/lessons/01-first-contact');
   await page.locator('.xterm').first().waitFor();
   await page.locator('[data-action="reset"]').click();
   await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.task')].every((t) => t.dataset.status === 'pending'), undefined, { timeout: 10_000 });

@@ -2,9 +2,9 @@
 // typed verbatim into the terminal — continuation lines and heredocs line by line, one
 // heredoc pasted with the lesson's Run button — until every task card says passed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, taskStatuses, typeLine, waitForTerminal, type LabServer } from './harness.ts';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { chromiumMissing, taskStatuses, typeLine, waitForTerminal, labAndBrowser } from './harness.ts';
 import { missingPrograms } from '../../labs/common/lab-testing.ts';
 import lab02, { INSTALL_LINES } from '../../labs/02-install-etcd/lab.ts';
 import lab03, { TLS_LINES } from '../../labs/03-tls-and-mtls/lab.ts';
@@ -16,28 +16,14 @@ const skip = chromiumMissing
     ? `waiting for ${missing.join(', ')} in the program registry (etcd and etcdctl/curl engineers)`
     : false;
 
-let lab: LabServer | undefined;
-let baseUrl = '';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  lab = await startLabServer();
-  baseUrl = lab.baseUrl;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const e2e = labAndBrowser();
 
 /**
  * Types one line as a learner would, presses Enter, and waits for a prompt: the shell's
  * (`$ `) or bash's continuation prompt (`> `) inside a heredoc or after a trailing `\`.
  */
 async function openLesson(page: Page, id: string, tasks: number): Promise<void> {
-  await page.goto(`${baseUrl}/lessons/${id}`);
+  await page.goto(`${e2e.baseUrl}/lessons/${id}`);
   await page.locator('.xterm').first().waitFor();
   await waitForTerminal(page, /learner@node-1:~\$ ?$/, 60_000);
   const statuses = await taskStatuses(page);
@@ -55,7 +41,7 @@ async function allPassed(page: Page, id: string): Promise<void> {
 }
 
 test('lessons 02 and 03 end to end in Chromium, with the course commands verbatim', { skip, timeout: 300_000 }, async () => {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -3,28 +3,13 @@
 // refused restore over the live data dir, the restore into a fresh one, the service moved
 // onto it — until every task card says passed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, launchBrowser, startLabServer, taskStatuses, typeLine, waitForTerminal, type LabServer } from './harness.ts';
+import { test } from 'node:test';
+import { chromiumMissing, taskStatuses, typeLine, waitForTerminal, labAndBrowser } from './harness.ts';
 import lab05 from '../../labs/05-backup-restore/lab.ts';
 
 const skip = chromiumMissing;
 
-let lab: LabServer | undefined;
-let baseUrl = '';
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  lab = await startLabServer();
-  baseUrl = lab.baseUrl;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await lab?.stop();
-});
+const e2e = labAndBrowser();
 
 /** What each line shows when it works (the rest are only waited for). */
 const EXPECT: Record<string, RegExp> = {
@@ -40,12 +25,12 @@ const EXPECT: Record<string, RegExp> = {
 };
 
 test('lesson 05 end to end in Chromium, with the lesson\'s commands verbatim', { skip, timeout: 300_000 }, async () => {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  await page.goto(`${baseUrl}/lessons/05-backup-restore`);
+  await page.goto(`${e2e.baseUrl}/lessons/05-backup-restore`);
   await page.locator('.xterm').first().waitFor();
   await waitForTerminal(page, /learner@node-1:~\$ ?$/, 90_000);
   const statuses = await taskStatuses(page);
