@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCheckContext } from '../../src/lab/check-context.ts';
 import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
-import { checkAll, checkOne, labSandbox, missingPrograms, typeLines } from '../common/lab-testing.ts';
+import { checkAll, checkOne, labSandbox, missingPrograms, typeLines, withLabTerminal } from '../common/lab-testing.ts';
 import lab, { INSTALL_LINES } from './lab.ts';
 
 const waitingFor = (names: string[]) => {
@@ -40,10 +40,7 @@ test('on a fresh host every task fails and says what it found', async () => {
 });
 
 test('the install commands pass the install tasks; broken states are named', { timeout: 60_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, installLines());
     assert.match(term.output, /Created symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/etcd\.service/);
     for (const id of ['install-binaries', 'etcd-user', 'unit-file', 'service-running', 'service-healthy']) {
@@ -73,17 +70,11 @@ test('the install commands pass the install tasks; broken states are named', { t
     assert.match(byHand.message, /etcd\.service is enabled and inactive \(dead\)/);
     await typeLines(term, ['kill %1', 'sleep 1', 'sudo systemctl start etcd']);
     assert.ok((await checkOne(lab, sandbox, 'service-healthy')).ok);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });
 
 test('the reference solution, typed into a terminal, passes every check', { timeout: 90_000, skip: waitingFor(['etcdctl', 'curl']) }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, lab.solution);
     const out = term.output;
     assert.match(out, /etcd-v3\.6\.4-linux-amd64\/etcd\n/);
@@ -94,8 +85,5 @@ test('the reference solution, typed into a terminal, passes every check', { time
     assert.match(out, /\n\/foo\n\n\/foo\/bar\n\n\/foo\/bar\/baz\n/);
     const results = await checkAll(lab, createCheckContext(sandbox));
     for (const [id, r] of results) assert.ok(r.ok, `${id} failed after the solution: ${r.message}`);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });

@@ -5,18 +5,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCheckContext } from '../../src/lab/check-context.ts';
-import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
-import { checkAll, labSandbox, missingPrograms } from '../common/lab-testing.ts';
+import { checkAll, missingPrograms, withLabTerminal } from '../common/lab-testing.ts';
 import { lessonBlocks, NOT_UNDERSTOOD } from '../common/lesson-blocks.ts';
 import lab from './lab.ts';
 
 const missing = missingPrograms(['etcd', 'etcdctl', 'curl']);
 
 test('lesson 02 works verbatim, block by block', { timeout: 120_000, skip: missing.length ? `waiting for ${missing.join(', ')}` : false }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     const blocks = lessonBlocks('02-install-etcd');
     assert.ok(blocks.length > 10);
     for (const [n, block] of blocks.entries()) {
@@ -31,8 +27,5 @@ test('lesson 02 works verbatim, block by block', { timeout: 120_000, skip: missi
     }
     const results = await checkAll(lab, createCheckContext(sandbox));
     for (const [id, r] of results) assert.ok(r.ok, `${id}: ${r.message}`);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });

@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCheckContext } from '../../src/lab/check-context.ts';
-import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
-import { checkAll, checkOne, labSandbox, missingPrograms, typeLines } from '../common/lab-testing.ts';
+import { checkAll, checkOne, labSandbox, missingPrograms, typeLines, withLabTerminal } from '../common/lab-testing.ts';
 import lab, { TLS_LINES } from './lab.ts';
 
 const waitingFor = (names: string[]) => {
@@ -39,10 +38,7 @@ test('after setup etcd serves plain HTTP as a service, and every task fails with
 });
 
 test('the TLS commands pass the certificate and server tasks; mistakes are named', { timeout: 90_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     // The CA alone: the server task names the next file it needs.
     await typeLines(term, TLS_WITHOUT_ETCDCTL.slice(0, TLS_WITHOUT_ETCDCTL.indexOf('sudo openssl genrsa -out server.key 2048')));
     const caOnly = await checkOne(lab, sandbox, 'server-cert');
@@ -103,17 +99,11 @@ test('the TLS commands pass the certificate and server tasks; mistakes are named
     assert.match(seen, /grep -c "x509: certificate signed by unknown authority"\r?\n1\r?\n/);
     // The server sends its own certificate, not the CA with it.
     assert.match(seen, /" s:"\r?\n1\r?\n/);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });
 
 test('the reference solution, typed into a terminal, passes every check', { timeout: 120_000, skip: waitingFor(['etcdctl', 'curl']) }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, lab.solution);
     const out = term.output;
     // What the lesson says the learner will see.
@@ -126,10 +116,7 @@ test('the reference solution, typed into a terminal, passes every check', { time
     assert.match(out, /https:\/\/node-1:2379 is healthy/);
     const results = await checkAll(lab, createCheckContext(sandbox));
     for (const [id, r] of results) assert.ok(r.ok, `${id} failed after the solution: ${r.message}`);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });
 
 // On a real host etcd (Go) answers a TLS 1.3 client without a certificate with alert 116
@@ -141,19 +128,13 @@ test(
     skip: waitingFor(['etcdctl', 'curl']),
   },
   async () => {
-    const sandbox = await labSandbox(lab);
-    const term = new TerminalDriver(sandbox, { host: 'node-1' });
-    try {
-      assert.ok(await term.ready());
+    await withLabTerminal(lab, async (term) => {
       await typeLines(term, TLS_WITHOUT_ETCDCTL);
       const r = await term.run('curl --cacert /etc/etcd/pki/ca.crt https://127.0.0.1:2379/health');
       assert.match(r.output, /curl: \(56\) OpenSSL SSL_read: OpenSSL\/3\.0\.\d+: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\n/);
       // etcd's log names the client's address, as Go's does from the TCP connection.
       const log = await term.run('sudo journalctl -u etcd -n 20 --no-pager -o cat | grep "rejected connection"');
       assert.match(log.output, /"remote-addr":"127\.0\.0\.1:\d+".*tls: client didn't provide a certificate/);
-    } finally {
-      term.close();
-      sandbox.dispose();
-    }
+    });
   },
 );

@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCheckContext } from '../../src/lab/check-context.ts';
-import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
-import { checkAll, checkOne, labSandbox, typeLines } from '../common/lab-testing.ts';
+import { checkAll, checkOne, labSandbox, typeLines, withLabTerminal } from '../common/lab-testing.ts';
 import lab, { ACCIDENT_LINES, BACKUP_LINES, RESTORED_DATA_DIR, SNAPSHOT } from './lab.ts';
 
 test('on lesson 02\'s host every task fails and says what it found', { timeout: 60_000 }, async () => {
@@ -26,10 +25,7 @@ test('on lesson 02\'s host every task fails and says what it found', { timeout: 
 });
 
 test('the reference solution, typed into a terminal, passes every check', { timeout: 90_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, lab.solution);
     const out = term.output;
     assert.match(out, /\nSnapshot saved at \/var\/backups\/etcd\/snapshot\.db\nServer version 3\.6\.0\n/);
@@ -45,17 +41,11 @@ test('the reference solution, typed into a terminal, passes every check', { time
     assert.match(results.get('snapshot-status')!.message, /^root ran etcdutl snapshot status \/var\/backups\/etcd\/snapshot\.db -w table, and it exited 0$/);
     assert.match(results.get('restored-data-dir')!.message, /^\/var\/lib\/etcd-restored holds member\/wal\/0000000000000000-0000000000000000\.wal and member\/snap\/db \(revision 4, /);
     assert.match(results.get('keys-restored')!.message, /with the snapshot's revisions; the store is at revision 4, the snapshot's was 4$/);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });
 
 test('restoring over the live data dir, and a restored dir left to root, are named', { timeout: 90_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, [...BACKUP_LINES, ...ACCIDENT_LINES]);
     assert.ok((await checkOne(lab, sandbox, 'snapshot-saved')).ok);
     assert.ok((await checkOne(lab, sandbox, 'app-keys')).ok, 'the keys were written, even if deleted since');
@@ -90,17 +80,11 @@ test('restoring over the live data dir, and a restored dir left to root, are nam
     // Deleting the old data dir is not part of a restore that has not been verified yet.
     await typeLines(term, ['sudo rm -rf /var/lib/etcd/member']);
     assert.match((await checkOne(lab, sandbox, 'service-restored')).message, /but \/var\/lib\/etcd\/member is gone: the old data directory was to be kept/);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });
 
 test('a snapshot without its hash, a damaged one and one taken after the accident are named', { timeout: 60_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     await typeLines(term, BACKUP_LINES);
     const fs = sandbox.host('node-1')!.rootFs;
     const good = fs.readFile(SNAPSHOT);
@@ -125,8 +109,5 @@ test('a snapshot without its hash, a damaged one and one taken after the acciden
       (await checkOne(lab, sandbox, 'snapshot-saved')).message,
       `the snapshot ${SNAPSHOT} (revision 5, 0 keys) has no /app/config/db-url, no /app/config/replicas, no /app/users/alice: was it taken before the keys were written, or after they were deleted?`,
     );
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });

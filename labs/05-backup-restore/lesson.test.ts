@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCheckContext } from '../../src/lab/check-context.ts';
-import { TerminalDriver } from '../../src/lab/terminal-driver.ts';
-import { checkAll, labSandbox } from '../common/lab-testing.ts';
+import { checkAll, withLabTerminal } from '../common/lab-testing.ts';
 import { lessonBlocks, NOT_UNDERSTOOD } from '../common/lesson-blocks.ts';
 import lab from './lab.ts';
 
@@ -15,10 +14,7 @@ test('the lesson\'s runnable blocks are the lab\'s solution', () => {
 });
 
 test('lesson 05 works verbatim, block by block', { timeout: 120_000 }, async () => {
-  const sandbox = await labSandbox(lab);
-  const term = new TerminalDriver(sandbox, { host: 'node-1' });
-  try {
-    assert.ok(await term.ready());
+  await withLabTerminal(lab, async (term, sandbox) => {
     const said = new Map<string, string>();
     for (const block of lessonBlocks('05-backup-restore')) {
       let output = '';
@@ -44,8 +40,5 @@ test('lesson 05 works verbatim, block by block', { timeout: 120_000 }, async () 
     assert.match(json, /"mod_revision":4[,}]/);
     const results = await checkAll(lab, createCheckContext(sandbox));
     for (const [id, r] of results) assert.ok(r.ok, `${id}: ${r.message}`);
-  } finally {
-    term.close();
-    sandbox.dispose();
-  }
+  });
 });

@@ -37,3 +37,19 @@ export async function typeLines(term: TerminalDriver, lines: readonly string[], 
     if (!r.completed) throw new Error(`"${line}" did not come back to the prompt:\n${term.output.slice(-3000)}`);
   }
 }
+
+/**
+ * A fresh sandbox for the lab and a learner's terminal on its first host, logged in (the
+ * prompt came), for `fn`; both are closed afterwards, whatever `fn` does.
+ */
+export async function withLabTerminal(lab: LabDefinition, fn: (term: TerminalDriver, sandbox: LabSandbox) => Promise<void>): Promise<void> {
+  const sandbox = await labSandbox(lab);
+  const term = new TerminalDriver(sandbox, { host: lab.topology.hosts[0]!.name });
+  try {
+    if (!(await term.ready())) throw new Error(`no prompt after login:\n${term.output}`);
+    await fn(term, sandbox);
+  } finally {
+    term.close();
+    sandbox.dispose();
+  }
+}
