@@ -7,6 +7,8 @@ import type { LabDefinition } from '../../src/lab/types.ts';
 import { fail, ok, programFileProblem, systemUserProblem, unitFacts } from '../common/host-facts.ts';
 import type { HostNetwork } from '../../src/sandbox/virtual-network.ts';
 import { hostNetwork } from '../common/tls-probe.ts';
+import { runAs } from '../common/run-as.ts';
+import type { Host } from '../../src/sandbox/types.ts';
 
 export const ETCD_VERSION = '3.6.4';
 export const BINARIES = ['etcd', 'etcdctl', 'etcdutl'] as const;
@@ -36,6 +38,20 @@ export const INSTALL_LINES = [
   'sudo systemctl daemon-reload',
   'sudo systemctl enable --now etcd',
 ];
+
+/**
+ * Lesson 02's end state, made the way lesson 02 makes it, for the labs that start there:
+ * its install commands run through bash as the learner (the tarball fetched with wget,
+ * quietly). Throws, naming `forLab`, if they fail or etcd.service does not come up.
+ */
+export async function installLikeLesson02(host: Host, forLab: string): Promise<void> {
+  const script = ['set -e', 'cd', ...INSTALL_LINES.map((l) => (l.startsWith('curl -fsSLO ') ? l.replace('curl -fsSLO ', 'wget -q ') : l))].join('\n');
+  const r = await runAs(host, 'learner', ['bash', '-c', script], { timeoutMs: 60_000 });
+  const active = unitFacts(host, 'etcd.service');
+  if (r.status !== 0 || active.activeState !== 'active') {
+    throw new Error(`${forLab} setup (lesson 02's install) failed: status ${String(r.status)}${r.timedOut ? ' (timed out)' : ''}, etcd.service ${active.activeState}\n${r.stderr}${r.error ?? ''}`);
+  }
+}
 
 /** Why etcd's service is not up, in words; undefined when it is active and runs as etcd. */
 function serviceProblem(ctx: CheckContext): string | undefined {

@@ -11,7 +11,7 @@ import { fail, ok, unitFacts } from '../common/host-facts.ts';
 import { caProblem, chainProblem, describeSans, keyProblem, loadCertificate, readProblem, sanCoverage } from '../common/pki-facts.ts';
 import { runAs } from '../common/run-as.ts';
 import { tlsProbe } from '../common/tls-probe.ts';
-import { INSTALL_LINES } from '../02-install-etcd/lab.ts';
+import { installLikeLesson02 } from '../02-install-etcd/lab.ts';
 
 const HOST = 'node-1';
 const PKI = '/etc/etcd/pki';
@@ -186,19 +186,7 @@ const lab: LabDefinition = {
   topology: { hosts: [{ name: HOST, ip: '10.0.0.11' }] },
 
   async setup(sandbox) {
-    // Lesson 02's end state, made the way lesson 02 makes it: its install commands run
-    // through bash as the learner (the tarball fetched with wget instead of curl, quietly).
-    const host = sandbox.host(HOST);
-    const script = [
-      'set -e',
-      'cd',
-      ...INSTALL_LINES.map((l) => (l.startsWith('curl -fsSLO ') ? l.replace('curl -fsSLO ', 'wget -q ') : l)),
-    ].join('\n');
-    const r = await runAs(host, 'learner', ['bash', '-c', script], { timeoutMs: 60_000 });
-    const active = unitFacts(host, 'etcd.service');
-    if (r.status !== 0 || active.activeState !== 'active') {
-      throw new Error(`lab 03 setup (lesson 02's install) failed: status ${String(r.status)}${r.timedOut ? ' (timed out)' : ''}, etcd.service ${active.activeState}\n${r.stderr}${r.error ?? ''}`);
-    }
+    await installLikeLesson02(sandbox.host(HOST), 'lab 03');
   },
 
   tasks: [
