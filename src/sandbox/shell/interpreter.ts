@@ -95,18 +95,20 @@ export class Interpreter implements ShellContext {
 
   /** Parses and runs a text (a command line, -c string, sourced file). Syntax errors print bash's message. */
   async runText(text: string, io: IO): Promise<number> {
-    let script: Script;
+    const script = await this.parseOrReport(text, io);
+    return script ? this.runScript(script, io) : 2;
+  }
+
+  /** The parsed text, or undefined after bash's syntax error message (status 2). */
+  private async parseOrReport(text: string, io: IO): Promise<Script | undefined> {
     try {
-      script = parse(text, { warn: (m) => void this.error(io, `warning: ${m}`) });
+      return parse(text, { warn: (m) => void this.error(io, `warning: ${m}`) });
     } catch (e) {
-      if (e instanceof ShellSyntaxError) {
-        await this.reportSyntaxError(e, io);
-        this.state.lastStatus = 2;
-        return 2;
-      }
-      throw e;
+      if (!(e instanceof ShellSyntaxError)) throw e;
+      await this.reportSyntaxError(e, io);
+      this.state.lastStatus = 2;
+      return undefined;
     }
-    return this.runScript(script, io);
   }
 
   /**
@@ -114,17 +116,8 @@ export class Interpreter implements ShellContext {
    * is the one bash execs in place of itself: its death by a signal is the shell's death.
    */
   async runCommandString(text: string, io: IO): Promise<number> {
-    let script: Script;
-    try {
-      script = parse(text, { warn: (m) => void this.error(io, `warning: ${m}`) });
-    } catch (e) {
-      if (e instanceof ShellSyntaxError) {
-        await this.reportSyntaxError(e, io);
-        this.state.lastStatus = 2;
-        return 2;
-      }
-      throw e;
-    }
+    const script = await this.parseOrReport(text, io);
+    if (!script) return 2;
     const last = script.items[script.items.length - 1];
     const only = last && !last.background && last.rest.length === 0 && !last.first.negated && !last.first.timed && last.first.commands.length === 1 ? last.first.commands[0] : undefined;
     this.execCandidate = only?.type === 'simple' ? only : undefined;
