@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import { SimClock } from '../../platform/sim-clock.ts';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
 import { SeededRandom } from '../../platform/random.ts';
-import { startInProcessCluster, memberOptions, type InProcessClusterOptions } from '../server/in-process-cluster.ts';
+import { startInProcessCluster, startRestoredMember, type InProcessClusterOptions } from '../server/in-process-cluster.ts';
 import { EtcdServer } from '../server/etcd-server.ts';
 import { InMemoryPeerNetwork } from '../transport/peer-transport.ts';
-import { restoreSnapshot } from '../server/restore.ts';
 import { decodeDbFile, verifySnapshotFile } from '../server/backup.ts';
-import { Logger, nullSink } from '../log.ts';
 import { attachCredentials } from './credentials.ts';
 import { PERM_READWRITE } from './authpb.ts';
 
@@ -123,21 +121,7 @@ test('snapshot save → restore keeps users, roles, the enabled flag and the rev
   const db = decodeDbFile(verifySnapshotFile(file));
   assert.deepEqual({ enabled: db.auth?.enabled, revision: db.auth?.revision, users: db.auth?.users.map((u) => u.name), roles: db.auth?.roles.map((r) => r.name) }, { enabled: true, revision: 6, users: ['root'], roles: ['reader', 'root'] });
   await run(clock, s.stop());
-  const disk = new SimFileSystem();
-  restoreSnapshot({
-    fs: disk,
-    snapshot: file,
-    dataDir: '/var/lib/etcd/restored.etcd',
-    name: 'restored',
-    initialCluster: 'restored=http://10.0.0.9:2380',
-    initialClusterToken: 'etcd-cluster-2',
-    initialAdvertisePeerUrls: ['http://10.0.0.9:2380'],
-    nowMs: clock.now(),
-    log: new Logger(nullSink, clock),
-  });
-  const net = new InMemoryPeerNetwork(clock);
-  const o2: InProcessClusterOptions = { ...opts, members: [{ name: 'restored', peerUrl: 'http://10.0.0.9:2380' }], token: 'etcd-cluster-2', fsFor: () => disk };
-  const again = await EtcdServer.start(memberOptions(o2, 'restored', net));
+  const { server: again } = await startRestoredMember(file, opts);
   await run(clock, again.readyNotify());
   assert.equal(again.authStore.isEnabled, true);
   assert.equal(again.authStore.revision, 6);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SimClock } from '../../platform/sim-clock.ts';
 import { SimFileSystem } from '../../platform/sim-fs.ts';
 import { SeededRandom } from '../../platform/random.ts';
-import { startInProcessCluster, memberOptions, type InProcessClusterOptions } from './in-process-cluster.ts';
+import { startInProcessCluster, startRestoredMember, memberOptions, type InProcessClusterOptions } from './in-process-cluster.ts';
 import { EtcdServer } from './etcd-server.ts';
 import { InMemoryPeerNetwork } from '../transport/peer-transport.ts';
 import type { WatchResponse } from '../mvcc/types.ts';
@@ -286,25 +286,10 @@ test('snapshot save → restore into a new data dir → a new member with the da
   await run(clock, s.stop());
   const { restoreSnapshot } = await import('./restore.ts');
   const { Logger, nullSink } = await import('../log.ts');
-  const disk = new SimFileSystem();
-  const r = restoreSnapshot({
-    fs: disk,
-    snapshot: file,
-    dataDir: '/var/lib/etcd/restored.etcd',
-    name: 'restored',
-    initialCluster: 'restored=http://10.0.0.9:2380',
-    initialClusterToken: 'etcd-cluster-2',
-    initialAdvertisePeerUrls: ['http://10.0.0.9:2380'],
-    nowMs: clock.now(),
-    log: new Logger(nullSink, clock),
-  });
   const corrupt = file.slice();
   corrupt[100] = corrupt[100]! ^ 1;
   assert.throws(() => restoreSnapshot({ ...{ fs: new SimFileSystem(), snapshot: corrupt, dataDir: '/x', name: 'a', initialCluster: 'a=http://a:2380', initialClusterToken: 't', initialAdvertisePeerUrls: ['http://a:2380'], nowMs: 0, log: new Logger(nullSink, clock) } }), /^Error: expected sha256 \[\d+( \d+){31}\], got \[\d+( \d+){31}\]$/);
-  const net = new InMemoryPeerNetwork(clock);
-  const o2: InProcessClusterOptions = { ...opts, members: [{ name: 'restored', peerUrl: 'http://10.0.0.9:2380' }], token: 'etcd-cluster-2', fsFor: () => disk };
-  const mopts = memberOptions(o2, 'restored', net);
-  const again = await EtcdServer.start(mopts);
+  const { restored: r, server: again } = await startRestoredMember(file, opts);
   assert.equal(again.memberId, r.memberId);
   await run(clock, again.readyNotify());
   const got = await run(clock, again.range({ key: enc('/app/'), rangeEnd: enc('/app0') }));

@@ -2,11 +2,13 @@
 // run N members on one clock with an in-memory peer network (each on its own data dir).
 import type { Clock } from '../../platform/clock.ts';
 import type { FileSystem } from '../../platform/filesystem.ts';
+import { SimFileSystem } from '../../platform/sim-fs.ts';
 import type { Random } from '../../platform/random.ts';
 import { Logger, nullSink, type LogSink } from '../log.ts';
 import { InMemoryPeerNetwork, type PeerTransport } from '../transport/peer-transport.ts';
 import { parseUrlsMap } from '../types/urls.ts';
 import { EtcdServer, type EtcdServerOptions } from './etcd-server.ts';
+import { restoreSnapshot } from './restore.ts';
 
 export interface MemberSpec {
   name: string;
@@ -64,4 +66,27 @@ export async function startInProcessCluster(o: InProcessClusterOptions): Promise
   const servers = new Map<string, EtcdServer>();
   for (const m of o.members) servers.set(m.name, await EtcdServer.start(memberOptions(o, m.name, network)));
   return { servers, network };
+}
+
+/**
+ * `etcdutl snapshot restore` of `snapshot` into a new one-member cluster ("restored" at
+ * http://10.0.0.9:2380, token etcd-cluster-2) on a fresh disk, then that member started
+ * with `base`'s other options: what a restore test checks its data and ids against.
+ */
+export async function startRestoredMember(snapshot: Uint8Array, base: InProcessClusterOptions): Promise<{ restored: ReturnType<typeof restoreSnapshot>; server: EtcdServer }> {
+  const disk = new SimFileSystem();
+  const restored = restoreSnapshot({
+    fs: disk,
+    snapshot,
+    dataDir: '/var/lib/etcd/restored.etcd',
+    name: 'restored',
+    initialCluster: 'restored=http://10.0.0.9:2380',
+    initialClusterToken: 'etcd-cluster-2',
+    initialAdvertisePeerUrls: ['http://10.0.0.9:2380'],
+    nowMs: base.clock.now(),
+    log: new Logger(nullSink, base.clock),
+  });
+  const o: InProcessClusterOptions = { ...base, members: [{ name: 'restored', peerUrl: 'http://10.0.0.9:2380' }], token: 'etcd-cluster-2', fsFor: () => disk };
+  const server = await EtcdServer.start(memberOptions(o, 'restored', new InMemoryPeerNetwork(base.clock)));
+  return { restored, server };
 }
