@@ -8,7 +8,7 @@ import { asObject, big, decodeHeader, type Header } from '../client/types.ts';
 import { EXIT, rpcExit, type Ctl } from '../ctl.ts';
 import { EXIT_BAD_FEATURE, jHeader } from '../format/printer.ts';
 import { goJson, type GoObject } from '../format/go-json.ts';
-import { pbHeaderOnly } from '../format/protobuf.ts';
+import { pbAppend, pbHeaderOnly } from '../format/protobuf.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -36,32 +36,6 @@ export function fieldsHeader(h: Header, isHex: boolean): string {
   return s + `"RaftTerm" : ${u64(h.raftTerm)}\n`;
 }
 
-/** Appends protobuf fields to an encoded message (a message is the concatenation of its fields). */
-export function pbAppend(msg: Uint8Array, fields: { num: number; bytes?: Uint8Array; varint?: bigint }[]): Uint8Array {
-  const out: number[] = [...msg];
-  const varint = (v: bigint) => {
-    let x = BigInt.asUintN(64, v);
-    while (x >= 0x80n) {
-      out.push(Number(x & 0x7fn) | 0x80);
-      x >>= 7n;
-    }
-    out.push(Number(x));
-  };
-  for (const f of fields) {
-    if (f.bytes) {
-      varint(BigInt((f.num << 3) | 2));
-      varint(BigInt(f.bytes.length));
-      out.push(...f.bytes);
-    } else if (f.varint !== undefined && f.varint !== 0n) {
-      varint(BigInt(f.num << 3));
-      varint(f.varint);
-    }
-  }
-  return Uint8Array.from(out);
-}
-
-const enc = new TextEncoder();
-export const pbStrings = (num: number, list: string[]) => list.map((s) => ({ num, bytes: enc.encode(s) }));
 
 /**
  * A response printed by a format: `simple` text; json and protobuf of the RPC response;

@@ -6,8 +6,8 @@ import { asArray, asObject } from '../client/types.ts';
 import { EXIT, type Ctl } from '../ctl.ts';
 import { jHeader } from '../format/printer.ts';
 import { goQuoteString } from '../format/go-fmt.ts';
-import { pbHeaderOnly } from '../format/protobuf.ts';
-import { authCall, fieldsHeader, headerOf, pbAppend, pbStrings, printAuth, printHeaderOnly, type Json } from './auth-commands.ts';
+import { pbAppend, pbHeaderOnly, pbStrings } from '../format/protobuf.ts';
+import { authCall, fieldsHeader, headerOf, printAuth, printHeaderOnly, type Json } from './auth-commands.ts';
 
 const PERM_TYPES = ['READ', 'WRITE', 'READWRITE'] as const;
 

@@ -4,8 +4,8 @@ import { ExitError, type CommandSpec } from '../cli/command.ts';
 import { asArray, type Header } from '../client/types.ts';
 import { EXIT, type Ctl } from '../ctl.ts';
 import { jHeader } from '../format/printer.ts';
-import { pbHeaderOnly } from '../format/protobuf.ts';
-import { authCall, headerOf, pbAppend, pbStrings, printAuth, printHeaderOnly, readPasswordInteractive, scanWord } from './auth-commands.ts';
+import { pbAppend, pbHeaderOnly, pbStrings } from '../format/protobuf.ts';
+import { authCall, headerOf, printAuth, printHeaderOnly, readPasswordInteractive, scanWord } from './auth-commands.ts';
 import { roleGetOutput } from './role-commands.ts';
 
 const strings = (v: unknown): string[] => asArray(v).map(String);

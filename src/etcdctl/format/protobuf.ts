@@ -38,6 +38,10 @@ class Writer {
   message(field: number, m: Uint8Array): void {
     this.bytes(field, m, true);
   }
+  /** Bytes that are already encoded fields (a message is the concatenation of its fields). */
+  raw(b: Uint8Array): void {
+    for (const x of b) this.parts.push(x);
+  }
   done(): Uint8Array {
     return Uint8Array.from(this.parts);
   }
@@ -134,3 +138,20 @@ export function pbHeaderOnly(h: T.Header): Uint8Array {
   w.message(1, header(h));
   return w.done();
 }
+
+/**
+ * Fields appended to an encoded message: `bytes` always written (a sub-message or string,
+ * even empty), `varint` left out when zero (proto3).
+ */
+export function pbAppend(msg: Uint8Array, fields: { num: number; bytes?: Uint8Array; varint?: bigint }[]): Uint8Array {
+  const w = new Writer();
+  w.raw(msg);
+  for (const f of fields) {
+    if (f.bytes) w.message(f.num, f.bytes);
+    else if (f.varint !== undefined) w.int(f.num, f.varint);
+  }
+  return w.done();
+}
+
+/** One repeated string field (`num`) holding `list`. */
+export const pbStrings = (num: number, list: string[]) => list.map((s) => ({ num, bytes: new TextEncoder().encode(s) }));
