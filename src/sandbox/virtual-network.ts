@@ -45,15 +45,8 @@ export interface SocketInfo {
   sendQ: number;
 }
 
-interface ConnectionEntry {
-  state: SocketState;
-  local: Address;
-  remote: Address;
-  ipv6: boolean;
-  pid?: number;
-  fd?: number;
-  socket?: VirtualSocket;
-}
+/** A connection in a host's table: what ss lists (its queues are read off `socket` when asked). */
+type ConnectionEntry = Omit<SocketInfo, 'recvQ' | 'sendQ'> & { socket?: VirtualSocket };
 
 /** What Go asks listen(2) for (it passes somaxconn, 4096 on Debian 12's kernel). */
 const GO_LISTEN_BACKLOG = 4096;
