@@ -4,11 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { realClock } from '../../src/platform/clock.ts';
-import { realRandom } from '../../src/platform/random.ts';
 import { NodeFileSystem } from '../../src/platform/node-fs.ts';
-import { NodeNetwork } from '../../src/platform/node-network.ts';
-import { runEtcd } from '../../src/etcd/cli/etcd-main.ts';
+import { runTestEtcd } from '../../src/etcd/cli/test-etcd-process.ts';
 
 /** A port on 127.0.0.1 that was free a moment ago (outside the kernel's ephemeral range). */
 export { freePort } from '../../src/etcd/cli/test-members.ts';
@@ -33,34 +30,11 @@ export interface OurEtcd {
   stop(): Promise<number>;
 }
 
-/** Starts our etcd with these flags (argv without "etcd") in `cwd`; resolves once it serves. */
+/** Starts our etcd with these flags (argv without "etcd") in `cwd` on the real disk; resolves once it serves. */
 export async function startOurEtcd(args: string[], cwd: string): Promise<OurEtcd> {
-  const ac = new AbortController();
-  const logs: string[] = [];
-  let ready: () => void = () => {};
-  const readyP = new Promise<void>((r) => (ready = r));
-  const exited = runEtcd({
-    argv: ['etcd', ...args],
-    env: {},
-    cwd: path.resolve(cwd),
-    fs: new NodeFileSystem(),
-    net: new NodeNetwork(),
-    clock: realClock,
-    random: realRandom,
-    stdout: { write: () => {} },
-    stderr: { write: (c) => void logs.push(String(c)) },
-    signal: ac.signal,
-    onReady: () => ready(),
-  });
-  const first = await Promise.race([readyP.then(() => undefined), exited]);
-  if (first !== undefined) throw new Error(`our etcd exited with ${first}:\n${logs.join('')}`);
-  return {
-    logs,
-    stop: () => {
-      ac.abort('SIGTERM');
-      return exited;
-    },
-  };
+  const run = runTestEtcd({ fs: new NodeFileSystem(), args, cwd: path.resolve(cwd) });
+  await run.ready;
+  return { logs: run.stderr, stop: () => run.stop() };
 }
 
 export const REAL_ETCD = '/usr/bin/etcd';
