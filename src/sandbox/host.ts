@@ -138,7 +138,10 @@ export class VirtualHost implements Host {
       unit: p.unit,
       sid: p.sid,
       cpuMs: p.cpuMs,
-      residentBytes: p.memoryBytes(),
+      // Asked for only by who reads it (ps): etcd's figure walks its raft log.
+      get residentBytes() {
+        return p.memoryBytes();
+      },
     }));
   }
 
